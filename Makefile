@@ -1,0 +1,35 @@
+# The two commands a fresh clone needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint schema install clean bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the service on http://127.0.0.1:8000 (embedded PostgreSQL unless DATABASE_URL is set)
+run: $(STAMP)
+	$(BIN)/jointcode serve --demo
+
+## Run the whole test suite (TEST_DATABASE_URL, or an embedded PostgreSQL)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Regenerate schema/schema.graphql from the code
+schema: $(STAMP)
+	$(BIN)/jointcode schema export > schema/schema.graphql
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,219 @@
+"""The ``jointcode`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import typer
+
+from api.database import Endpoints, app_database, resolve
+from api.settings import Settings
+
+app = typer.Typer(
+    help="Joint Code: the jointly enforced code of conduct service.", no_args_is_help=True
+)
+token_app = typer.Typer(help="Issue and revoke API tokens.", no_args_is_help=True)
+party_app = typer.Typer(help="Manage the party registry.", no_args_is_help=True)
+schema_app = typer.Typer(help="The GraphQL contract.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(party_app, name="party")
+app.add_typer(schema_app, name="schema")
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def _prepare(settings: Settings, *, migrate: bool = True) -> Endpoints:
+    from codes.loader import CodeFileError
+    from db import migrate as migrations
+
+    endpoints = resolve(settings)
+    if migrate:
+        if endpoints.owner_url is None:
+            typer.echo("APP_DATABASE_URL only: skipping migrations (run them as the owner).")
+        else:
+            try:
+                migrations.upgrade(endpoints.owner_url, app_password=settings.app_password)
+            except CodeFileError as exc:
+                _fail(str(exc))
+    return endpoints
+
+
+def _run(settings: Settings, endpoints: Endpoints, work):
+    async def main():
+        db = app_database(settings, endpoints)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+def _print_demo(settings: Settings, endpoints: Endpoints) -> None:
+    from api import demo
+
+    async def work(db):
+        seeded = await demo.is_seeded(db)
+        created = 0 if seeded else await demo.seed(db)
+        return created, await demo.issue_tokens(db)
+
+    created, tokens = _run(settings, endpoints, work)
+    if created:
+        typer.echo(f"Seeded {created} synthetic cases for the fictional demo parties.")
+    typer.echo("Demo tokens (new each run; the previous run's are revoked):")
+    for t in tokens:
+        who = f"{t.role} {t.party}" if t.party else t.role
+        typer.echo(f"  {who:<18} {t.secret}")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (as the owner role) and record the code versions."""
+    _prepare(Settings.from_env())
+    typer.echo("Database is up to date.")
+
+
+@app.command()
+def demo() -> None:
+    """Seed the demo data unless present, and print fresh demo tokens."""
+    settings = Settings.from_env()
+    _print_demo(settings, _prepare(settings))
+
+
+@app.command()
+def serve(
+    demo_data: bool = typer.Option(False, "--demo", help="Seed demo data and print tokens."),
+    host: str | None = typer.Option(None, help="Overrides JOINTCODE_HOST."),
+    port: int | None = typer.Option(None, help="Overrides JOINTCODE_PORT."),
+) -> None:
+    """Migrate (when the owner URL is known) and serve the API."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level.upper())
+    endpoints = _prepare(settings)
+    if demo_data:
+        _print_demo(settings, endpoints)
+    host = host or settings.host
+    port = port or settings.port
+    typer.echo(f"Serving on http://{host}:{port}/  (GraphiQL at http://{host}:{port}/graphql)")
+    sys.stdout.flush()
+    application = create_app(
+        app_database(settings, endpoints), max_body_bytes=settings.max_body_bytes
+    )
+    uvicorn.run(application, host=host, port=port, log_level=settings.log_level)
+
+
+@token_app.command("issue")
+def token_issue(
+    role: str = typer.Option(..., help="officer, committee or admin."),
+    party: str | None = typer.Option(None, help="Party slug (officers only)."),
+    label: str = typer.Option("", help="A note on who holds the token."),
+    expires_days: int | None = typer.Option(None, help="Days until the token expires."),
+) -> None:
+    """Issue a token and print it: it is shown this once and stored only as a hash."""
+    from db.errors import DomainError
+    from parties import tokens
+    from parties.tokens import Role
+
+    try:
+        parsed_role = Role(role)
+    except ValueError:
+        _fail("role must be officer, committee or admin")
+    settings = Settings.from_env()
+    expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
+
+    async def work(db):
+        async with db.transaction() as session:
+            return await tokens.issue_token(
+                session=session,
+                role=parsed_role,
+                party_slug=party,
+                label=label,
+                expires_at=expires,
+            )
+
+    try:
+        issued = _run(settings, _prepare(settings), work)
+    except DomainError as exc:
+        _fail(exc.message)
+    typer.echo(issued.secret)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token: str = typer.Argument(..., help="The token's id, or the token itself."),
+) -> None:
+    """Revoke a token at once."""
+    from sqlalchemy import select
+
+    from db.errors import DomainError
+    from parties import tokens
+    from parties.models import Token
+
+    settings = Settings.from_env()
+
+    async def work(db):
+        async with db.transaction() as session:
+            try:
+                token_id = UUID(token)
+            except ValueError:
+                token_id = await session.scalar(
+                    select(Token.id).where(Token.token_hash == tokens.hash_secret(token))
+                )
+            if token_id is None:
+                raise DomainError(tokens.PartyErrorCode.TOKEN_NOT_FOUND, "No such token.")
+            return await tokens.revoke_token(session=session, token_id=token_id)
+
+    try:
+        revoked = _run(settings, _prepare(settings), work)
+    except DomainError as exc:
+        _fail(exc.message)
+    typer.echo(f"Revoked token {revoked.id} ({revoked.display_prefix}…).")
+
+
+@party_app.command("add")
+def party_add(
+    slug: str = typer.Option(...),
+    name: str = typer.Option(...),
+    short_name: str | None = typer.Option(None),
+    code_version: str | None = typer.Option(None, help="Defaults to the version in force."),
+) -> None:
+    """Register a party."""
+    from db.errors import DomainError
+    from parties import service
+
+    settings = Settings.from_env()
+
+    async def work(db):
+        async with db.transaction() as session:
+            return await service.register_party(
+                session=session,
+                slug=slug,
+                name=name,
+                short_name=short_name,
+                code_version=code_version,
+            )
+
+    try:
+        party = _run(settings, _prepare(settings), work)
+    except DomainError as exc:
+        _fail(exc.message)
+    typer.echo(f"Registered {party.name} ({party.slug}) under code version {party.code_version}.")
+
+
+@schema_app.command("export")
+def schema_export() -> None:
+    """Print the GraphQL SDL (what schema/schema.graphql must hold)."""
+    from schema import export_sdl
+
+    sys.stdout.write(export_sdl())

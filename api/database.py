@@ -1,0 +1,43 @@
+"""Find the database: DATABASE_URL when set, else the embedded server in the data folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from api.settings import Settings
+from db import embedded
+from db.session import Database, app_role_url, make_engine
+
+EMBEDDED_DATABASE = "jointcode"
+
+
+@dataclass(slots=True)
+class Endpoints:
+    owner_url: str | None  # None when only the application role's URL was given
+    app_url: str
+    server: Any = None  # the embedded server's handle, kept alive with the process
+
+
+def resolve(settings: Settings) -> Endpoints:
+    if settings.database_url:
+        app_url = settings.app_database_url or app_role_url(
+            settings.database_url, password=settings.app_password
+        )
+        return Endpoints(owner_url=settings.database_url, app_url=app_url)
+    if settings.app_database_url:
+        return Endpoints(owner_url=None, app_url=settings.app_database_url)
+    server = embedded.start(settings.data_dir)
+    embedded.ensure_database(server, EMBEDDED_DATABASE)
+    owner = embedded.owner_url(server, EMBEDDED_DATABASE)
+    return Endpoints(owner_url=owner, app_url=app_role_url(owner), server=server)
+
+
+def app_database(settings: Settings, endpoints: Endpoints) -> Database:
+    return Database(
+        make_engine(
+            endpoints.app_url,
+            pool_size=settings.pool_size,
+            statement_timeout_ms=settings.statement_timeout_ms,
+        )
+    )

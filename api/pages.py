@@ -1,0 +1,86 @@
+"""The public page: published statistics as plain HTML tables, no build step."""
+
+from __future__ import annotations
+
+from html import escape
+
+from db.session import Database
+from parties import service as party_service
+from publication import statistics as stats
+from publication.statistics import Dimension
+
+STYLE = """
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;margin:0 0 2rem}th,td{border:1px solid #ccc;padding:.3rem .6rem}
+th{background:#f3f3f3;text-align:left}td.n{text-align:right}.demo{color:#a40;font-weight:600}
+"""
+
+
+def _table(title: str, headers: list[str], rows: list[list[str]]) -> str:
+    if not rows:
+        return f"<h2>{escape(title)}</h2><p>Nothing published yet.</p>"
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="n">{escape(c)}</td>' if c.isdigit() else f"<td>{escape(c)}</td>"
+            for c in row
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<h2>{escape(title)}</h2><table><tr>{head}</tr>{body}</table>"
+
+
+async def home(db: Database) -> str:
+    async with db.transaction() as session:
+        parties = {p.slug: p for p in await party_service.list_parties(session=session)}
+        by_party_year = await stats.statistics(
+            session=session, group_by=[Dimension.PARTY, Dimension.YEAR]
+        )
+        by_provision = await stats.statistics(session=session, group_by=[Dimension.PROVISION])
+        by_sanction = await stats.statistics(session=session, group_by=[Dimension.SANCTION])
+
+    def party_label(slug: str | None) -> str:
+        party = parties.get(slug or "")
+        if party is None:
+            return slug or ""
+        return f"{party.name} (synthetic demo data)" if party.is_demo else party.name
+
+    demo_note = (
+        '<p class="demo">Parties marked "synthetic demo data" are fictional; their figures '
+        "are made up for demonstration.</p>"
+        if any(p.is_demo for p in parties.values())
+        else ""
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Joint Code: published statistics</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
+<body><h1>Joint Code: published statistics</h1>
+<p>Outcomes of complaints under the joint code of conduct on intimidation and electoral abuse,
+as published by the parties. Every figure counts released, anonymised outcomes only: each is
+0 or at least the code's anonymity threshold, so no figure can single anyone out.</p>
+{demo_note}
+{
+        _table(
+            "Outcomes by party and year",
+            ["Party", "Year", "Outcomes"],
+            [[party_label(r.party), str(r.year), str(r.count)] for r in by_party_year],
+        )
+    }
+{
+        _table(
+            "Outcomes by provision",
+            ["Provision", "Outcomes"],
+            [[r.provision or "", str(r.count)] for r in by_provision],
+        )
+    }
+{
+        _table(
+            "Outcomes by sanction",
+            ["Sanction", "Outcomes"],
+            [[r.sanction or "", str(r.count)] for r in by_sanction],
+        )
+    }
+<p>Query the figures yourself in <a href="/graphql">GraphiQL</a>.</p>
+</body></html>"""

@@ -1,0 +1,42 @@
+"""Configuration, read only from environment variables (see README, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str | None = None
+    app_database_url: str | None = None
+    app_password: str | None = None
+    data_dir: Path = field(default_factory=lambda: Path(".jointcode"))
+    host: str = "127.0.0.1"
+    port: int = 8000
+    pool_size: int = 10
+    statement_timeout_ms: int = 10_000
+    max_body_bytes: int = 1_048_576
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            database_url=env.get("DATABASE_URL") or None,
+            app_database_url=env.get("APP_DATABASE_URL") or None,
+            app_password=env.get("JOINTCODE_APP_PASSWORD") or None,
+            data_dir=Path(env.get("JOINTCODE_DATA_DIR", ".jointcode")),
+            host=env.get("JOINTCODE_HOST", "127.0.0.1"),
+            port=_int("JOINTCODE_PORT", 8000),
+            pool_size=_int("JOINTCODE_DB_POOL_SIZE", 10),
+            statement_timeout_ms=_int("JOINTCODE_STATEMENT_TIMEOUT_MS", 10_000),
+            max_body_bytes=_int("JOINTCODE_MAX_BODY_BYTES", 1_048_576),
+            log_level=env.get("JOINTCODE_LOG_LEVEL", "info"),
+        )

@@ -1,0 +1,225 @@
+"""Case submission, decision and reading, always within one party.
+
+Isolation is enforced twice: every query here filters on the caller's party, and
+PostgreSQL row-level security filters again on the party bound to the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import codes
+from cases import validation
+from cases.errors import CaseErrorCode
+from cases.models import Case, CaseState
+from codes import CodeVersion
+from db.errors import DomainError, DomainErrors
+from db.pagination import Page, check_page_size, decode_cursor, encode_cursor, invalid_cursor
+from parties.models import Party
+
+DECIDABLE = (CaseState.RECEIVED, CaseState.TRIAGED, CaseState.UNDER_ASSESSMENT)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    states: tuple[CaseState, ...] = ()
+    reference: str | None = None
+    provision: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def _not_found() -> DomainError:
+    # The same answer whether the case is absent or another party's: no oracle.
+    return DomainError(CaseErrorCode.NOT_FOUND, "No case with this id.", field=("id",))
+
+
+async def _party_version(session: AsyncSession, party_id: UUID) -> CodeVersion:
+    version_id = await session.scalar(select(Party.code_version).where(Party.id == party_id))
+    version = codes.get_version(version_id) if version_id else None
+    if version is None:  # a party row always names a shipped version; guard anyway
+        raise RuntimeError(f"party {party_id} has no loadable code version")
+    return version
+
+
+async def submit_case(
+    *,
+    session: AsyncSession,
+    party_id: UUID,
+    reference: str,
+    received_on: date,
+    provisions: list[str],
+    channel: str,
+    respondent_role: str,
+    summary: str | None = None,
+) -> tuple[Case, bool]:
+    """Record a complaint; a reference already used by the party returns that case unchanged.
+
+    Returns the case and whether it was created, so retries after a crash are harmless.
+    """
+    version = await _party_version(session, party_id)
+    errors = validation.check_submission(
+        version=version,
+        reference=reference,
+        received_on=received_on,
+        provisions=provisions,
+        channel=channel,
+        respondent_role=respondent_role,
+        summary=summary,
+        today=datetime.now(UTC).date(),
+    )
+    if errors:
+        raise DomainErrors(errors)
+    reference = reference.strip()
+    inserted = await session.scalar(
+        insert(Case)
+        .values(
+            party_id=party_id,
+            reference=reference,
+            code_version=version.id,
+            received_on=received_on,
+            provisions=list(provisions),
+            channel=channel,
+            respondent_role=respondent_role,
+            summary=summary,
+            state=CaseState.RECEIVED.value,
+        )
+        .on_conflict_do_nothing(index_elements=["party_id", "reference"])
+        .returning(Case.id)
+    )
+    case = await get_case_by_reference(session=session, party_id=party_id, reference=reference)
+    assert case is not None
+    return case, inserted is not None
+
+
+async def get_case(*, session: AsyncSession, party_id: UUID, case_id: UUID) -> Case | None:
+    return await session.scalar(select(Case).where(Case.party_id == party_id, Case.id == case_id))
+
+
+async def get_cases(
+    *, session: AsyncSession, party_id: UUID, case_ids: Iterable[UUID]
+) -> list[Case]:
+    ids = list(case_ids)
+    if not ids:
+        return []
+    return list(
+        await session.scalars(select(Case).where(Case.party_id == party_id, Case.id.in_(ids)))
+    )
+
+
+async def get_case_by_reference(
+    *, session: AsyncSession, party_id: UUID, reference: str
+) -> Case | None:
+    return await session.scalar(
+        select(Case).where(Case.party_id == party_id, Case.reference == reference)
+    )
+
+
+async def decide_case(
+    *,
+    session: AsyncSession,
+    party_id: UUID,
+    case_id: UUID,
+    findings: dict[str, bool],
+    sanction: str,
+    suspension_months: int | None = None,
+    decided_on: date | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Record findings per alleged provision and the sanction on the common ladder."""
+    case = await session.scalar(
+        select(Case).where(Case.party_id == party_id, Case.id == case_id).with_for_update()
+    )
+    if case is None:
+        raise _not_found()
+    if expected_version is not None and expected_version != case.version:
+        raise DomainError(
+            CaseErrorCode.STALE_VERSION,
+            f"The case changed since you read it (now version {case.version}); reload it.",
+            field=("expectedVersion",),
+        )
+    if case.case_state not in DECIDABLE:
+        raise DomainError(
+            CaseErrorCode.INVALID_TRANSITION,
+            f"A case in state {case.state} cannot be decided; it can be decided from "
+            f"{', '.join(s.value for s in DECIDABLE)}.",
+        )
+    today = datetime.now(UTC).date()
+    decided_on = decided_on or today
+    version = codes.get_version(case.code_version)
+    assert version is not None
+    errors = validation.check_decision(
+        version=version,
+        alleged=case.provisions,
+        findings=findings,
+        sanction=sanction,
+        suspension_months=suspension_months,
+        received_on=case.received_on,
+        decided_on=decided_on,
+        today=today,
+    )
+    if errors:
+        raise DomainErrors(errors)
+    case.findings = {p: ("proven" if proven else "not_proven") for p, proven in findings.items()}
+    case.sanction = sanction
+    case.suspension_months = suspension_months
+    case.decided_on = decided_on
+    case.state = CaseState.DECIDED.value
+    case.version += 1
+    case.updated_at = datetime.now(UTC)
+    await session.flush()
+    return case
+
+
+def _filtered(party_id: UUID, where: CaseFilter):
+    query = select(Case).where(Case.party_id == party_id)
+    if where.states:
+        query = query.where(Case.state.in_([s.value for s in where.states]))
+    if where.reference is not None:
+        query = query.where(Case.reference == where.reference)
+    if where.provision is not None:
+        query = query.where(Case.provisions.any(where.provision))
+    if where.received_from is not None:
+        query = query.where(Case.received_on >= where.received_from)
+    if where.received_to is not None:
+        query = query.where(Case.received_on <= where.received_to)
+    return query
+
+
+async def list_cases(
+    *,
+    session: AsyncSession,
+    party_id: UUID,
+    first: int = 20,
+    after: str | None = None,
+    where: CaseFilter | None = None,
+) -> Page[Case]:
+    """Newest received first, keyset-paginated on (received_on, id)."""
+    check_page_size(first)
+    query = _filtered(party_id, where or CaseFilter())
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    if after:
+        received, case_id = decode_cursor("case", after, arity=2)
+        try:
+            key = (date.fromisoformat(received), UUID(case_id))
+        except (TypeError, ValueError) as exc:
+            raise invalid_cursor() from exc
+        query = query.where(tuple_(Case.received_on, Case.id) < tuple_(*key))
+    rows = list(
+        (
+            await session.scalars(
+                query.order_by(Case.received_on.desc(), Case.id.desc()).limit(first + 1)
+            )
+        ).all()
+    )
+    items = [
+        (encode_cursor("case", [c.received_on.isoformat(), str(c.id)]), c) for c in rows[:first]
+    ]
+    return Page(items=items, has_next_page=len(rows) > first, total_count=total or 0)

@@ -1,0 +1,5 @@
+"""The joint code of conduct as versioned data: loaded from YAML, validated, pure Python."""
+
+from codes.loader import CodeVersion, default_version, get_version, load_versions
+
+__all__ = ["CodeVersion", "default_version", "get_version", "load_versions"]

@@ -1,0 +1,1 @@
+"""Database access: models' base, engines and sessions scoped to a party, migrations."""

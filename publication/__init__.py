@@ -1,0 +1,1 @@
+"""Releases of anonymised outcomes, public statistics and Committee summaries."""

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import DateTime, Integer, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base
+
+
+class Release(Base):
+    __tablename__ = "releases"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, server_default=func.gen_random_uuid())
+    party_id: Mapped[UUID] = mapped_column()
+    number: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    code_version: Mapped[str] = mapped_column(Text)
+    k: Mapped[int] = mapped_column(Integer)
+    record_count: Mapped[int] = mapped_column(Integer)
+    held_back_count: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(Text)
+    previous_hash: Mapped[str | None] = mapped_column(Text)
+
+
+class PublishedOutcome(Base):
+    """One released outcome: coded attributes only, never anything that names a person."""
+
+    __tablename__ = "published_outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[UUID] = mapped_column()
+    party_id: Mapped[UUID] = mapped_column()
+    year: Mapped[int] = mapped_column(Integer)
+    provisions: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    sanction: Mapped[str] = mapped_column(Text)
+
+
+class PartyCaseCounts(Base):
+    __tablename__ = "party_case_counts"
+
+    party_id: Mapped[UUID] = mapped_column(primary_key=True)
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    decided: Mapped[int] = mapped_column(Integer, default=0)
+    published: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,56 @@
+"""The GraphQL schema; ``schema.graphql`` beside this file is its exported SDL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from schema.masking import MaskUnexpectedErrors
+from schema.mutations import Mutation
+from schema.queries import Query
+from schema.types.cases import Case
+from schema.types.parties import Party
+from schema.types.publication import Release
+
+SDL_PATH = Path(__file__).parent / "schema.graphql"
+
+MAX_DEPTH = 10
+MAX_ALIASES = 20
+MAX_TOKENS = 2_000
+
+
+class JointCodeSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+        """Client errors are the client's business; unexpected ones are logged on masking."""
+
+
+def build_schema() -> strawberry.Schema:
+    return JointCodeSchema(
+        query=Query,
+        mutation=Mutation,
+        types=[Case, Party, Release],
+        extensions=[
+            MaskUnexpectedErrors,
+            lambda: ParserCache(maxsize=1_000),
+            lambda: ValidationCache(maxsize=1_000),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        ],
+    )
+
+
+schema = build_schema()
+
+
+def export_sdl() -> str:
+    return schema.as_str() + "\n"

@@ -1,0 +1,47 @@
+"""Mask unexpected errors: the client gets an id, the log gets the traceback.
+
+Errors raised before execution (syntax, validation, variable coercion) carry no path
+and are the client's to fix, so they pass; so do errors carrying one of the public
+codes. Everything else becomes a generic message with an id to quote to the operator.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from schema.errors import PUBLIC_CODES
+
+log = logging.getLogger("jointcode.errors")
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    if error.path is None:
+        return False
+    return (error.extensions or {}).get("code") not in PUBLIC_CODES
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_should_mask)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        error_id = uuid.uuid4().hex[:12]
+        log.error(
+            "unexpected error %s at %s",
+            error_id,
+            error.path,
+            exc_info=error.original_error or error,
+        )
+        return GraphQLError(
+            message=f"Unexpected error (id {error_id}).",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=None,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
+        )

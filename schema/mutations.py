@@ -1,0 +1,275 @@
+"""Write fields: one input, one transaction, a payload with the object or UserErrors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+from cases import service as case_service
+from cases.errors import CaseErrorCode
+from db.errors import DomainError
+from parties import service as party_service
+from parties import tokens as token_service
+from parties.errors import PartyErrorCode
+from parties.tokens import Role
+from publication import releases as release_service
+from schema.context import RequestContext
+from schema.errors import UserError, in_transaction, user_errors
+from schema.permissions import require, require_officer
+from schema.relay import from_global_id
+from schema.types.cases import Case
+from schema.types.parties import AccountRole, Party, TokenInfo
+from schema.types.publication import Release
+
+Ctx = Info[RequestContext, None]
+
+
+def _uuid_of(global_id: str, type_name: str, error: DomainError) -> UUID:
+    parsed = from_global_id(global_id)
+    if parsed is None or parsed[0] != type_name:
+        raise error
+    return parsed[1]
+
+
+def _case_not_found() -> DomainError:
+    return DomainError(CaseErrorCode.NOT_FOUND, "No case with this id.", field=("id",))
+
+
+@strawberry.input
+class RegisterPartyInput:
+    slug: str
+    name: str
+    short_name: str | None = None
+    code_version: str | None = None
+
+
+@strawberry.type
+class RegisterPartyPayload:
+    party: Party | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class IssueTokenInput:
+    role: AccountRole  # type: ignore[valid-type]
+    party: str | None = strawberry.field(default=None, description="Party slug (officers).")
+    label: str = ""
+    expires_at: datetime | None = None
+
+
+@strawberry.type
+class IssueTokenPayload:
+    token: str | None = strawberry.field(description="The secret: shown this once, never again.")
+    token_info: TokenInfo | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class RevokeTokenInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class RevokeTokenPayload:
+    token_info: TokenInfo | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class SubmitCaseInput:
+    reference: str = strawberry.field(description="Your own reference, unique in your party.")
+    received_on: date
+    provisions: list[str] = strawberry.field(description="Provision ids alleged, e.g. JC1.")
+    channel: str
+    respondent_role: str
+    summary: str | None = strawberry.field(default=None, description="Free text, kept private.")
+
+
+@strawberry.type
+class SubmitCasePayload:
+    case: Case | None
+    created: bool = strawberry.field(description="False when the reference already existed.")
+    errors: list[UserError]
+
+
+@strawberry.input
+class FindingInput:
+    provision: str
+    proven: bool
+
+
+@strawberry.input
+class DecideCaseInput:
+    id: strawberry.ID
+    findings: list[FindingInput]
+    sanction: str
+    suspension_months: int | None = None
+    decided_on: date | None = None
+    expected_version: int | None = None
+
+
+@strawberry.type
+class DecideCasePayload:
+    case: Case | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class PublishReleaseInput:
+    party: str | None = strawberry.field(
+        default=None, description="Your party's slug; optional, checked when given."
+    )
+
+
+@strawberry.type
+class PublishReleasePayload:
+    release: Release | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Register a party (admin).")
+    async def register_party(self, info: Ctx, input: RegisterPartyInput) -> RegisterPartyPayload:
+        require(info, Role.ADMIN)
+
+        async def work(session: AsyncSession) -> Party:
+            party = await party_service.register_party(
+                session=session,
+                slug=input.slug,
+                name=input.name,
+                short_name=input.short_name,
+                code_version=input.code_version,
+            )
+            return Party.from_model(party)
+
+        party, errors = await in_transaction(info.context, None, work)
+        return RegisterPartyPayload(party=party, errors=errors)
+
+    @strawberry.mutation(description="Issue a token (admin); the secret is in the payload once.")
+    async def issue_token(self, info: Ctx, input: IssueTokenInput) -> IssueTokenPayload:
+        require(info, Role.ADMIN)
+
+        async def work(session: AsyncSession) -> tuple[str, TokenInfo]:
+            issued = await token_service.issue_token(
+                session=session,
+                role=Role(input.role.value),
+                party_slug=input.party,
+                label=input.label,
+                expires_at=input.expires_at,
+            )
+            return issued.secret, TokenInfo.from_model(issued.token, input.party)
+
+        result, errors = await in_transaction(info.context, None, work)
+        secret, token_info = result if result else (None, None)
+        return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
+
+    @strawberry.mutation(description="Revoke a token (admin); it stops working at once.")
+    async def revoke_token(self, info: Ctx, input: RevokeTokenInput) -> RevokeTokenPayload:
+        require(info, Role.ADMIN)
+
+        async def work(session: AsyncSession) -> TokenInfo:
+            token_id = _uuid_of(
+                input.id,
+                "Token",
+                DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such token.", field=("id",)),
+            )
+            token = await token_service.revoke_token(session=session, token_id=token_id)
+            slug = None
+            if token.party_id:
+                party = await party_service.get(session=session, party_id=token.party_id)
+                slug = party.slug if party else None
+            return TokenInfo.from_model(token, slug)
+
+        token_info, errors = await in_transaction(info.context, None, work)
+        return RevokeTokenPayload(token_info=token_info, errors=errors)
+
+    @strawberry.mutation(
+        description="Record a complaint (officer). Idempotent on your reference: a retry "
+        "returns the existing case with created=false and changes nothing."
+    )
+    async def submit_case(self, info: Ctx, input: SubmitCaseInput) -> SubmitCasePayload:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+
+        async def work(session: AsyncSession) -> tuple[Case, bool]:
+            case, created = await case_service.submit_case(
+                session=session,
+                party_id=party_id,
+                reference=input.reference,
+                received_on=input.received_on,
+                provisions=list(input.provisions),
+                channel=input.channel,
+                respondent_role=input.respondent_role,
+                summary=input.summary,
+            )
+            return Case.from_model(case), created
+
+        result, errors = await in_transaction(info.context, party_id, work)
+        case, created = result if result else (None, False)
+        return SubmitCasePayload(case=case, created=created, errors=errors)
+
+    @strawberry.mutation(description="Decide a case: findings and a sanction (officer).")
+    async def decide_case(self, info: Ctx, input: DecideCaseInput) -> DecideCasePayload:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+
+        async def work(session: AsyncSession) -> Case:
+            findings: dict[str, bool] = {}
+            for finding in input.findings:
+                if finding.provision in findings:
+                    raise DomainError(
+                        CaseErrorCode.DUPLICATE_PROVISION,
+                        f"Two findings for provision {finding.provision}.",
+                        field=("findings",),
+                    )
+                findings[finding.provision] = finding.proven
+            case = await case_service.decide_case(
+                session=session,
+                party_id=party_id,
+                case_id=_uuid_of(input.id, "Case", _case_not_found()),
+                findings=findings,
+                sanction=input.sanction,
+                suspension_months=input.suspension_months,
+                decided_on=input.decided_on,
+                expected_version=input.expected_version,
+            )
+            return Case.from_model(case)
+
+        case, errors = await in_transaction(info.context, party_id, work)
+        return DecideCasePayload(case=case, errors=errors)
+
+    @strawberry.mutation(
+        description="Publish your party's decided, unpublished outcomes as a k-anonymous "
+        "release; outcomes in groups smaller than k are held back for a later release."
+    )
+    async def publish_release(
+        self, info: Ctx, input: PublishReleaseInput | None = None
+    ) -> PublishReleasePayload:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+
+        async def work(session: AsyncSession) -> Release:
+            if input is not None and input.party is not None:
+                party = await party_service.get_by_slug(session=session, slug=input.party)
+                if party is None or party.id != party_id:
+                    raise DomainError(
+                        PartyErrorCode.UNKNOWN_PARTY,
+                        f"No party {input.party!r}.",
+                        field=("party",),
+                    )
+            published = await release_service.publish_release(session=session, party_id=party_id)
+            return Release.from_model(published.release, published.party_slug)
+
+        release, errors = await in_transaction(info.context, party_id, work)
+        return PublishReleasePayload(release=release, errors=errors)
+
+
+__all__ = ["Mutation", "user_errors"]

@@ -1,0 +1,188 @@
+"""Read fields. Each resolver: check the role, call the domain, map the result."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+import codes
+from cases import service as case_service
+from cases.models import CaseState as DomainCaseState
+from db.errors import DomainError, DomainErrors
+from db.pagination import MAX_PAGE, PageErrorCode
+from parties import service as party_service
+from parties.tokens import Role
+from publication import releases as release_service
+from publication import statistics as stats
+from schema.context import RequestContext
+from schema.errors import bad_input
+from schema.permissions import require, require_officer
+from schema.relay import Connection, Node, connection_from_page, from_global_id
+from schema.types.cases import Case, CaseFilter
+from schema.types.code import Code
+from schema.types.parties import Party, Viewer
+from schema.types.publication import (
+    PartySummary,
+    Release,
+    StatisticsDimension,
+    StatisticsFilter,
+    StatisticsRow,
+)
+
+Ctx = Info[RequestContext, None]
+
+
+async def _nodes(info: Ctx, global_ids: list[str]) -> list[Node | None]:
+    """Resolve ids with one query per type, whatever their number."""
+    parsed = [from_global_id(g) for g in global_ids]
+    wanted: dict[str, set[UUID]] = defaultdict(set)
+    for item in parsed:
+        if item is not None:
+            wanted[item[0]].add(item[1])
+    found: dict[tuple[str, UUID], Node] = {}
+    db = info.context.db
+    if wanted.get("Case"):
+        viewer = require_officer(info)
+        async with db.transaction(party_id=viewer.party_id) as session:
+            for case in await case_service.get_cases(
+                session=session, party_id=viewer.party_id, case_ids=wanted["Case"]
+            ):
+                found["Case", case.id] = Case.from_model(case)
+    if wanted.get("Party") or wanted.get("Release"):
+        async with db.transaction() as session:
+            for party in await party_service.get_many(
+                session=session, party_ids=wanted.get("Party", set())
+            ):
+                found["Party", party.id] = Party.from_model(party)
+            for release, slug in await release_service.get_releases(
+                session=session, release_ids=wanted.get("Release", set())
+            ):
+                found["Release", release.id] = Release.from_model(release, slug)
+    return [found.get(item) if item else None for item in parsed]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by its global id; null if absent or not yours.")
+    async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
+        return (await _nodes(info, [id]))[0]
+
+    @strawberry.field(description="Several objects by global id, in the order asked.")
+    async def nodes(self, info: Ctx, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE:
+            raise bad_input(
+                DomainError(PageErrorCode.TOO_MANY_IDS, f"Ask for at most {MAX_PAGE} ids.")
+            )
+        return await _nodes(info, list(ids))
+
+    @strawberry.field(description="Who the calling token belongs to; null without a token.")
+    async def viewer(self, info: Ctx) -> Viewer | None:
+        viewer = info.context.viewer
+        if viewer is None:
+            return None
+        party = None
+        if viewer.party_id is not None:
+            async with info.context.db.transaction() as session:
+                model = await party_service.get(session=session, party_id=viewer.party_id)
+                party = Party.from_model(model) if model else None
+        return Viewer(role=viewer.role, party=party)
+
+    @strawberry.field(description="A version of the joint code; the one in force by default.")
+    def code(self, version: str | None = None) -> Code | None:
+        found = codes.get_version(version) if version else codes.default_version()
+        return Code.from_version(found) if found else None
+
+    @strawberry.field(description="Every version of the joint code.")
+    def codes(self) -> list[Code]:
+        return [Code.from_version(v) for v in codes.load_versions().values()]
+
+    @strawberry.field(description="The participating parties.")
+    async def parties(self, info: Ctx) -> list[Party]:
+        async with info.context.db.transaction() as session:
+            return [Party.from_model(p) for p in await party_service.list_parties(session=session)]
+
+    @strawberry.field(
+        description="Counts of published outcomes, grouped by the dimensions given. Computed "
+        "from released records only: every count is 0 or at least k."
+    )
+    async def statistics(
+        self,
+        info: Ctx,
+        group_by: list[StatisticsDimension],  # type: ignore[valid-type]
+        filter: StatisticsFilter | None = None,
+    ) -> list[StatisticsRow]:
+        where = (
+            stats.StatisticsFilter(
+                party=filter.party,
+                year=filter.year,
+                provision=filter.provision,
+                sanction=filter.sanction,
+            )
+            if filter
+            else None
+        )
+        async with info.context.db.transaction() as session:
+            rows = await stats.statistics(session=session, group_by=group_by, where=where)
+        return [
+            StatisticsRow(
+                party=r.party,
+                year=r.year,
+                provision=r.provision,
+                sanction=r.sanction,
+                count=r.count,
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="Your party's cases, newest received first (officers).")
+    async def cases(
+        self,
+        info: Ctx,
+        first: int = 20,
+        after: str | None = None,
+        filter: CaseFilter | None = None,
+    ) -> Connection[Case]:
+        viewer = require_officer(info)
+        where = (
+            case_service.CaseFilter(
+                states=tuple(DomainCaseState(s.value) for s in filter.states or ()),
+                reference=filter.reference,
+                provision=filter.provision,
+                received_from=filter.received_from,
+                received_to=filter.received_to,
+            )
+            if filter
+            else None
+        )
+        try:
+            async with info.context.db.transaction(party_id=viewer.party_id) as session:
+                page = await case_service.list_cases(
+                    session=session,
+                    party_id=viewer.party_id,
+                    first=first,
+                    after=after,
+                    where=where,
+                )
+        except (DomainError, DomainErrors) as error:
+            raise bad_input(error) from None
+        return connection_from_page(page, Case.from_model, after=after)
+
+    @strawberry.field(description="Per-party case counts (the Committee).")
+    async def committee_summary(self, info: Ctx) -> list[PartySummary]:
+        require(info, Role.COMMITTEE)
+        async with info.context.db.transaction() as session:
+            rows = await stats.committee_summary(session=session)
+        return [
+            PartySummary(
+                party_slug=r.slug,
+                party_name=r.name,
+                is_demo=r.is_demo,
+                received=r.received,
+                decided=r.decided,
+                published=r.published,
+            )
+            for r in rows
+        ]

@@ -1,0 +1,67 @@
+"""Relay plumbing: global ids, the Node interface, connections and page info."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Generic, TypeVar
+from uuid import UUID
+
+import strawberry
+
+from db.pagination import Page
+
+T = TypeVar("T")
+
+
+def to_global_id(type_name: str, raw_id: UUID | str) -> strawberry.ID:
+    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{raw_id}".encode()).decode())
+
+
+def from_global_id(global_id: str) -> tuple[str, UUID] | None:
+    """(type name, uuid) or None for anything malformed: treated as not found."""
+    try:
+        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
+        return type_name, UUID(raw)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return None
+
+
+@strawberry.interface(description="An object with a global id, fetchable with `node(id)`.")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int
+
+
+def connection_from_page(page: Page, convert, *, after: str | None) -> Connection:
+    edges = [Edge(cursor=cursor, node=convert(item)) for cursor, item in page.items]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=page.total_count,
+    )

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from parties import models
+from parties.tokens import Role
+from schema.relay import Node, to_global_id
+
+AccountRole = strawberry.enum(Role, name="AccountRole", description="What a token may do.")
+
+
+@strawberry.type(description="A participating political party.")
+class Party(Node):
+    slug: str
+    name: str
+    short_name: str
+    code_version: str
+    is_demo: bool = strawberry.field(
+        description="A fictional party of the demo data: every figure under it is synthetic."
+    )
+
+    @classmethod
+    def from_model(cls, p: models.Party) -> Party:
+        return cls(
+            id=to_global_id("Party", p.id),
+            slug=p.slug,
+            name=p.name,
+            short_name=p.short_name,
+            code_version=p.code_version,
+            is_demo=p.is_demo,
+        )
+
+
+@strawberry.type(description="Who the calling token belongs to.")
+class Viewer:
+    role: AccountRole  # type: ignore[valid-type]
+    party: Party | None
+
+
+@strawberry.type(description="A token's record; the secret itself is shown only once.")
+class TokenInfo:
+    id: strawberry.ID
+    display_prefix: str
+    label: str
+    role: AccountRole  # type: ignore[valid-type]
+    party_slug: str | None
+    created_at: datetime | None
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def from_model(cls, t: models.Token, party_slug: str | None) -> TokenInfo:
+        return cls(
+            id=to_global_id("Token", t.id),
+            display_prefix=t.display_prefix,
+            label=t.label,
+            role=Role(t.role),
+            party_slug=party_slug,
+            created_at=t.created_at,
+            expires_at=t.expires_at,
+            last_used_at=t.last_used_at,
+            revoked_at=t.revoked_at,
+        )

@@ -1,0 +1,128 @@
+"""Test fixtures: a real PostgreSQL, the real migrations, the application role, over ASGI.
+
+TEST_DATABASE_URL names a server (any database on it; the suite creates its own
+database and drops it at the end). Without it, an embedded server is started for the
+session. Each test starts from empty tables, truncated as the owner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from api.app import create_app
+from db import embedded, migrate
+from db.session import Database, app_role_url, asyncpg_url, make_engine
+from parties import tokens
+from parties.tokens import Role
+
+TABLES = "published_outcomes, cases, releases, tokens, party_case_counts, parties"
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield asyncpg_url(url)
+        return
+    server = embedded.start(tmp_path_factory.mktemp("pg"))
+    yield embedded.owner_url(server, "postgres")
+    server.cleanup()
+
+
+async def _admin(url: str, sql: str) -> None:
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    try:
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(sql))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def owner_url(server_url: str) -> Iterator[str]:
+    name = f"jointcode_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    migrate.upgrade(url)
+    yield url
+    asyncio.run(_admin(server_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+@pytest_asyncio.fixture(scope="session")
+async def owner_db(owner_url: str) -> AsyncIterator[Database]:
+    db = Database(make_engine(owner_url, pool_size=2))
+    yield db
+    await db.dispose()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def db(owner_url: str) -> AsyncIterator[Database]:
+    """The application's own connection: the non-owner role, row-level security on."""
+    db = Database(make_engine(app_role_url(owner_url)))
+    yield db
+    await db.dispose()
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _empty_tables(owner_db: Database) -> None:
+    async with owner_db.transaction() as session:
+        await session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+
+
+@pytest_asyncio.fixture
+async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(db))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+class GraphQLClient:
+    """Posts GraphQL over ASGI as any client would, with an optional bearer token."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def raw(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
+        response = await self.raw(query, variables, token=token)
+        return response.json()
+
+    async def ok(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
+        body = await self(query, variables, token=token)
+        assert "errors" not in body, body
+        return body["data"]
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)
+
+
+@pytest_asyncio.fixture
+async def admin_token(db: Database) -> str:
+    """Bootstrap: the first admin token comes from the CLI's domain call, as in production."""
+    async with db.transaction() as session:
+        issued = await tokens.issue_token(session=session, role=Role.ADMIN, label="test admin")
+    return issued.secret

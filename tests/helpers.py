@@ -1,0 +1,103 @@
+"""GraphQL documents and small helpers shared by the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import GraphQLClient
+
+REGISTER_PARTY = """
+mutation($input: RegisterPartyInput!) {
+  registerParty(input: $input) { party { id slug } errors { code field message } }
+}"""
+ISSUE_TOKEN = """
+mutation($input: IssueTokenInput!) {
+  issueToken(input: $input) {
+    token tokenInfo { id role partySlug } errors { code field message }
+  }
+}"""
+SUBMIT_CASE = """
+mutation($input: SubmitCaseInput!) {
+  submitCase(input: $input) {
+    created
+    case { id reference state version provisions receivedOn }
+    errors { code field message }
+  }
+}"""
+DECIDE_CASE = """
+mutation($input: DecideCaseInput!) {
+  decideCase(input: $input) {
+    case { id state sanction version findings { provision proven } }
+    errors { code field message }
+  }
+}"""
+PUBLISH = """
+mutation {
+  publishRelease(input: {}) {
+    release { id number recordCount heldBackCount k contentHash previousHash }
+    errors { code message }
+  }
+}"""
+STATISTICS = """
+query($groupBy: [StatisticsDimension!]!, $filter: StatisticsFilter) {
+  statistics(groupBy: $groupBy, filter: $filter) { party year provision sanction count }
+}"""
+CASES = """
+query($first: Int!, $after: String, $filter: CaseFilter) {
+  cases(first: $first, after: $after, filter: $filter) {
+    totalCount
+    edges { cursor node { id reference state } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def register_party(gql: GraphQLClient, admin: str, slug: str) -> str:
+    data = await gql.ok(
+        REGISTER_PARTY, {"input": {"slug": slug, "name": f"Party {slug}"}}, token=admin
+    )
+    assert data["registerParty"]["errors"] == []
+    return data["registerParty"]["party"]["id"]
+
+
+async def issue_token(
+    gql: GraphQLClient, admin: str, role: str, party: str | None = None
+) -> str:
+    data = await gql.ok(ISSUE_TOKEN, {"input": {"role": role, "party": party}}, token=admin)
+    assert data["issueToken"]["errors"] == [], data
+    return data["issueToken"]["token"]
+
+
+def case_input(reference: str, **overrides: Any) -> dict[str, Any]:
+    values = {
+        "reference": reference,
+        "receivedOn": "2026-03-02",
+        "provisions": ["JC6"],
+        "channel": "social_x",
+        "respondentRole": "member",
+        "summary": "Private narrative that must never leave the party.",
+    }
+    values.update(overrides)
+    return values
+
+
+async def submit(gql: GraphQLClient, token: str, reference: str, **overrides: Any) -> dict:
+    data = await gql.ok(SUBMIT_CASE, {"input": case_input(reference, **overrides)}, token=token)
+    assert data["submitCase"]["errors"] == [], data
+    return data["submitCase"]["case"]
+
+
+async def decide(
+    gql: GraphQLClient, token: str, case: dict, sanction: str = "advice", proven: bool = True,
+    decided_on: str = "2026-05-04", **extra: Any,
+) -> dict:
+    payload = {
+        "id": case["id"],
+        "findings": [{"provision": p, "proven": proven} for p in case["provisions"]],
+        "sanction": sanction,
+        "decidedOn": decided_on,
+        **extra,
+    }
+    data = await gql.ok(DECIDE_CASE, {"input": payload}, token=token)
+    assert data["decideCase"]["errors"] == [], data
+    return data["decideCase"]["case"]

@@ -1,0 +1,127 @@
+"""The whole path over GraphQL: admin, two parties, cases, a release, statistics, isolation."""
+
+from __future__ import annotations
+
+import itertools
+
+from tests.conftest import GraphQLClient
+from tests.helpers import (
+    CASES,
+    DECIDE_CASE,
+    PUBLISH,
+    STATISTICS,
+    decide,
+    issue_token,
+    register_party,
+    submit,
+)
+
+K = 10
+
+
+async def test_whole_path(gql: GraphQLClient, admin_token: str) -> None:
+    await register_party(gql, admin_token, "party-a")
+    await register_party(gql, admin_token, "party-b")
+    officer_a = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    officer_b = await issue_token(gql, admin_token, "OFFICER", "party-b")
+    committee = await issue_token(gql, admin_token, "COMMITTEE")
+
+    # Party A: 12 outcomes share one combination (publishable), 5 share another (held back).
+    cases = []
+    for n in range(12):
+        cases.append(await submit(gql, officer_a, f"A-{n}"))
+    for n in range(5):
+        cases.append(await submit(gql, officer_a, f"A-X{n}", provisions=["JC3"]))
+    retry = await gql.ok(
+        "mutation($i: SubmitCaseInput!) { submitCase(input: $i) { created case { id } } }",
+        {"i": {"reference": "A-0", "receivedOn": "2026-03-02", "provisions": ["JC6"],
+               "channel": "social_x", "respondentRole": "member"}},
+        token=officer_a,
+    )
+    assert retry["submitCase"] == {"created": False, "case": {"id": cases[0]["id"]}}
+
+    for case in cases[:12]:
+        await decide(gql, officer_a, case, sanction="advice")
+    for case in cases[12:]:
+        await decide(gql, officer_a, case, sanction="expulsion")
+
+    release = (await gql.ok(PUBLISH, token=officer_a))["publishRelease"]
+    assert release["errors"] == []
+    assert release["release"]["number"] == 1
+    assert release["release"]["recordCount"] == 12
+    assert release["release"]["heldBackCount"] == 5
+    assert release["release"]["previousHash"] is None
+
+    # Public statistics: only the published class, never a count between 1 and k-1.
+    dims = ["PARTY", "YEAR", "PROVISION", "SANCTION"]
+    for size in range(len(dims) + 1):
+        for group_by in itertools.combinations(dims, size):
+            rows = (await gql.ok(STATISTICS, {"groupBy": list(group_by)}))["statistics"]
+            assert all(row["count"] == 0 or row["count"] >= K for row in rows), (group_by, rows)
+            assert sum(row["count"] for row in rows) == 12
+    by_party = (await gql.ok(STATISTICS, {"groupBy": ["PARTY", "SANCTION"]}))["statistics"]
+    assert by_party == [
+        {"party": "party-a", "year": None, "provision": None, "sanction": "advice", "count": 12}
+    ]
+    held = await gql.ok(STATISTICS, {"groupBy": ["SANCTION"], "filter": {"sanction": "expulsion"}})
+    assert held["statistics"] == []
+
+    # The committee sees counts per party, and no case.
+    summary = await gql.ok(
+        "{ committeeSummary { partySlug received decided published } }", token=committee
+    )
+    assert {r["partySlug"]: r for r in summary["committeeSummary"]} == {
+        "party-a": {"partySlug": "party-a", "received": 17, "decided": 17, "published": 12},
+        "party-b": {"partySlug": "party-b", "received": 0, "decided": 0, "published": 0},
+    }
+
+    # Party B cannot see or touch party A's cases: by id, by filter, or by reference.
+    a_case = cases[12]
+    node = await gql.ok("query($id: ID!) { node(id: $id) { id } }", {"id": a_case["id"]},
+                        token=officer_b)
+    assert node == {"node": None}
+    listed = await gql.ok(CASES, {"first": 50}, token=officer_b)
+    assert listed["cases"]["totalCount"] == 0
+    by_ref = await gql.ok(CASES, {"first": 50, "filter": {"reference": "A-X0"}}, token=officer_b)
+    assert by_ref["cases"] == {"totalCount": 0, "edges": [],
+                               "pageInfo": {"hasNextPage": False, "endCursor": None}}
+
+    attempt = {"findings": [{"provision": "JC3", "proven": False}],
+               "sanction": "no_further_action"}
+    foreign = await gql.ok(DECIDE_CASE, {"input": {"id": a_case["id"], **attempt}},
+                           token=officer_b)
+    missing = await gql.ok(
+        DECIDE_CASE,
+        {"input": {"id": "Q2FzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA=", **attempt}},
+        token=officer_b,
+    )
+    assert foreign == missing
+    assert foreign["decideCase"]["errors"][0]["code"] == "NOT_FOUND"
+
+    # B using A's reference creates B's own case; A's case is untouched.
+    b_case = await submit(gql, officer_b, "A-X0")
+    assert b_case["id"] != a_case["id"]
+    still = await gql.ok(
+        "query($id: ID!) { node(id: $id) { ... on Case { state sanction version } } }",
+        {"id": a_case["id"]},
+        token=officer_a,
+    )
+    assert still["node"] == {"state": "DECIDED", "sanction": "expulsion", "version": 2}
+
+
+async def test_second_release_chains_to_the_first(gql: GraphQLClient, admin_token: str) -> None:
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    for batch in range(2):
+        for n in range(10):
+            case = await submit(gql, officer, f"R{batch}-{n}")
+            await decide(gql, officer, case, sanction="formal_warning")
+        release = (await gql.ok(PUBLISH, token=officer))["publishRelease"]
+        assert release["errors"] == []
+        if batch == 0:
+            first = release["release"]
+    assert release["release"]["number"] == 2
+    assert release["release"]["previousHash"] == first["contentHash"]
+    nothing = (await gql.ok(PUBLISH, token=officer))["publishRelease"]
+    assert nothing["release"] is None
+    assert nothing["errors"][0]["code"] == "NOTHING_TO_PUBLISH"
