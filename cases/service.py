@@ -185,7 +185,7 @@ def _filtered(party_id: UUID, where: CaseFilter):
     if where.reference is not None:
         query = query.where(Case.reference == where.reference)
     if where.provision is not None:
-        query = query.where(Case.provisions.any(where.provision))
+        query = query.where(Case.provisions.contains([where.provision]))
     if where.received_from is not None:
         query = query.where(Case.received_on >= where.received_from)
     if where.received_to is not None:

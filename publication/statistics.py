@@ -70,7 +70,7 @@ async def statistics(
     if where.year is not None:
         query = query.where(PublishedOutcome.year == where.year)
     if where.provision is not None:
-        query = query.where(PublishedOutcome.provisions.any(where.provision))
+        query = query.where(PublishedOutcome.provisions.contains([where.provision]))
     if where.sanction is not None:
         query = query.where(PublishedOutcome.sanction == where.sanction)
     if selected:

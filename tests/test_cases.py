@@ -1,0 +1,117 @@
+"""Case submission and decision: validation against the code, states, versions, paging."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import GraphQLClient
+from tests.helpers import (
+    CASES,
+    DECIDE_CASE,
+    SUBMIT_CASE,
+    case_input,
+    decide,
+    issue_token,
+    register_party,
+    submit,
+)
+
+
+@pytest.fixture
+async def officer(gql: GraphQLClient, admin_token: str) -> str:
+    await register_party(gql, admin_token, "party-a")
+    return await issue_token(gql, admin_token, "OFFICER", "party-a")
+
+
+async def _count(gql: GraphQLClient, officer: str) -> int:
+    return (await gql.ok(CASES, {"first": 1}, token=officer))["cases"]["totalCount"]
+
+
+async def test_submission_errors_list_allowed_ids_and_change_nothing(
+    gql: GraphQLClient, officer: str
+) -> None:
+    bad = case_input(
+        "R-1", provisions=["JC1", "JC99"], channel="carrier_pigeon", respondentRole="king",
+        receivedOn="2999-01-01",
+    )
+    body = await gql.ok(SUBMIT_CASE, {"input": bad}, token=officer)
+    errors = body["submitCase"]["errors"]
+    assert {e["code"] for e in errors} == {
+        "UNKNOWN_PROVISION", "UNKNOWN_CHANNEL", "UNKNOWN_RESPONDENT_ROLE", "INVALID_DATE"
+    }
+    provision_error = next(e for e in errors if e["code"] == "UNKNOWN_PROVISION")
+    assert provision_error["field"] == ["input", "provisions"]
+    assert "JC99" in provision_error["message"] and "JC13" in provision_error["message"]
+    assert body["submitCase"]["case"] is None
+    assert await _count(gql, officer) == 0
+
+
+async def test_decision_rules(gql: GraphQLClient, officer: str) -> None:
+    case = await submit(gql, officer, "D-1", provisions=["JC1", "JC6"])
+
+    async def attempt(**fields) -> list[dict]:
+        payload = {"id": case["id"], "findings": [], "sanction": "advice", **fields}
+        return (await gql.ok(DECIDE_CASE, {"input": payload}, token=officer))["decideCase"][
+            "errors"
+        ]
+
+    errors = await attempt(findings=[{"provision": "JC1", "proven": True},
+                                     {"provision": "JC2", "proven": True}])
+    assert {e["code"] for e in errors} == {"MISSING_FINDING", "FINDING_NOT_ALLEGED"}
+    both_unproven = [{"provision": "JC1", "proven": False}, {"provision": "JC6", "proven": False}]
+    assert [e["code"] for e in await attempt(findings=both_unproven)] == [
+        "SANCTION_WITHOUT_FINDING"
+    ]
+    proven = [{"provision": "JC1", "proven": True}, {"provision": "JC6", "proven": False}]
+    assert [e["code"] for e in await attempt(findings=proven, sanction="suspension")] == [
+        "SUSPENSION_LENGTH"
+    ]
+    assert [e["code"] for e in await attempt(findings=proven, sanction="flogging")] == [
+        "UNKNOWN_SANCTION"
+    ]
+    assert [e["code"] for e in await attempt(findings=proven, expectedVersion=7)] == [
+        "STALE_VERSION"
+    ]
+    # Nothing above changed the case.
+    listed = await gql.ok(CASES, {"first": 5}, token=officer)
+    assert listed["cases"]["edges"][0]["node"]["state"] == "RECEIVED"
+
+    decided = await decide(gql, officer, case, sanction="suspension", suspensionMonths=6,
+                           expectedVersion=1)
+    assert decided["state"] == "DECIDED" and decided["version"] == 2
+    again = await attempt(findings=proven)
+    assert again[0]["code"] == "INVALID_TRANSITION"
+    assert "decided" in again[0]["message"]
+
+
+async def test_keyset_pagination_visits_every_case_once(gql: GraphQLClient, officer: str) -> None:
+    for n in range(25):
+        await submit(gql, officer, f"P-{n:02d}", receivedOn=f"2026-01-{(n % 5) + 1:02d}")
+    seen: list[str] = []
+    after = None
+    pages = 0
+    while True:
+        page = (await gql.ok(CASES, {"first": 10, "after": after}, token=officer))["cases"]
+        assert page["totalCount"] == 25
+        seen += [e["node"]["reference"] for e in page["edges"]]
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert pages == 3
+    assert sorted(seen) == sorted(f"P-{n:02d}" for n in range(25))
+
+    body = await gql(CASES, {"first": 10, "after": "bm9wZQ=="}, token=officer)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    body = await gql(CASES, {"first": 500}, token=officer)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_filter_by_state_and_provision(gql: GraphQLClient, officer: str) -> None:
+    first = await submit(gql, officer, "F-1", provisions=["JC4"])
+    await submit(gql, officer, "F-2", provisions=["JC6"])
+    await decide(gql, officer, first)
+    decided = await gql.ok(CASES, {"first": 10, "filter": {"states": ["DECIDED"]}}, token=officer)
+    assert [e["node"]["reference"] for e in decided["cases"]["edges"]] == ["F-1"]
+    jc6 = await gql.ok(CASES, {"first": 10, "filter": {"provision": "JC6"}}, token=officer)
+    assert [e["node"]["reference"] for e in jc6["cases"]["edges"]] == ["F-2"]
