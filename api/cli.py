@@ -56,6 +56,22 @@ def _run(settings: Settings, endpoints: Endpoints, work):
     return asyncio.run(main())
 
 
+def _in_transaction(work):
+    """Run one domain call in one transaction as the app role; a DomainError exits 1."""
+    from db.errors import DomainError
+
+    settings = Settings.from_env()
+
+    async def run(db):
+        async with db.transaction() as session:
+            return await work(session)
+
+    try:
+        return _run(settings, _prepare(settings), run)
+    except DomainError as exc:
+        _fail(exc.message)
+
+
 def _print_demo(settings: Settings, endpoints: Endpoints) -> None:
     from api import demo
 
@@ -121,7 +137,6 @@ def token_issue(
     expires_days: int | None = typer.Option(None, help="Days until the token expires."),
 ) -> None:
     """Issue a token and print it: it is shown this once and stored only as a hash."""
-    from db.errors import DomainError
     from parties import tokens
     from parties.tokens import Role
 
@@ -129,23 +144,12 @@ def token_issue(
         parsed_role = Role(role)
     except ValueError:
         _fail("role must be officer, committee or admin")
-    settings = Settings.from_env()
     expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
-
-    async def work(db):
-        async with db.transaction() as session:
-            return await tokens.issue_token(
-                session=session,
-                role=parsed_role,
-                party_slug=party,
-                label=label,
-                expires_at=expires,
-            )
-
-    try:
-        issued = _run(settings, _prepare(settings), work)
-    except DomainError as exc:
-        _fail(exc.message)
+    issued = _in_transaction(
+        lambda session: tokens.issue_token(
+            session=session, role=parsed_role, party_slug=party, label=label, expires_at=expires
+        )
+    )
     typer.echo(issued.secret)
 
 
@@ -154,30 +158,16 @@ def token_revoke(
     token: str = typer.Argument(..., help="The token's id, or the token itself."),
 ) -> None:
     """Revoke a token at once."""
-    from sqlalchemy import select
-
-    from db.errors import DomainError
     from parties import tokens
-    from parties.models import Token
-
-    settings = Settings.from_env()
-
-    async def work(db):
-        async with db.transaction() as session:
-            try:
-                token_id = UUID(token)
-            except ValueError:
-                token_id = await session.scalar(
-                    select(Token.id).where(Token.token_hash == tokens.hash_secret(token))
-                )
-            if token_id is None:
-                raise DomainError(tokens.PartyErrorCode.TOKEN_NOT_FOUND, "No such token.")
-            return await tokens.revoke_token(session=session, token_id=token_id)
 
     try:
-        revoked = _run(settings, _prepare(settings), work)
-    except DomainError as exc:
-        _fail(exc.message)
+        token_id: UUID | None = UUID(token)
+        secret = None
+    except ValueError:
+        token_id, secret = None, token
+    revoked = _in_transaction(
+        lambda session: tokens.revoke_token(session=session, token_id=token_id, secret=secret)
+    )
     typer.echo(f"Revoked token {revoked.id} ({revoked.display_prefix}…).")
 
 
@@ -189,25 +179,13 @@ def party_add(
     code_version: str | None = typer.Option(None, help="Defaults to the version in force."),
 ) -> None:
     """Register a party."""
-    from db.errors import DomainError
     from parties import service
 
-    settings = Settings.from_env()
-
-    async def work(db):
-        async with db.transaction() as session:
-            return await service.register_party(
-                session=session,
-                slug=slug,
-                name=name,
-                short_name=short_name,
-                code_version=code_version,
-            )
-
-    try:
-        party = _run(settings, _prepare(settings), work)
-    except DomainError as exc:
-        _fail(exc.message)
+    party = _in_transaction(
+        lambda session: service.register_party(
+            session=session, slug=slug, name=name, short_name=short_name, code_version=code_version
+        )
+    )
     typer.echo(f"Registered {party.name} ({party.slug}) under code version {party.code_version}.")
 
 

@@ -110,8 +110,16 @@ async def authenticate(*, session: AsyncSession, secret: str) -> Viewer | None:
     return Viewer(token_id=token.id, role=Role(token.role), party_id=token.party_id)
 
 
-async def revoke_token(*, session: AsyncSession, token_id: UUID) -> Token:
-    token = await session.get(Token, token_id)
+async def revoke_token(
+    *, session: AsyncSession, token_id: UUID | None = None, secret: str | None = None
+) -> Token:
+    """Revoke by id, or by the token itself (what a holder reporting a leak has at hand)."""
+    if token_id is not None:
+        token = await session.get(Token, token_id)
+    elif secret is not None:
+        token = await session.scalar(select(Token).where(Token.token_hash == hash_secret(secret)))
+    else:
+        token = None
     if token is None:
         raise DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such token.", field=("id",))
     if token.revoked_at is None:
