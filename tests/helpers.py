@@ -60,9 +60,7 @@ async def register_party(gql: GraphQLClient, admin: str, slug: str) -> str:
     return data["registerParty"]["party"]["id"]
 
 
-async def issue_token(
-    gql: GraphQLClient, admin: str, role: str, party: str | None = None
-) -> str:
+async def issue_token(gql: GraphQLClient, admin: str, role: str, party: str | None = None) -> str:
     data = await gql.ok(ISSUE_TOKEN, {"input": {"role": role, "party": party}}, token=admin)
     assert data["issueToken"]["errors"] == [], data
     return data["issueToken"]["token"]
@@ -88,8 +86,13 @@ async def submit(gql: GraphQLClient, token: str, reference: str, **overrides: An
 
 
 async def decide(
-    gql: GraphQLClient, token: str, case: dict, sanction: str = "advice", proven: bool = True,
-    decided_on: str = "2026-05-04", **extra: Any,
+    gql: GraphQLClient,
+    token: str,
+    case: dict,
+    sanction: str = "advice",
+    proven: bool = True,
+    decided_on: str = "2026-05-04",
+    **extra: Any,
 ) -> dict:
     payload = {
         "id": case["id"],

@@ -11,8 +11,10 @@ CASE_FIELDS = [
     (CASES, {"first": 5}),
     (SUBMIT_CASE, {"input": case_input("X-1")}),
     ("mutation { publishRelease(input: {}) { errors { code } } }", {}),
-    ("query($id: ID!) { node(id: $id) { id } }",
-     {"id": "Q2FzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA="}),
+    (
+        "query($id: ID!) { node(id: $id) { id } }",
+        {"id": "Q2FzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA="},
+    ),
 ]
 
 
@@ -44,9 +46,7 @@ async def test_committee_and_admin_are_forbidden_every_case_field(
 async def test_officer_cannot_administer(gql: GraphQLClient, admin_token: str) -> None:
     await register_party(gql, admin_token, "party-a")
     officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
-    body = await gql(
-        'mutation { issueToken(input: {role: ADMIN}) { token } }', token=officer
-    )
+    body = await gql("mutation { issueToken(input: {role: ADMIN}) { token } }", token=officer)
     assert _codes(body) == {"FORBIDDEN"}
     body = await gql("{ committeeSummary { partySlug } }", token=officer)
     assert _codes(body) == {"FORBIDDEN"}
@@ -58,7 +58,7 @@ async def test_bad_and_revoked_tokens_look_alike(gql: GraphQLClient, admin_token
     assert ok["viewer"] == {"role": "COMMITTEE", "party": None}
 
     listed = await gql.ok(
-        'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token tokenInfo { id } } }',
+        "mutation($i: IssueTokenInput!) { issueToken(input: $i) { token tokenInfo { id } } }",
         {"i": {"role": "COMMITTEE", "label": "to revoke"}},
         token=admin_token,
     )
@@ -84,11 +84,12 @@ async def test_bad_and_revoked_tokens_look_alike(gql: GraphQLClient, admin_token
 
 async def test_token_issue_validation(gql: GraphQLClient, admin_token: str) -> None:
     body = await gql.ok(
-        'mutation { issueToken(input: {role: OFFICER}) { token errors { code field } } }',
+        "mutation { issueToken(input: {role: OFFICER}) { token errors { code field } } }",
         token=admin_token,
     )
     assert body["issueToken"] == {
-        "token": None, "errors": [{"code": "PARTY_REQUIRED", "field": ["input", "party"]}]
+        "token": None,
+        "errors": [{"code": "PARTY_REQUIRED", "field": ["input", "party"]}],
     }
     body = await gql.ok(
         'mutation { issueToken(input: {role: OFFICER, party: "nope"}) { token errors { code } } }',

@@ -31,13 +31,19 @@ async def test_submission_errors_list_allowed_ids_and_change_nothing(
     gql: GraphQLClient, officer: str
 ) -> None:
     bad = case_input(
-        "R-1", provisions=["JC1", "JC99"], channel="carrier_pigeon", respondentRole="king",
+        "R-1",
+        provisions=["JC1", "JC99"],
+        channel="carrier_pigeon",
+        respondentRole="king",
         receivedOn="2999-01-01",
     )
     body = await gql.ok(SUBMIT_CASE, {"input": bad}, token=officer)
     errors = body["submitCase"]["errors"]
     assert {e["code"] for e in errors} == {
-        "UNKNOWN_PROVISION", "UNKNOWN_CHANNEL", "UNKNOWN_RESPONDENT_ROLE", "INVALID_DATE"
+        "UNKNOWN_PROVISION",
+        "UNKNOWN_CHANNEL",
+        "UNKNOWN_RESPONDENT_ROLE",
+        "INVALID_DATE",
     }
     provision_error = next(e for e in errors if e["code"] == "UNKNOWN_PROVISION")
     assert provision_error["field"] == ["input", "provisions"]
@@ -55,8 +61,9 @@ async def test_decision_rules(gql: GraphQLClient, officer: str) -> None:
             "errors"
         ]
 
-    errors = await attempt(findings=[{"provision": "JC1", "proven": True},
-                                     {"provision": "JC2", "proven": True}])
+    errors = await attempt(
+        findings=[{"provision": "JC1", "proven": True}, {"provision": "JC2", "proven": True}]
+    )
     assert {e["code"] for e in errors} == {"MISSING_FINDING", "FINDING_NOT_ALLEGED"}
     both_unproven = [{"provision": "JC1", "proven": False}, {"provision": "JC6", "proven": False}]
     assert [e["code"] for e in await attempt(findings=both_unproven)] == [
@@ -76,8 +83,9 @@ async def test_decision_rules(gql: GraphQLClient, officer: str) -> None:
     listed = await gql.ok(CASES, {"first": 5}, token=officer)
     assert listed["cases"]["edges"][0]["node"]["state"] == "RECEIVED"
 
-    decided = await decide(gql, officer, case, sanction="suspension", suspensionMonths=6,
-                           expectedVersion=1)
+    decided = await decide(
+        gql, officer, case, sanction="suspension", suspensionMonths=6, expectedVersion=1
+    )
     assert decided["state"] == "DECIDED" and decided["version"] == 2
     again = await attempt(findings=proven)
     assert again[0]["code"] == "INVALID_TRANSITION"

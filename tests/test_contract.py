@@ -26,7 +26,8 @@ async def test_alias_limit(gql: GraphQLClient) -> None:
 
 async def test_body_size_limit(client: httpx.AsyncClient) -> None:
     response = await client.post(
-        "/graphql", content=b'{"query": "' + b" " * 2_000_000 + b'{ parties { slug } }"}',
+        "/graphql",
+        content=b'{"query": "' + b" " * 2_000_000 + b'{ parties { slug } }"}',
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 413
@@ -40,6 +41,30 @@ async def test_health_and_public_page(client: httpx.AsyncClient) -> None:
 
 
 async def test_get_queries_work_for_public_fields(client: httpx.AsyncClient) -> None:
-    response = await client.get("/graphql", params={"query": "{ code { version } }"},
-                                headers={"accept": "application/json"})
+    response = await client.get(
+        "/graphql", params={"query": "{ code { version } }"}, headers={"accept": "application/json"}
+    )
     assert response.json() == {"data": {"code": {"version": "1"}}}
+
+
+def test_unexpected_errors_are_masked_with_an_id(caplog) -> None:
+    from graphql import GraphQLError
+
+    from schema.masking import MaskUnexpectedErrors
+
+    leaky = GraphQLError(
+        "relation party_secret does not exist",
+        path=["cases"],
+        original_error=RuntimeError("SELECT * FROM party_secret"),
+    )
+    masked = MaskUnexpectedErrors().anonymise_error(leaky)
+    error_id = masked.extensions["errorId"]
+    assert masked.message == f"Unexpected error (id {error_id})."
+    assert masked.extensions["code"] == "INTERNAL_SERVER_ERROR"
+    assert "party_secret" not in str(masked.formatted)
+    assert error_id in caplog.text and "party_secret" in caplog.text
+
+
+async def test_graphiql_is_served_to_browsers(client: httpx.AsyncClient) -> None:
+    page = await client.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()

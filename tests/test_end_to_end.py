@@ -34,8 +34,15 @@ async def test_whole_path(gql: GraphQLClient, admin_token: str) -> None:
         cases.append(await submit(gql, officer_a, f"A-X{n}", provisions=["JC3"]))
     retry = await gql.ok(
         "mutation($i: SubmitCaseInput!) { submitCase(input: $i) { created case { id } } }",
-        {"i": {"reference": "A-0", "receivedOn": "2026-03-02", "provisions": ["JC6"],
-               "channel": "social_x", "respondentRole": "member"}},
+        {
+            "i": {
+                "reference": "A-0",
+                "receivedOn": "2026-03-02",
+                "provisions": ["JC6"],
+                "channel": "social_x",
+                "respondentRole": "member",
+            }
+        },
         token=officer_a,
     )
     assert retry["submitCase"] == {"created": False, "case": {"id": cases[0]["id"]}}
@@ -77,19 +84,21 @@ async def test_whole_path(gql: GraphQLClient, admin_token: str) -> None:
 
     # Party B cannot see or touch party A's cases: by id, by filter, or by reference.
     a_case = cases[12]
-    node = await gql.ok("query($id: ID!) { node(id: $id) { id } }", {"id": a_case["id"]},
-                        token=officer_b)
+    node = await gql.ok(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": a_case["id"]}, token=officer_b
+    )
     assert node == {"node": None}
     listed = await gql.ok(CASES, {"first": 50}, token=officer_b)
     assert listed["cases"]["totalCount"] == 0
     by_ref = await gql.ok(CASES, {"first": 50, "filter": {"reference": "A-X0"}}, token=officer_b)
-    assert by_ref["cases"] == {"totalCount": 0, "edges": [],
-                               "pageInfo": {"hasNextPage": False, "endCursor": None}}
+    assert by_ref["cases"] == {
+        "totalCount": 0,
+        "edges": [],
+        "pageInfo": {"hasNextPage": False, "endCursor": None},
+    }
 
-    attempt = {"findings": [{"provision": "JC3", "proven": False}],
-               "sanction": "no_further_action"}
-    foreign = await gql.ok(DECIDE_CASE, {"input": {"id": a_case["id"], **attempt}},
-                           token=officer_b)
+    attempt = {"findings": [{"provision": "JC3", "proven": False}], "sanction": "no_further_action"}
+    foreign = await gql.ok(DECIDE_CASE, {"input": {"id": a_case["id"], **attempt}}, token=officer_b)
     missing = await gql.ok(
         DECIDE_CASE,
         {"input": {"id": "Q2FzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA=", **attempt}},

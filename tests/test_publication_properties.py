@@ -21,6 +21,7 @@ from parties import service as party_service
 from publication import releases
 from publication import statistics as stats
 from publication.statistics import Dimension, StatisticsFilter
+from tests.conftest import TABLES
 
 K = 10
 PROVISIONS = st.sampled_from([["JC1"], ["JC6"], ["JC1", "JC6"], ["JC4"]])
@@ -42,13 +43,20 @@ async def _publish(db: Database, slug: str, outcomes: list[tuple]) -> int:
     async with db.transaction(party_id=party.id) as session:
         for n, (year, provisions, sanction) in enumerate(outcomes):
             case, _ = await case_service.submit_case(
-                session=session, party_id=party.id, reference=f"{slug}-{n}",
-                received_on=date(year, 1, 10), provisions=provisions, channel="email",
+                session=session,
+                party_id=party.id,
+                reference=f"{slug}-{n}",
+                received_on=date(year, 1, 10),
+                provisions=provisions,
+                channel="email",
                 respondent_role="member",
             )
             await case_service.decide_case(
-                session=session, party_id=party.id, case_id=case.id,
-                findings={p: True for p in provisions}, sanction=sanction,
+                session=session,
+                party_id=party.id,
+                case_id=case.id,
+                findings={p: True for p in provisions},
+                sanction=sanction,
                 decided_on=date(year, 6, 1),
             )
     try:
@@ -65,17 +73,18 @@ async def test_every_public_count_is_zero_or_at_least_k(
     db: Database, owner_db: Database, first: list[tuple], second: list[tuple]
 ) -> None:
     async with owner_db.transaction() as session:
-        await session.execute(text(
-            "TRUNCATE published_outcomes, cases, releases, tokens, party_case_counts, parties "
-            "CASCADE"
-        ))
+        await session.execute(text(f"TRUNCATE {TABLES} CASCADE"))
     published = await _publish(db, "party-a", first) + await _publish(db, "party-b", second)
 
     async with db.transaction() as session:
-        classes = (await session.execute(text(
-            "SELECT release_id, year, provisions, sanction, count(*) AS n "
-            "FROM published_outcomes GROUP BY 1, 2, 3, 4"
-        ))).all()
+        classes = (
+            await session.execute(
+                text(
+                    "SELECT release_id, year, provisions, sanction, count(*) AS n "
+                    "FROM published_outcomes GROUP BY 1, 2, 3, 4"
+                )
+            )
+        ).all()
         assert all(row.n >= K for row in classes)
         assert sum(row.n for row in classes) == published
 

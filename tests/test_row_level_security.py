@@ -21,9 +21,14 @@ async def _two_parties_with_a_case_each(db: Database) -> tuple[UUID, UUID]:
             party = await party_service.register_party(session=session, slug=slug, name=slug)
         async with db.transaction(party_id=party.id) as session:
             await case_service.submit_case(
-                session=session, party_id=party.id, reference=f"{slug}-1",
-                received_on=date(2026, 1, 5), provisions=["JC1"], channel="email",
-                respondent_role="member", summary="secret",
+                session=session,
+                party_id=party.id,
+                reference=f"{slug}-1",
+                received_on=date(2026, 1, 5),
+                provisions=["JC1"],
+                channel="email",
+                respondent_role="member",
+                summary="secret",
             )
         ids.append(party.id)
     return ids[0], ids[1]
@@ -31,17 +36,31 @@ async def _two_parties_with_a_case_each(db: Database) -> tuple[UUID, UUID]:
 
 async def test_app_role_is_not_owner_and_cannot_bypass_rls(db: Database) -> None:
     async with db.transaction() as session:
-        row = (await session.execute(text(
-            "SELECT current_user AS who, rolbypassrls, rolsuper FROM pg_roles "
-            "WHERE rolname = current_user"
-        ))).one()
-        owners = set((await session.execute(text(
-            "SELECT tableowner FROM pg_tables WHERE schemaname = 'public'"
-        ))).scalars())
-        forced = dict((await session.execute(text(
-            "SELECT relname, relforcerowsecurity FROM pg_class WHERE relname IN "
-            "('cases', 'releases', 'published_outcomes')"
-        ))).all())
+        row = (
+            await session.execute(
+                text(
+                    "SELECT current_user AS who, rolbypassrls, rolsuper FROM pg_roles "
+                    "WHERE rolname = current_user"
+                )
+            )
+        ).one()
+        owners = set(
+            (
+                await session.execute(
+                    text("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")
+                )
+            ).scalars()
+        )
+        forced = dict(
+            (
+                await session.execute(
+                    text(
+                        "SELECT relname, relforcerowsecurity FROM pg_class WHERE relname IN "
+                        "('cases', 'releases', 'published_outcomes')"
+                    )
+                )
+            ).all()
+        )
     assert row.who == APP_ROLE and not row.rolbypassrls and not row.rolsuper
     assert APP_ROLE not in owners
     assert forced == {"cases": True, "releases": True, "published_outcomes": True}
@@ -75,8 +94,10 @@ async def test_insert_claiming_another_party_fails(db: Database) -> None:
     with pytest.raises(DBAPIError, match="row-level security"):
         async with db.transaction(party_id=party_b) as session:
             await session.execute(
-                text("INSERT INTO releases (party_id, number, code_version, k, record_count, "
-                     "held_back_count, content_hash) VALUES (:a, 9, '1', 10, 0, 0, 'x')"),
+                text(
+                    "INSERT INTO releases (party_id, number, code_version, k, record_count, "
+                    "held_back_count, content_hash) VALUES (:a, 9, '1', 10, 0, 0, 'x')"
+                ),
                 {"a": party_a},
             )
 
