@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from uuid import UUID
 
 import typer
@@ -19,6 +20,8 @@ app = typer.Typer(
 token_app = typer.Typer(help="Issue and revoke API tokens.", no_args_is_help=True)
 party_app = typer.Typer(help="Manage the party registry.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL contract.", no_args_is_help=True)
+code_app = typer.Typer(help="The joint code's version files.", no_args_is_help=True)
+app.add_typer(code_app, name="code")
 app.add_typer(token_app, name="token")
 app.add_typer(party_app, name="party")
 app.add_typer(schema_app, name="schema")
@@ -187,6 +190,21 @@ def party_add(
         )
     )
     typer.echo(f"Registered {party.name} ({party.slug}) under code version {party.code_version}.")
+
+
+@code_app.command("validate")
+def code_validate(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Check a code version file; print every problem with its path, exit 1 if any."""
+    from codes.loader import CodeFileError, parse_version
+
+    try:
+        version = parse_version(path.read_text(encoding="utf-8"), source=str(path))
+    except CodeFileError as exc:
+        _fail(str(exc))
+    typer.echo(
+        f"{path}: valid code version {version.id} ({len(version.provisions)} provisions, "
+        f"hash {version.content_hash[:12]})"
+    )
 
 
 @schema_app.command("export")

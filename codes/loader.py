@@ -15,12 +15,17 @@ from typing import Any
 import yaml
 
 from codes.model import CodeVersion, Deadlines, Term
+from codes.validation import Problem, validate_document
 
 VERSIONS_DIR = Path(__file__).parent / "versions"
 
 
 class CodeFileError(ValueError):
     """A code version file that cannot be used; the message says where and why."""
+
+    def __init__(self, message: str, *, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 def _terms(doc: dict[str, Any], key: str) -> tuple[Term, ...]:
@@ -33,6 +38,15 @@ def parse_version(text: str, *, source: str = "<string>") -> CodeVersion:
     """Parse one version file; raise CodeFileError naming the file on structural errors."""
     try:
         doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CodeFileError(f"{source}: not valid YAML: {exc}") from exc
+    problems = validate_document(doc)
+    if problems:
+        raise CodeFileError(
+            f"{source}: {len(problems)} problem(s):\n" + "\n".join(f"  {p}" for p in problems),
+            problems=problems,
+        )
+    try:
         in_force = doc["in_force_from"]
         return CodeVersion(
             id=str(doc["id"]),
