@@ -180,16 +180,52 @@ def party_add(
     name: str = typer.Option(...),
     short_name: str | None = typer.Option(None),
     code_version: str | None = typer.Option(None, help="Defaults to the version in force."),
+    adopted_on: datetime | None = typer.Option(
+        None, formats=["%Y-%m-%d"], help="Adoption date (YYYY-MM-DD); defaults to today."
+    ),
 ) -> None:
-    """Register a party."""
+    """Register a party; it adopts a code version from a date."""
     from parties import service
 
     party = _in_transaction(
         lambda session: service.register_party(
-            session=session, slug=slug, name=name, short_name=short_name, code_version=code_version
+            session=session,
+            slug=slug,
+            name=name,
+            short_name=short_name,
+            code_version=code_version,
+            adopted_on=adopted_on.date() if adopted_on else None,
         )
     )
-    typer.echo(f"Registered {party.name} ({party.slug}) under code version {party.code_version}.")
+    typer.echo(
+        f"Registered {party.name} ({party.slug}) under code version {party.code_version} "
+        f"from {party.code_adopted_on}."
+    )
+
+
+@party_app.command("adopt")
+def party_adopt(
+    slug: str = typer.Argument(..., help="The party's slug."),
+    version: str = typer.Argument(..., help="The code version id, e.g. 2."),
+    on: datetime = typer.Option(
+        ..., "--on", formats=["%Y-%m-%d"], help="Adoption date (YYYY-MM-DD); may be in the future."
+    ),
+) -> None:
+    """A party adopts a code version: cases received from the date are assessed under it."""
+    from db.errors import DomainError
+    from parties import service
+    from parties.errors import PartyErrorCode
+
+    async def adopt(session):
+        party = await service.get_by_slug(session=session, slug=slug)
+        if party is None:
+            raise DomainError(PartyErrorCode.UNKNOWN_PARTY, f"No party {slug!r}.")
+        return await service.adopt_code(
+            session=session, party_id=party.id, code_version=version, adopted_on=on.date()
+        )
+
+    adoption = _in_transaction(adopt)
+    typer.echo(f"{slug} adopts code version {adoption.code_version} from {adoption.adopted_on}.")
 
 
 @code_app.command("validate")
@@ -205,6 +241,44 @@ def code_validate(path: Path = typer.Argument(..., exists=True, dir_okay=False))
         f"{path}: valid code version {version.id} ({len(version.provisions)} provisions, "
         f"hash {version.content_hash[:12]})"
     )
+
+
+@code_app.command("list")
+def code_list() -> None:
+    """List the code versions this service reads, with their dates and hashes."""
+    import codes
+    from codes.loader import CodeFileError, versions_dir
+
+    try:
+        versions = codes.load_versions()
+    except CodeFileError as exc:
+        _fail(str(exc))
+    typer.echo(f"Code versions in {versions_dir()}:")
+    for v in versions.values():
+        typer.echo(f"  {v.id}  in force from {v.in_force_from}  {v.content_hash[:12]}  {v.title}")
+
+
+@code_app.command("guidance")
+def code_guidance(
+    provision: list[str] = typer.Option(..., "--provision", "-p", help="A proven provision id."),
+    factor: list[str] = typer.Option([], "--factor", "-f", help="A factor id (repeatable)."),
+    version: str | None = typer.Option(None, help="Defaults to the version in force."),
+) -> None:
+    """Show the severity level and recommended sanction range, step by step."""
+    import codes
+    from codes.errors import CodeInputError
+    from codes.guidance import sanction_guidance
+
+    found = codes.get_version(version) if version else codes.default_version()
+    if found is None:
+        _fail(f"Unknown code version {version!r}; known: {', '.join(codes.load_versions())}.")
+    try:
+        guidance = sanction_guidance(found, provisions=provision, factors=factor)
+    except CodeInputError as exc:
+        _fail("\n".join(p.message for p in exc.problems))
+    typer.echo(f"Code version {guidance.version}: severity level {guidance.level}.")
+    for line in guidance.explanation:
+        typer.echo(f"  {line}")
 
 
 @schema_app.command("export")

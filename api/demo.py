@@ -12,7 +12,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+import codes
 from cases import service as case_service
+from codes.guidance import sanction_guidance
 from db.errors import DomainError
 from db.session import Database
 from parties import service as party_service
@@ -29,13 +31,21 @@ DEMO_PARTIES = [
 ]
 CASES_PER_PARTY = 200
 PROVISION_WEIGHTS = {"JC6": 10, "JC1": 4, "JC4": 4, "JC10": 2, "JC2": 1, "JC7": 1}
-SANCTION_WEIGHTS = {
-    "advice": 8,
-    "formal_warning": 6,
-    "mandatory_training": 2,
-    "suspension": 2,
-    "expulsion": 1,
-}
+FACTORS = ["repeated", "wide_audience", "election_period", "apology", "first_offence"]
+FORMS_OF_HATE = ["antisemitism", "islamophobia", "other_racism", "misogyny", "homophobia"]
+
+
+def _sanction(
+    rng: random.Random, provisions: list[str], factors: list[str], proven: bool
+) -> tuple[str, str | None]:
+    """A sanction as a party might choose it: mostly in the code's range, sometimes not."""
+    if not proven:
+        return "no_further_action", None
+    guidance = sanction_guidance(codes.default_version(), provisions=provisions, factors=factors)
+    if rng.random() < 0.95:
+        return rng.choice(guidance.recommended).id, None
+    outside = [s.id for s in codes.default_version().sanctions if not guidance.within_range(s)]
+    return rng.choice(outside), "proportionality"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +90,15 @@ async def seed(db: Database, *, today: date | None = None) -> int:
                         ["social_x", "social_facebook", "email", "in_person_hustings"]
                     ),
                     respondent_role=rng.choice(["member", "member", "candidate", "office_holder"]),
+                    target_role=rng.choice(["candidate", "member", "public", "staff"]),
+                    forms_of_hate=[rng.choice(FORMS_OF_HATE)] if "JC4" in provisions else [],
                     summary="Synthetic demo complaint.",
                 )
                 created += 1
                 if rng.random() < 0.85:
                     proven = rng.random() < 0.8
-                    sanction = _pick(rng, SANCTION_WEIGHTS) if proven else "no_further_action"
+                    factors = rng.sample(FACTORS, k=rng.choice([0, 0, 1, 1, 2]))
+                    sanction, departure = _sanction(rng, provisions, factors, proven)
                     await case_service.decide_case(
                         session=session,
                         party_id=party.id,
@@ -95,6 +108,8 @@ async def seed(db: Database, *, today: date | None = None) -> int:
                         suspension_months=rng.choice([3, 6, 12])
                         if sanction == "suspension"
                         else None,
+                        factors=factors if proven else [],
+                        departure_reason=departure,
                         decided_on=min(today, received + timedelta(days=rng.randint(5, 150))),
                     )
         async with db.transaction(party_id=party.id) as session:

@@ -6,7 +6,7 @@ PostgreSQL row-level security filters again on the party bound to the transactio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID
@@ -19,10 +19,9 @@ import codes
 from cases import validation
 from cases.errors import CaseErrorCode
 from cases.models import Case, CaseState
-from codes import CodeVersion
 from db.errors import DomainError, DomainErrors
 from db.pagination import Page, check_page_size, decode_cursor, encode_cursor, invalid_cursor
-from parties.models import Party
+from parties import service as party_service
 
 DECIDABLE = (CaseState.RECEIVED, CaseState.TRIAGED, CaseState.UNDER_ASSESSMENT)
 
@@ -41,14 +40,6 @@ def _not_found() -> DomainError:
     return DomainError(CaseErrorCode.NOT_FOUND, "No case with this id.", field=("id",))
 
 
-async def _party_version(session: AsyncSession, party_id: UUID) -> CodeVersion:
-    version_id = await session.scalar(select(Party.code_version).where(Party.id == party_id))
-    version = codes.get_version(version_id) if version_id else None
-    if version is None:  # a party row always names a shipped version; guard anyway
-        raise RuntimeError(f"party {party_id} has no loadable code version")
-    return version
-
-
 async def submit_case(
     *,
     session: AsyncSession,
@@ -58,13 +49,18 @@ async def submit_case(
     provisions: list[str],
     channel: str,
     respondent_role: str,
+    target_role: str | None = None,
+    characteristics: Sequence[str] = (),
+    forms_of_hate: Sequence[str] = (),
     summary: str | None = None,
 ) -> tuple[Case, bool]:
     """Record a complaint; a reference already used by the party returns that case unchanged.
 
-    Returns the case and whether it was created, so retries after a crash are harmless.
+    The case is pinned to the code version the party had adopted on the received date
+    and is assessed under it for ever. Returns the case and whether it was created, so
+    retries after a crash are harmless.
     """
-    version = await _party_version(session, party_id)
+    version = await party_service.version_on(session=session, party_id=party_id, on=received_on)
     errors = validation.check_submission(
         version=version,
         reference=reference,
@@ -72,6 +68,9 @@ async def submit_case(
         provisions=provisions,
         channel=channel,
         respondent_role=respondent_role,
+        target_role=target_role,
+        characteristics=characteristics,
+        forms_of_hate=forms_of_hate,
         summary=summary,
         today=datetime.now(UTC).date(),
     )
@@ -88,6 +87,11 @@ async def submit_case(
             provisions=list(provisions),
             channel=channel,
             respondent_role=respondent_role,
+            target_role=target_role,
+            characteristics=validation.implied_characteristics(
+                version, characteristics, forms_of_hate
+            ),
+            forms_of_hate=list(forms_of_hate),
             summary=summary,
             state=CaseState.RECEIVED.value,
         )
@@ -130,10 +134,17 @@ async def decide_case(
     findings: dict[str, bool],
     sanction: str,
     suspension_months: int | None = None,
+    factors: Sequence[str] = (),
+    referrals: Sequence[str] = (),
+    departure_reason: str | None = None,
     decided_on: date | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Record findings per alleged provision and the sanction on the common ladder."""
+    """Record findings per alleged provision and the sanction on the common ladder.
+
+    The code's guidance for the proven provisions and factors is stored with the
+    decision; a sanction outside its range needs a coded departure reason.
+    """
     case = await session.scalar(
         select(Case).where(Case.party_id == party_id, Case.id == case_id).with_for_update()
     )
@@ -155,18 +166,28 @@ async def decide_case(
     decided_on = decided_on or today
     version = codes.get_version(case.code_version)
     assert version is not None
-    errors = validation.check_decision(
+    checked = validation.check_decision(
         version=version,
         alleged=case.provisions,
         findings=findings,
         sanction=sanction,
         suspension_months=suspension_months,
+        factors=factors,
+        referrals=referrals,
+        departure_reason=departure_reason,
         received_on=case.received_on,
         decided_on=decided_on,
         today=today,
     )
-    if errors:
-        raise DomainErrors(errors)
+    if checked.errors:
+        raise DomainErrors(checked.errors)
+    guidance = checked.guidance
+    case.factors = list(factors)
+    case.referrals = list(referrals)
+    case.departure_reason = departure_reason
+    case.severity_level = guidance.level if guidance else None
+    case.recommended_lowest = guidance.lowest.id if guidance else None
+    case.recommended_highest = guidance.highest.id if guidance else None
     case.findings = {p: ("proven" if proven else "not_proven") for p, proven in findings.items()}
     case.sanction = sanction
     case.suspension_months = suspension_months

@@ -6,24 +6,40 @@ alone; problems are collected, not stopped at the first, so one round trip fixes
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from cases.errors import CaseErrorCode
 from codes import CodeVersion
-from db.errors import DomainError
+from codes.errors import unknown
+from codes.guidance import Guidance, check_terms, sanction_guidance
+from db.errors import DomainError, from_problems
 
 MAX_REFERENCE = 100
 MAX_SUMMARY = 10_000
 MAX_SUSPENSION_MONTHS = 60
 
 
-def _unknown(code: CaseErrorCode, kind: str, value: str, allowed: Iterable[str], field: str):
-    return DomainError(
-        code,
-        f"Unknown {kind} {value!r} in code version; allowed: {', '.join(allowed)}.",
-        field=(field,),
+def _ids_in(
+    version: CodeVersion,
+    *,
+    vocabulary: str,
+    kind: str,
+    values: Sequence[str],
+    code: CaseErrorCode,
+    field: str,
+) -> list[DomainError]:
+    """Unknown and repeated ids of one vocabulary, each error listing the allowed ids."""
+    allowed = version.ids(vocabulary)
+    errors = from_problems(
+        [unknown(code, kind, v, allowed, (field,)) for v in values if v not in allowed]
     )
+    if len(set(values)) != len(values):
+        errors.append(
+            DomainError(CaseErrorCode.DUPLICATE_VALUE, f"A {kind} is listed twice.", field=(field,))
+        )
+    return errors
 
 
 def check_submission(
@@ -34,6 +50,9 @@ def check_submission(
     provisions: Sequence[str],
     channel: str,
     respondent_role: str,
+    target_role: str | None,
+    characteristics: Sequence[str],
+    forms_of_hate: Sequence[str],
     summary: str | None,
     today: date,
 ) -> list[DomainError]:
@@ -54,44 +73,41 @@ def check_submission(
                 field=("receivedOn",),
             )
         )
-    if not provisions:
-        errors.append(
-            DomainError(
-                CaseErrorCode.UNKNOWN_PROVISION,
-                f"Name at least one provision; allowed: {', '.join(version.provision_ids)}.",
-                field=("provisions",),
-            )
-        )
-    if len(set(provisions)) != len(provisions):
-        errors.append(
-            DomainError(
-                CaseErrorCode.DUPLICATE_PROVISION,
-                "A provision is listed twice.",
-                field=("provisions",),
-            )
-        )
-    errors += [
-        _unknown(
-            CaseErrorCode.UNKNOWN_PROVISION, "provision", p, version.provision_ids, "provisions"
-        )
-        for p in provisions
-        if p not in version.provision_ids
+    errors += from_problems(check_terms(version, provisions=provisions, factors=()))
+    checks = [
+        ("channels", "channel", [channel], CaseErrorCode.UNKNOWN_CHANNEL, "channel"),
+        (
+            "respondent_roles",
+            "respondent role",
+            [respondent_role],
+            CaseErrorCode.UNKNOWN_RESPONDENT_ROLE,
+            "respondentRole",
+        ),
+        (
+            "target_roles",
+            "target role",
+            [target_role] if target_role is not None else [],
+            CaseErrorCode.UNKNOWN_TARGET_ROLE,
+            "targetRole",
+        ),
+        (
+            "characteristics",
+            "characteristic",
+            list(characteristics),
+            CaseErrorCode.UNKNOWN_CHARACTERISTIC,
+            "characteristics",
+        ),
+        (
+            "forms_of_hate",
+            "form of hate",
+            list(forms_of_hate),
+            CaseErrorCode.UNKNOWN_FORM_OF_HATE,
+            "formsOfHate",
+        ),
     ]
-    if channel not in version.channel_ids:
-        errors.append(
-            _unknown(
-                CaseErrorCode.UNKNOWN_CHANNEL, "channel", channel, version.channel_ids, "channel"
-            )
-        )
-    if respondent_role not in version.respondent_role_ids:
-        errors.append(
-            _unknown(
-                CaseErrorCode.UNKNOWN_RESPONDENT_ROLE,
-                "respondent role",
-                respondent_role,
-                version.respondent_role_ids,
-                "respondentRole",
-            )
+    for vocabulary, kind, values, code, field in checks:
+        errors += _ids_in(
+            version, vocabulary=vocabulary, kind=kind, values=values, code=code, field=field
         )
     if summary is not None and len(summary) > MAX_SUMMARY:
         errors.append(
@@ -104,6 +120,24 @@ def check_submission(
     return errors
 
 
+def implied_characteristics(
+    version: CodeVersion, characteristics: Sequence[str], forms_of_hate: Sequence[str]
+) -> list[str]:
+    """The characteristics given plus those each named form of hate is tied to, in code order."""
+    wanted = set(characteristics)
+    for form in forms_of_hate:
+        term = version.term("forms_of_hate", form)
+        if term is not None and term.characteristic:
+            wanted.add(term.characteristic)
+    return [c for c in version.ids("characteristics") if c in wanted]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedDecision:
+    errors: list[DomainError]
+    guidance: Guidance | None
+
+
 def check_decision(
     *,
     version: CodeVersion,
@@ -111,10 +145,19 @@ def check_decision(
     findings: dict[str, bool],
     sanction: str,
     suspension_months: int | None,
+    factors: Sequence[str],
+    referrals: Sequence[str],
+    departure_reason: str | None,
     received_on: date,
     decided_on: date,
     today: date,
-) -> list[DomainError]:
+) -> CheckedDecision:
+    """Check a decision and work out the code's guidance for it.
+
+    A sanction outside the recommended range for the proven provisions and factors
+    needs a coded departure reason; one inside it must not give one, so every stored
+    reason marks a real departure.
+    """
     errors: list[DomainError] = []
     for provision in alleged:
         if provision not in findings:
@@ -135,24 +178,71 @@ def check_decision(
                     field=("findings",),
                 )
             )
+    factor_problems = check_terms(version, provisions=alleged, factors=factors)
+    errors += from_problems([p for p in factor_problems if p.field == ("factors",)])
+    errors += _ids_in(
+        version,
+        vocabulary="referral_flags",
+        kind="referral",
+        values=list(referrals),
+        code=CaseErrorCode.UNKNOWN_REFERRAL,
+        field="referrals",
+    )
+    if departure_reason is not None:
+        errors += _ids_in(
+            version,
+            vocabulary="departure_reasons",
+            kind="departure reason",
+            values=[departure_reason],
+            code=CaseErrorCode.UNKNOWN_DEPARTURE_REASON,
+            field="departureReason",
+        )
+    proven = [p for p in alleged if findings.get(p)]
+    guidance = (
+        sanction_guidance(version, provisions=proven, factors=factors)
+        if proven and not factor_problems
+        else None
+    )
     term = version.sanction(sanction)
     if term is None:
-        errors.append(
-            _unknown(
-                CaseErrorCode.UNKNOWN_SANCTION,
-                "sanction",
-                sanction,
-                version.sanction_ids,
-                "sanction",
-            )
+        errors += from_problems(
+            [
+                unknown(
+                    CaseErrorCode.UNKNOWN_SANCTION,
+                    "sanction",
+                    sanction,
+                    version.sanction_ids,
+                    ("sanction",),
+                )
+            ]
         )
-    elif not any(findings.values()) and term.rank:
+    elif not proven and term.rank:
         errors.append(
             DomainError(
                 CaseErrorCode.SANCTION_WITHOUT_FINDING,
                 f"No provision was found proven, so the only sanction allowed is "
                 f"{version.sanctions[0].id}.",
                 field=("sanction",),
+            )
+        )
+    elif guidance is not None and not guidance.within_range(term):
+        if departure_reason is None:
+            errors.append(
+                DomainError(
+                    CaseErrorCode.DEPARTURE_REASON_REQUIRED,
+                    f"{term.title} is outside the recommended range for severity level "
+                    f"{guidance.level} ({guidance.lowest.id} to {guidance.highest.id}); give a "
+                    f"departure reason: {', '.join(version.ids('departure_reasons'))}.",
+                    field=("departureReason",),
+                )
+            )
+    elif departure_reason is not None:
+        errors.append(
+            DomainError(
+                CaseErrorCode.DEPARTURE_REASON_NOT_NEEDED,
+                "The sanction is within the recommended range (or nothing was proven): "
+                "leave out the departure reason.",
+                field=("departureReason",),
             )
         )
     if term is not None and term.requires_length:
@@ -180,4 +270,4 @@ def check_decision(
                 field=("decidedOn",),
             )
         )
-    return errors
+    return CheckedDecision(errors=errors, guidance=guidance)

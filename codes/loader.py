@@ -1,12 +1,15 @@
-"""Load and check the code version files shipped in ``codes/versions``.
+"""Load and check the code version files.
 
 Files are read once per process: the code is immutable data, and every request
-validating a provision id must not touch the disk.
+validating a provision id must not touch the disk. The folder is the shipped
+``codes/versions`` unless ``JOINTCODE_CODES_DIR`` names another, so a maintainer can
+try a draft version 2 against a running service without editing the package.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -14,10 +17,19 @@ from typing import Any
 
 import yaml
 
-from codes.model import CodeVersion, Deadlines, Term
+from codes.model import (
+    CodeVersion,
+    Deadlines,
+    PublicationRules,
+    Scope,
+    SeverityGuide,
+    SeverityLevel,
+    Term,
+)
 from codes.validation import Problem, validate_document
 
 VERSIONS_DIR = Path(__file__).parent / "versions"
+CODES_DIR_ENV = "JOINTCODE_CODES_DIR"
 
 
 class CodeFileError(ValueError):
@@ -28,14 +40,73 @@ class CodeFileError(ValueError):
         self.problems = problems or []
 
 
-def _terms(doc: dict[str, Any], key: str) -> tuple[Term, ...]:
-    items = doc.get(key) or []
+def _terms(items: Any) -> tuple[Term, ...]:
     fields = set(Term.__slots__)
-    return tuple(Term(**{k: v for k, v in item.items() if k in fields}) for item in items)
+    return tuple(Term(**{k: v for k, v in item.items() if k in fields}) for item in (items or []))
+
+
+def _build(doc: dict[str, Any], content_hash: str) -> CodeVersion:
+    severity = doc.get("severity") or {}
+    adjustment = severity.get("adjustment") or {}
+    scope = doc.get("scope") or {}
+    publication = doc.get("publication") or {}
+    in_force = doc["in_force_from"]
+    return CodeVersion(
+        id=str(doc["id"]),
+        title=doc["title"],
+        in_force_from=in_force if isinstance(in_force, date) else date.fromisoformat(in_force),
+        content_hash=content_hash,
+        principles=doc.get("principles", ""),
+        scope=Scope(
+            persons=tuple(scope.get("persons") or ()),
+            settings=tuple(scope.get("settings") or ()),
+            periods=tuple(scope.get("periods") or ()),
+        ),
+        families=_terms(doc.get("families")),
+        provisions=_terms(doc.get("provisions")),
+        characteristics=_terms(doc.get("characteristics")),
+        forms_of_hate=_terms(doc.get("forms_of_hate")),
+        channels=_terms(doc.get("channels")),
+        target_roles=_terms(doc.get("target_roles")),
+        respondent_roles=_terms(doc.get("respondent_roles")),
+        sanctions=tuple(sorted(_terms(doc.get("sanctions")), key=lambda s: s.rank or 0)),
+        outcomes=_terms(doc.get("outcomes")),
+        referral_flags=_terms(doc.get("referral_flags")),
+        severity=SeverityGuide(
+            levels=tuple(
+                SeverityLevel(
+                    level=item["level"],
+                    title=item["title"],
+                    lowest=item["recommended"][0],
+                    highest=item["recommended"][1],
+                )
+                for item in sorted(severity.get("levels") or [], key=lambda i: i["level"])
+            ),
+            aggravating=_terms(severity.get("aggravating")),
+            mitigating=_terms(severity.get("mitigating")),
+            departure_reasons=_terms(severity.get("departure_reasons")),
+            max_up=int(adjustment.get("max_up", 0)),
+            max_down=int(adjustment.get("max_down", 0)),
+            rule=severity.get("rule", ""),
+        ),
+        deadlines=Deadlines(**doc["deadlines"]),
+        publication=PublicationRules(
+            k=int(publication.get("k", 10)),
+            hierarchies=tuple(
+                (name, tuple(levels))
+                for name, levels in (publication.get("hierarchies") or {}).items()
+            ),
+            never_published=tuple(publication.get("never_published") or ()),
+            time_to_decision_bands=tuple(
+                (band[0], band[1]) for band in publication.get("time_to_decision_bands") or ()
+            ),
+        ),
+        raw=doc,
+    )
 
 
 def parse_version(text: str, *, source: str = "<string>") -> CodeVersion:
-    """Parse one version file; raise CodeFileError naming the file on structural errors."""
+    """Parse one version file; raise CodeFileError listing every problem in it."""
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -47,37 +118,37 @@ def parse_version(text: str, *, source: str = "<string>") -> CodeVersion:
             problems=problems,
         )
     try:
-        in_force = doc["in_force_from"]
-        return CodeVersion(
-            id=str(doc["id"]),
-            title=doc["title"],
-            in_force_from=in_force if isinstance(in_force, date) else date.fromisoformat(in_force),
-            content_hash=hashlib.sha256(text.encode()).hexdigest(),
-            principles=doc.get("principles", ""),
-            provisions=_terms(doc, "provisions"),
-            families=_terms(doc, "families"),
-            channels=_terms(doc, "channels"),
-            respondent_roles=_terms(doc, "respondent_roles"),
-            target_roles=_terms(doc, "target_roles"),
-            sanctions=tuple(sorted(_terms(doc, "sanctions"), key=lambda s: s.rank or 0)),
-            deadlines=Deadlines(**doc["deadlines"]),
-            k=int(doc.get("publication", {}).get("k", 10)),
-            raw=doc,
-        )
-    except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
-        raise CodeFileError(f"{source}: not a valid code version file: {exc}") from exc
+        return _build(doc, hashlib.sha256(text.encode()).hexdigest())
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise CodeFileError(f"{source}: not a valid code version file: {exc!r}") from exc
+
+
+def versions_dir() -> Path:
+    configured = os.environ.get(CODES_DIR_ENV)
+    return Path(configured) if configured else VERSIONS_DIR
 
 
 @cache
-def load_versions() -> dict[str, CodeVersion]:
-    """Every shipped version, keyed by id."""
+def _load(directory: Path) -> dict[str, CodeVersion]:
     versions: dict[str, CodeVersion] = {}
-    for path in sorted(VERSIONS_DIR.glob("*.yaml")):
+    for path in sorted(directory.glob("*.yaml")):
         version = parse_version(path.read_text(encoding="utf-8"), source=path.name)
         if version.id in versions:
             raise CodeFileError(f"{path.name}: duplicate version id {version.id!r}")
         versions[version.id] = version
+    if not versions:
+        raise CodeFileError(f"{directory}: no code version files (*.yaml)")
     return versions
+
+
+def load_versions() -> dict[str, CodeVersion]:
+    """Every version in the versions folder, keyed by id, oldest in force first."""
+    return _load(versions_dir())
+
+
+def reload() -> None:
+    """Forget what was read, so the next call reads the files again (tools and tests)."""
+    _load.cache_clear()
 
 
 def get_version(version_id: str) -> CodeVersion | None:

@@ -1,7 +1,8 @@
 """Typed view of a code version file.
 
-Only the parts the service reasons about are typed; the whole document is kept in
-``raw`` so that public queries can show every part of the code without a schema change.
+Everything a caller reasons about is typed here, so the GraphQL layer and the case
+checks never dig into raw YAML; ``raw`` keeps the parsed document for tools that show
+the file as written.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ class Term:
     text: str | None = None
     family: str | None = None
     group: str | None = None
+    characteristic: str | None = None
     base_severity: int | None = None
     rank: int | None = None
     requires_length: bool = False
+    weight: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,21 +38,77 @@ class Deadlines:
 
 
 @dataclass(frozen=True, slots=True)
+class SeverityLevel:
+    level: int
+    title: str
+    lowest: str
+    highest: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityGuide:
+    """How factors move a provision's base severity, and what each level recommends."""
+
+    levels: tuple[SeverityLevel, ...]
+    aggravating: tuple[Term, ...]
+    mitigating: tuple[Term, ...]
+    departure_reasons: tuple[Term, ...]
+    max_up: int
+    max_down: int
+    rule: str
+
+    def level(self, number: int) -> SeverityLevel:
+        return next(item for item in self.levels if item.level == number)
+
+    @property
+    def factors(self) -> tuple[Term, ...]:
+        return self.aggravating + self.mitigating
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    persons: tuple[str, ...]
+    settings: tuple[str, ...]
+    periods: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicationRules:
+    k: int
+    hierarchies: tuple[tuple[str, tuple[str, ...]], ...]
+    never_published: tuple[str, ...]
+    time_to_decision_bands: tuple[tuple[int, int | None], ...]
+
+    def hierarchy(self, attribute: str) -> tuple[str, ...]:
+        return dict(self.hierarchies).get(attribute, (attribute, "any"))
+
+
+@dataclass(frozen=True, slots=True)
 class CodeVersion:
     id: str
     title: str
     in_force_from: date
     content_hash: str
     principles: str
-    provisions: tuple[Term, ...]
+    scope: Scope
     families: tuple[Term, ...]
+    provisions: tuple[Term, ...]
+    characteristics: tuple[Term, ...]
+    forms_of_hate: tuple[Term, ...]
     channels: tuple[Term, ...]
-    respondent_roles: tuple[Term, ...]
     target_roles: tuple[Term, ...]
+    respondent_roles: tuple[Term, ...]
     sanctions: tuple[Term, ...]
+    outcomes: tuple[Term, ...]
+    referral_flags: tuple[Term, ...]
+    severity: SeverityGuide
     deadlines: Deadlines
-    k: int
+    publication: PublicationRules
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def k(self) -> int:
+        return self.publication.k
 
     @property
     def provision_ids(self) -> tuple[str, ...]:
@@ -67,5 +126,25 @@ class CodeVersion:
     def respondent_role_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.respondent_roles)
 
+    @property
+    def factor_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.severity.factors)
+
+    def term(self, vocabulary: str, term_id: str) -> Term | None:
+        """Look an id up in a vocabulary named as in the file (``channels``, ``sanctions``...)."""
+        return next((t for t in self.vocabulary(vocabulary) if t.id == term_id), None)
+
+    def vocabulary(self, name: str) -> tuple[Term, ...]:
+        if name == "factors":
+            return self.severity.factors
+        if name == "departure_reasons":
+            return self.severity.departure_reasons
+        terms = getattr(self, name)
+        assert isinstance(terms, tuple)
+        return terms
+
+    def ids(self, vocabulary: str) -> tuple[str, ...]:
+        return tuple(t.id for t in self.vocabulary(vocabulary))
+
     def sanction(self, sanction_id: str) -> Term | None:
-        return next((s for s in self.sanctions if s.id == sanction_id), None)
+        return self.term("sanctions", sanction_id)

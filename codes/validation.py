@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-REQUIRED = ("id", "title", "in_force_from", "provisions", "sanctions", "deadlines", "publication")
+REQUIRED = (
+    "id",
+    "title",
+    "in_force_from",
+    "provisions",
+    "sanctions",
+    "severity",
+    "deadlines",
+    "publication",
+)
 VOCABULARIES = (
     "families",
     "provisions",
@@ -24,6 +34,18 @@ VOCABULARIES = (
     "referral_flags",
 )
 DEADLINES = ("acknowledge", "triage", "decide", "lodge_appeal", "decide_appeal")
+PUBLISHED_ATTRIBUTES = frozenset(
+    {
+        "period",
+        "provision",
+        "form_of_hate",
+        "channel",
+        "respondent_role",
+        "target_role",
+        "severity",
+        "sanction",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,71 +100,217 @@ def _check_reference(doc: dict[str, Any], key: str, field: str, target: str) -> 
             )
 
 
+def _check_subset(values: Any, known: set[str], path: str, what: str) -> Iterable[Problem]:
+    if values is None:
+        return
+    if not isinstance(values, list):
+        yield Problem(path, "must be a list")
+        return
+    for index, value in enumerate(values):
+        if str(value) not in known:
+            yield Problem(
+                f"{path}[{index}]",
+                f"unknown reference {value!r}; known {what}: {', '.join(sorted(known))}",
+            )
+
+
+def _check_groups(doc: dict[str, Any], key: str) -> Iterable[Problem]:
+    for index, item in enumerate(_items(doc, key)):
+        if not item.get("group"):
+            yield Problem(f"{key}[{index}].group", "missing (published figures generalise to it)")
+
+
+def _check_header(doc: dict[str, Any]) -> Iterable[Problem]:
+    if "id" in doc and not str(doc["id"] or "").strip():
+        yield Problem("id", "must be a non-empty version id")
+    value = doc.get("in_force_from")
+    if value is not None and not isinstance(value, date):
+        try:
+            date.fromisoformat(str(value))
+        except ValueError:
+            yield Problem("in_force_from", f"must be a date (YYYY-MM-DD), not {value!r}")
+    scope = doc.get("scope")
+    if isinstance(scope, dict):
+        yield from _check_subset(
+            scope.get("persons"), _ids(doc, "respondent_roles"), "scope.persons", "respondent_roles"
+        )
+        groups = {str(c.get("group")) for c in _items(doc, "channels")}
+        yield from _check_subset(scope.get("settings"), groups, "scope.settings", "channel groups")
+    elif scope is not None:
+        yield Problem("scope", "must be a mapping of persons, settings and periods")
+
+
+def _check_sanctions(doc: dict[str, Any]) -> Iterable[Problem]:
+    ranks: dict[Any, str] = {}
+    for index, sanction in enumerate(_items(doc, "sanctions")):
+        rank = sanction.get("rank")
+        if not isinstance(rank, int) or isinstance(rank, bool) or rank < 0:
+            yield Problem(f"sanctions[{index}].rank", "must be a whole number >= 0")
+        elif rank in ranks:
+            yield Problem(
+                f"sanctions[{index}].rank", f"rank {rank} already used by {ranks[rank]!r}"
+            )
+        else:
+            ranks[rank] = str(sanction.get("id"))
+        if not isinstance(sanction.get("requires_length", False), bool):
+            yield Problem(f"sanctions[{index}].requires_length", "must be true or false")
+
+
+def _check_severity(doc: dict[str, Any]) -> Iterable[Problem]:
+    severity = doc.get("severity")
+    if severity is None:
+        return
+    if not isinstance(severity, dict):
+        yield Problem("severity", "must be a mapping")
+        return
+    levels = [item.get("level") for item in _items(severity, "levels")]
+    if not levels:
+        yield Problem("severity.levels", "missing: give at least one level")
+    elif not all(isinstance(v, int) for v in levels) or sorted(levels) != list(
+        range(1, len(levels) + 1)
+    ):
+        yield Problem(
+            "severity.levels", f"levels must be numbered 1 to {len(levels)} once each, not {levels}"
+        )
+    ladder = {str(s.get("id")): s.get("rank") for s in _items(doc, "sanctions")}
+    for index, level in enumerate(_items(severity, "levels")):
+        if not level.get("title"):
+            yield Problem(f"severity.levels[{index}].title", "missing")
+        path = f"severity.levels[{index}].recommended"
+        span = level.get("recommended")
+        if not (isinstance(span, list) and len(span) == 2):
+            yield Problem(path, "must be [lowest, highest] sanction ids")
+            continue
+        unknown = [s for s in span if str(s) not in ladder]
+        if unknown:
+            yield Problem(path, f"sanction range out of the ladder: {', '.join(map(str, unknown))}")
+        elif (ladder[str(span[0])] or 0) > (ladder[str(span[1])] or 0):
+            yield Problem(path, "lowest sanction is above the highest")
+
+    seen: dict[str, str] = {}
+    for kind in ("aggravating", "mitigating"):
+        yield from (
+            Problem(f"severity.{p.path}", p.message) for p in _check_vocabulary(severity, kind)
+        )
+        for index, factor in enumerate(_items(severity, kind)):
+            path = f"severity.{kind}[{index}]"
+            factor_id = str(factor.get("id"))
+            if factor_id in seen and seen[factor_id] != kind:
+                yield Problem(f"{path}.id", f"{factor_id!r} is also a {seen[factor_id]} factor")
+            seen.setdefault(factor_id, kind)
+            weight = factor.get("weight")
+            if not isinstance(weight, int) or isinstance(weight, bool) or weight <= 0:
+                yield Problem(f"{path}.weight", f"must be a whole number >= 1, not {weight!r}")
+    yield from (
+        Problem(f"severity.{p.path}", p.message)
+        for p in _check_vocabulary(severity, "departure_reasons")
+    )
+    adjustment = severity.get("adjustment")
+    if not isinstance(adjustment, dict):
+        yield Problem("severity.adjustment", "must give max_up and max_down (levels)")
+    else:
+        for name in ("max_up", "max_down"):
+            value = adjustment.get(name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                yield Problem(
+                    f"severity.adjustment.{name}", f"must be a whole number >= 0, not {value!r}"
+                )
+
+
+def _check_publication(doc: dict[str, Any]) -> Iterable[Problem]:
+    publication = doc.get("publication")
+    if not isinstance(publication, dict):
+        if publication is not None:
+            yield Problem("publication", "must be a mapping")
+        return
+    k = publication.get("k")
+    if not isinstance(k, int) or isinstance(k, bool) or k < 2:
+        yield Problem("publication.k", f"must be a whole number >= 2, not {k!r}")
+    hierarchies = publication.get("hierarchies") or {}
+    if not isinstance(hierarchies, dict):
+        yield Problem("publication.hierarchies", "must map each published attribute to its levels")
+        hierarchies = {}
+    for name, levels_of in hierarchies.items():
+        path = f"publication.hierarchies.{name}"
+        if name not in PUBLISHED_ATTRIBUTES:
+            yield Problem(
+                path, f"not a published attribute; known: {', '.join(sorted(PUBLISHED_ATTRIBUTES))}"
+            )
+        if not isinstance(levels_of, list) or not levels_of or levels_of[-1] != "any":
+            yield Problem(path, 'hierarchy must end at "any"')
+        elif len(set(levels_of)) != len(levels_of):
+            yield Problem(path, "a level appears twice")
+    never = publication.get("never_published") or []
+    for index, name in enumerate(never if isinstance(never, list) else []):
+        if name in hierarchies:
+            yield Problem(
+                f"publication.never_published[{index}]",
+                f"{name!r} also has a publication hierarchy",
+            )
+    bands = publication.get("time_to_decision_bands")
+    if bands is not None:
+        expected_start = 0
+        for index, band in enumerate(bands if isinstance(bands, list) else [None]):
+            path = f"publication.time_to_decision_bands[{index}]"
+            last = index == len(bands) - 1
+            if not (isinstance(band, list) and len(band) == 2 and band[0] == expected_start):
+                yield Problem(path, f"must be [{expected_start}, upper days] continuing the bands")
+                break
+            upper = band[1]
+            if upper is None and not last:
+                yield Problem(path, "only the last band may be open-ended (null)")
+                break
+            if upper is not None and (not isinstance(upper, int) or upper < band[0]):
+                yield Problem(path, f"upper bound {upper!r} is below the lower bound")
+                break
+            expected_start = (upper or 0) + 1
+
+
 def validate_document(doc: Any) -> list[Problem]:
+    """Every problem in a parsed version file, in file order, each with its path."""
     if not isinstance(doc, dict):
         return [Problem("(file)", "must be a YAML mapping")]
     problems: list[Problem] = [Problem(k, "missing") for k in REQUIRED if k not in doc]
+    problems += _check_header(doc)
     for key in VOCABULARIES:
         problems += _check_vocabulary(doc, key)
     problems += _check_reference(doc, "provisions", "family", "families")
     problems += _check_reference(doc, "forms_of_hate", "characteristic", "characteristics")
+    problems += _check_groups(doc, "channels")
+    problems += _check_groups(doc, "respondent_roles")
+    problems += _check_groups(doc, "target_roles")
 
-    levels = {item.get("level"): item for item in _items(doc.get("severity") or {}, "levels")}
+    severity = doc.get("severity") if isinstance(doc.get("severity"), dict) else {}
+    levels = {item.get("level") for item in _items(severity, "levels")}
+    known_levels = sorted(levels, key=str)
     for index, provision in enumerate(_items(doc, "provisions")):
-        severity = provision.get("base_severity")
-        if levels and severity not in levels:
+        if not provision.get("text"):
+            problems.append(Problem(f"provisions[{index}].text", "missing"))
+        value = provision.get("base_severity")
+        if levels and value not in levels:
             problems.append(
                 Problem(
                     f"provisions[{index}].base_severity",
-                    f"{severity!r} is not a severity level ({', '.join(map(str, levels))})",
+                    f"{value!r} is not a severity level ({', '.join(map(str, known_levels))})",
                 )
             )
-
-    ranks: dict[Any, str] = {}
-    for index, sanction in enumerate(_items(doc, "sanctions")):
-        rank = sanction.get("rank")
-        if not isinstance(rank, int) or rank < 0:
-            problems.append(Problem(f"sanctions[{index}].rank", "must be a whole number >= 0"))
-        elif rank in ranks:
-            problems.append(
-                Problem(f"sanctions[{index}].rank", f"rank {rank} already used by {ranks[rank]!r}")
-            )
-        else:
-            ranks[rank] = str(sanction.get("id"))
-    ladder = {str(s.get("id")): s.get("rank") for s in _items(doc, "sanctions")}
-    for index, level in enumerate(_items(doc.get("severity") or {}, "levels")):
-        path = f"severity.levels[{index}].recommended"
-        span = level.get("recommended")
-        if not (isinstance(span, list) and len(span) == 2):
-            problems.append(Problem(path, "must be [lowest, highest] sanction ids"))
-            continue
-        unknown = [s for s in span if str(s) not in ladder]
-        if unknown:
-            problems.append(
-                Problem(path, f"sanction range out of the ladder: {', '.join(map(str, unknown))}")
-            )
-        elif (ladder[str(span[0])] or 0) > (ladder[str(span[1])] or 0):
-            problems.append(Problem(path, "lowest sanction is above the highest"))
+    problems += _check_sanctions(doc)
+    problems += _check_severity(doc)
 
     deadlines = doc.get("deadlines")
     if isinstance(deadlines, dict):
         for name in DEADLINES:
             days = deadlines.get(name)
-            if not isinstance(days, int) or days <= 0:
+            if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
                 problems.append(
                     Problem(f"deadlines.{name}", f"must be a positive number of days, not {days!r}")
                 )
+        for name in deadlines:
+            if name not in DEADLINES:
+                problems.append(
+                    Problem(f"deadlines.{name}", f"unknown deadline; known: {', '.join(DEADLINES)}")
+                )
     elif "deadlines" in doc:
         problems.append(Problem("deadlines", "must be a mapping of deadline names to days"))
-
-    publication = doc.get("publication")
-    if isinstance(publication, dict):
-        k = publication.get("k")
-        if not isinstance(k, int) or k < 2:
-            problems.append(Problem("publication.k", f"must be a whole number >= 2, not {k!r}"))
-        for name, levels_of in (publication.get("hierarchies") or {}).items():
-            if not isinstance(levels_of, list) or not levels_of or levels_of[-1] != "any":
-                problems.append(
-                    Problem(f"publication.hierarchies.{name}", 'hierarchy must end at "any"')
-                )
+    problems += _check_publication(doc)
     return problems

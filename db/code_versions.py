@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
+import codes.loader
 from codes.loader import CodeFileError
 
 
@@ -19,16 +20,53 @@ async def _recorded(session: AsyncSession) -> dict[str, str]:
 
 
 async def check(*, session: AsyncSession) -> None:
-    """Raise CodeFileError if any shipped version differs from its recorded hash."""
+    """Refuse a version whose file changed since recorded, or an adopted one now missing."""
     recorded = await _recorded(session)
     for version in codes.load_versions().values():
         known = recorded.get(version.id)
         if known is not None and known != version.content_hash:
-            raise CodeFileError(
-                f"code version {version.id} was recorded with hash {known[:12]}… but its file "
-                f"now hashes to {version.content_hash[:12]}…: an adopted version is immutable. "
-                "Restore the file, or publish the change as a new version."
-            )
+            raise _changed(version, known)
+    adopted = await session.scalars(text("SELECT DISTINCT code_version FROM party_code_adoptions"))
+    missing = sorted(set(adopted) - set(codes.load_versions()))
+    if missing:
+        raise CodeFileError(
+            f"code version(s) {', '.join(missing)} adopted by a party but no file defines them "
+            f"in {codes.loader.versions_dir()}: cases stay on their version for ever, so its "
+            "file must stay. Restore it."
+        )
+
+
+async def ensure_recorded(*, session: AsyncSession, version: codes.CodeVersion) -> None:
+    """Record a version's hash when it is first adopted; refuse one whose file changed since.
+
+    The application role may insert a version row but never update one, so a recorded
+    hash cannot be rewritten from the service.
+    """
+    await session.execute(
+        text(
+            "INSERT INTO code_versions (id, content_hash, title, in_force_from) "
+            "VALUES (:id, :hash, :title, :in_force_from) ON CONFLICT (id) DO NOTHING"
+        ),
+        {
+            "id": version.id,
+            "hash": version.content_hash,
+            "title": version.title,
+            "in_force_from": version.in_force_from,
+        },
+    )
+    known = await session.scalar(
+        text("SELECT content_hash FROM code_versions WHERE id = :id"), {"id": version.id}
+    )
+    if known != version.content_hash:
+        raise _changed(version, known)
+
+
+def _changed(version: codes.CodeVersion, known: str) -> CodeFileError:
+    return CodeFileError(
+        f"code version {version.id} was recorded with hash {known[:12]}… but its file "
+        f"now hashes to {version.content_hash[:12]}…: an adopted version is immutable. "
+        "Restore the file, or publish the change as a new version."
+    )
 
 
 async def record(*, session: AsyncSession) -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum
 
+from codes.errors import InputProblem
+
 
 class DomainError(Exception):
     def __init__(self, code: Enum, message: str, *, field: Sequence[str] = ()) -> None:
@@ -24,3 +26,8 @@ class DomainErrors(Exception):
     def __init__(self, errors: Sequence[DomainError]) -> None:
         super().__init__("; ".join(e.message for e in errors))
         self.errors = list(errors)
+
+
+def from_problems(problems: Sequence[InputProblem]) -> list[DomainError]:
+    """Problems found by the pure ``codes`` package, as domain errors with the same codes."""
+    return [DomainError(p.code, p.message, field=p.field) for p in problems]

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, DateTime, LargeBinary, Text, func
+from sqlalchemy import Boolean, Date, DateTime, LargeBinary, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -17,8 +17,24 @@ class Party(Base):
     name: Mapped[str] = mapped_column(Text)
     short_name: Mapped[str] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The latest adoption, kept on the party for reading; the history is in CodeAdoption.
     code_version: Mapped[str] = mapped_column(Text)
+    code_adopted_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CodeAdoption(Base):
+    """A party's adoption of a code version from a date; cases received from then use it."""
+
+    __tablename__ = "party_code_adoptions"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, server_default=func.gen_random_uuid())
+    party_id: Mapped[UUID] = mapped_column()
+    code_version: Mapped[str] = mapped_column(Text)
+    adopted_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class Token(Base):

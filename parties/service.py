@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
+from codes.loader import CodeFileError
+from db import code_versions
 from db.errors import DomainError
 from parties.errors import PartyErrorCode
-from parties.models import Party
+from parties.models import CodeAdoption, Party
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
@@ -36,6 +39,42 @@ async def get_many(*, session: AsyncSession, party_ids: Iterable[UUID]) -> list[
     return list((await session.scalars(select(Party).where(Party.id.in_(ids)))).all())
 
 
+def _known_version(code_version: str | None, *, on: date) -> codes.CodeVersion:
+    version = codes.get_version(code_version) if code_version else codes.default_version(on)
+    if version is None:
+        raise DomainError(
+            PartyErrorCode.UNKNOWN_CODE_VERSION,
+            f"Unknown code version {code_version!r}; known versions: "
+            f"{', '.join(codes.load_versions())}.",
+            field=("codeVersion",),
+        )
+    if on < version.in_force_from:
+        raise DomainError(
+            PartyErrorCode.INVALID_ADOPTION_DATE,
+            f"Code version {version.id} is in force from {version.in_force_from}; it cannot be "
+            f"adopted on {on}.",
+            field=("adoptedOn",),
+        )
+    return version
+
+
+async def _record_adoption(
+    *, session: AsyncSession, party: Party, version: codes.CodeVersion, on: date
+) -> CodeAdoption:
+    try:
+        await code_versions.ensure_recorded(session=session, version=version)
+    except CodeFileError as exc:
+        raise DomainError(
+            PartyErrorCode.CODE_VERSION_CHANGED, str(exc), field=("codeVersion",)
+        ) from None
+    adoption = CodeAdoption(party_id=party.id, code_version=version.id, adopted_on=on)
+    session.add(adoption)
+    party.code_version = version.id
+    party.code_adopted_on = on
+    await session.flush()
+    return adoption
+
+
 async def register_party(
     *,
     session: AsyncSession,
@@ -43,9 +82,10 @@ async def register_party(
     name: str,
     short_name: str | None = None,
     code_version: str | None = None,
+    adopted_on: date | None = None,
     is_demo: bool = False,
 ) -> Party:
-    """Add a party; it adopts the given code version, or the one in force today."""
+    """Add a party; it adopts the given code version (or the one in force) from a date."""
     if not SLUG.match(slug):
         raise DomainError(
             PartyErrorCode.INVALID_SLUG,
@@ -55,14 +95,8 @@ async def register_party(
         )
     if not name.strip():
         raise DomainError(PartyErrorCode.INVALID_NAME, "A party needs a name.", field=("name",))
-    version = codes.get_version(code_version) if code_version else codes.default_version()
-    if version is None:
-        allowed = ", ".join(codes.load_versions())
-        raise DomainError(
-            PartyErrorCode.UNKNOWN_CODE_VERSION,
-            f"Unknown code version {code_version!r}; known versions: {allowed}.",
-            field=("codeVersion",),
-        )
+    on = adopted_on or datetime.now(UTC).date()
+    version = _known_version(code_version, on=on)
     if await get_by_slug(session=session, slug=slug):
         raise DomainError(
             PartyErrorCode.SLUG_TAKEN, f"The slug {slug!r} is already taken.", field=("slug",)
@@ -72,8 +106,75 @@ async def register_party(
         name=name.strip(),
         short_name=(short_name or name).strip(),
         code_version=version.id,
+        code_adopted_on=on,
         is_demo=is_demo,
     )
     session.add(party)
     await session.flush()
+    await _record_adoption(session=session, party=party, version=version, on=on)
     return party
+
+
+async def adopt_code(
+    *, session: AsyncSession, party_id: UUID, code_version: str, adopted_on: date
+) -> CodeAdoption:
+    """A party moves to a new code version from a date (which may be in the future).
+
+    Adoptions only move forward in time, so the version a case was pinned to on
+    submission is the one any later lookup for its received date finds too.
+    """
+    party = await session.scalar(select(Party).where(Party.id == party_id).with_for_update())
+    if party is None:
+        raise DomainError(PartyErrorCode.UNKNOWN_PARTY, "No such party.", field=("party",))
+    version = _known_version(code_version, on=adopted_on)
+    if version.id == party.code_version:
+        raise DomainError(
+            PartyErrorCode.ALREADY_ADOPTED,
+            f"The party already adopted code version {version.id} (on {party.code_adopted_on}).",
+            field=("codeVersion",),
+        )
+    if adopted_on <= party.code_adopted_on:
+        raise DomainError(
+            PartyErrorCode.INVALID_ADOPTION_DATE,
+            f"The party's latest adoption is from {party.code_adopted_on}; a new one must be "
+            "later.",
+            field=("adoptedOn",),
+        )
+    return await _record_adoption(session=session, party=party, version=version, on=adopted_on)
+
+
+async def adoptions(*, session: AsyncSession, party_ids: Iterable[UUID]) -> list[CodeAdoption]:
+    """The adoption history of several parties, oldest first (one query for all)."""
+    ids = list(party_ids)
+    if not ids:
+        return []
+    return list(
+        await session.scalars(
+            select(CodeAdoption)
+            .where(CodeAdoption.party_id.in_(ids))
+            .order_by(CodeAdoption.party_id, CodeAdoption.adopted_on)
+        )
+    )
+
+
+async def version_on(*, session: AsyncSession, party_id: UUID, on: date) -> codes.CodeVersion:
+    """The code version a party had adopted on a date: a case received then uses it for ever.
+
+    A case received before the party's first adoption (history moved in) uses the
+    first version the party adopted: the party never signed up to anything earlier.
+    """
+    in_force = CodeAdoption.adopted_on <= on
+    version_id = await session.scalar(
+        select(CodeAdoption.code_version)
+        .where(CodeAdoption.party_id == party_id)
+        .order_by(
+            in_force.desc(),
+            case((in_force, CodeAdoption.adopted_on)).desc().nulls_last(),
+            CodeAdoption.adopted_on,
+        )
+        .limit(1)
+    )
+    version = codes.get_version(version_id) if version_id else None
+    if version is None:  # start-up refuses a missing adopted file; guard anyway
+        raise RuntimeError(f"party {party_id} has no loadable code version on {on}")
+    return version

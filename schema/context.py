@@ -1,12 +1,41 @@
-"""What every resolver receives: the database and who is calling."""
+"""What every resolver receives: the database, who is calling, and per-request loaders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
+
+from strawberry.dataloader import DataLoader
 
 from db.session import Database
+from parties import service as party_service
+from parties.models import CodeAdoption
 from parties.tokens import Viewer
+
+
+@dataclass(slots=True)
+class Loaders:
+    """Batch related-object reads: one query per kind per request, never one per parent.
+
+    Each batch runs in its own short transaction, so loaders never share a session with
+    fields resolving concurrently.
+    """
+
+    db: Database
+    adoptions: DataLoader[UUID, list[CodeAdoption]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.adoptions = DataLoader(load_fn=self._adoptions)
+
+    async def _adoptions(self, party_ids: list[UUID]) -> list[list[CodeAdoption]]:
+        async with self.db.transaction() as session:
+            rows = await party_service.adoptions(session=session, party_ids=party_ids)
+        by_party: dict[UUID, list[CodeAdoption]] = defaultdict(list)
+        for row in rows:
+            by_party[row.party_id].append(row)
+        return [by_party[p] for p in party_ids]
 
 
 @dataclass(slots=True)
@@ -15,3 +44,7 @@ class RequestContext:
     viewer: Viewer | None
     request: Any = None
     response: Any = None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.db)

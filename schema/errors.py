@@ -17,6 +17,7 @@ from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.errors import CaseErrorCode
+from codes.errors import CodeErrorCode
 from db.errors import DomainError, DomainErrors
 from db.pagination import PageErrorCode
 from parties.errors import PartyErrorCode
@@ -25,6 +26,7 @@ from schema.context import RequestContext
 
 T = TypeVar("T")
 DOMAIN_ENUMS: tuple[type[Enum], ...] = (
+    CodeErrorCode,
     CaseErrorCode,
     PartyErrorCode,
     PublicationErrorCode,
@@ -78,7 +80,9 @@ def bad_input(error: DomainError | DomainErrors) -> GraphQLError:
         "; ".join(e.message for e in errors),
         extensions={
             "code": "BAD_USER_INPUT",
-            "errors": [{"code": e.code.name, "field": list(e.field)} for e in errors],
+            "errors": [
+                {"code": e.code.name, "field": list(e.field), "message": e.message} for e in errors
+            ],
         },
     )
 

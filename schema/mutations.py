@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from cases import service as case_service
 from cases.errors import CaseErrorCode
+from codes.errors import CodeErrorCode
 from db.errors import DomainError
 from parties import service as party_service
 from parties import tokens as token_service
@@ -44,11 +45,29 @@ class RegisterPartyInput:
     slug: str
     name: str
     short_name: str | None = None
-    code_version: str | None = None
+    code_version: str | None = strawberry.field(
+        default=None, description="Defaults to the version in force on the adoption date."
+    )
+    adopted_on: date | None = strawberry.field(default=None, description="Defaults to today.")
 
 
 @strawberry.type
 class RegisterPartyPayload:
+    party: Party | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class AdoptCodeInput:
+    party: str = strawberry.field(description="The party's slug.")
+    code_version: str
+    adopted_on: date = strawberry.field(
+        description="Cases received from this date use the version; may be in the future."
+    )
+
+
+@strawberry.type
+class AdoptCodePayload:
     party: Party | None
     errors: list[UserError]
 
@@ -86,6 +105,13 @@ class SubmitCaseInput:
     provisions: list[str] = strawberry.field(description="Provision ids alleged, e.g. JC1.")
     channel: str
     respondent_role: str
+    target_role: str | None = None
+    characteristics: list[str] = strawberry.field(
+        default_factory=list, description="Protected characteristics targeted, if any."
+    )
+    forms_of_hate: list[str] = strawberry.field(
+        default_factory=list, description="Named forms of hate; each implies its characteristic."
+    )
     summary: str | None = strawberry.field(default=None, description="Free text, kept private.")
 
 
@@ -108,6 +134,13 @@ class DecideCaseInput:
     findings: list[FindingInput]
     sanction: str
     suspension_months: int | None = None
+    factors: list[str] = strawberry.field(
+        default_factory=list, description="Aggravating and mitigating factor ids."
+    )
+    referrals: list[str] = strawberry.field(default_factory=list, description="Referral flags.")
+    departure_reason: str | None = strawberry.field(
+        default=None, description="Required when the sanction is outside the recommended range."
+    )
     decided_on: date | None = None
     expected_version: int | None = None
 
@@ -144,11 +177,36 @@ class Mutation:
                 name=input.name,
                 short_name=input.short_name,
                 code_version=input.code_version,
+                adopted_on=input.adopted_on,
             )
             return Party.from_model(party)
 
         party, errors = await in_transaction(info.context, None, work)
         return RegisterPartyPayload(party=party, errors=errors)
+
+    @strawberry.mutation(
+        description="A party adopts a code version from a date (admin). Cases received from "
+        "that date are assessed under it; earlier cases keep their version."
+    )
+    async def adopt_code(self, info: Ctx, input: AdoptCodeInput) -> AdoptCodePayload:
+        require(info, Role.ADMIN)
+
+        async def work(session: AsyncSession) -> Party:
+            party = await party_service.get_by_slug(session=session, slug=input.party)
+            if party is None:
+                raise DomainError(
+                    PartyErrorCode.UNKNOWN_PARTY, f"No party {input.party!r}.", field=("party",)
+                )
+            await party_service.adopt_code(
+                session=session,
+                party_id=party.id,
+                code_version=input.code_version,
+                adopted_on=input.adopted_on,
+            )
+            return Party.from_model(party)
+
+        party, errors = await in_transaction(info.context, None, work)
+        return AdoptCodePayload(party=party, errors=errors)
 
     @strawberry.mutation(description="Issue a token (admin); the secret is in the payload once.")
     async def issue_token(self, info: Ctx, input: IssueTokenInput) -> IssueTokenPayload:
@@ -206,6 +264,9 @@ class Mutation:
                 provisions=list(input.provisions),
                 channel=input.channel,
                 respondent_role=input.respondent_role,
+                target_role=input.target_role,
+                characteristics=list(input.characteristics),
+                forms_of_hate=list(input.forms_of_hate),
                 summary=input.summary,
             )
             return Case.from_model(case), created
@@ -225,7 +286,7 @@ class Mutation:
             for finding in input.findings:
                 if finding.provision in findings:
                     raise DomainError(
-                        CaseErrorCode.DUPLICATE_PROVISION,
+                        CodeErrorCode.DUPLICATE_PROVISION,
                         f"Two findings for provision {finding.provision}.",
                         field=("findings",),
                     )
@@ -237,6 +298,9 @@ class Mutation:
                 findings=findings,
                 sanction=input.sanction,
                 suspension_months=input.suspension_months,
+                factors=list(input.factors),
+                referrals=list(input.referrals),
+                departure_reason=input.departure_reason,
                 decided_on=input.decided_on,
                 expected_version=input.expected_version,
             )

@@ -11,7 +11,9 @@ from strawberry.types import Info
 import codes
 from cases import service as case_service
 from cases.models import CaseState as DomainCaseState
-from db.errors import DomainError, DomainErrors
+from codes.errors import CodeErrorCode, CodeInputError
+from codes.guidance import sanction_guidance
+from db.errors import DomainError, DomainErrors, from_problems
 from db.pagination import MAX_PAGE, PageErrorCode
 from parties import service as party_service
 from parties.tokens import Role
@@ -22,7 +24,7 @@ from schema.errors import bad_input
 from schema.permissions import require, require_officer
 from schema.relay import Connection, Node, connection_from_page, from_global_id
 from schema.types.cases import Case, CaseFilter
-from schema.types.code import Code
+from schema.types.code import Code, SanctionGuidance
 from schema.types.parties import Party, Viewer
 from schema.types.publication import (
     PartySummary,
@@ -98,6 +100,33 @@ class Query:
     @strawberry.field(description="Every version of the joint code.")
     def codes(self) -> list[Code]:
         return [Code.from_version(v) for v in codes.load_versions().values()]
+
+    @strawberry.field(
+        description="The severity level and recommended sanction range the code gives for "
+        "proven provisions and aggravating/mitigating factors, with the reasoning. Unknown "
+        "ids are a BAD_USER_INPUT error listing the allowed ids."
+    )
+    def sanction_guidance(
+        self,
+        provisions: list[str],
+        factors: list[str] | None = None,
+        version: str | None = None,
+    ) -> SanctionGuidance:
+        found = codes.get_version(version) if version else codes.default_version()
+        if found is None:
+            raise bad_input(
+                DomainError(
+                    CodeErrorCode.UNKNOWN_CODE_VERSION,
+                    f"Unknown code version {version!r}; known versions: "
+                    f"{', '.join(codes.load_versions())}.",
+                    field=("version",),
+                )
+            )
+        try:
+            guidance = sanction_guidance(found, provisions=provisions, factors=factors or [])
+        except CodeInputError as exc:
+            raise bad_input(DomainErrors(from_problems(exc.problems))) from None
+        return SanctionGuidance.from_guidance(guidance)
 
     @strawberry.field(description="The participating parties.")
     async def parties(self, info: Ctx) -> list[Party]:

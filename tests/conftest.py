@@ -25,7 +25,10 @@ from db.session import Database, app_role_url, asyncpg_url, make_engine
 from parties import tokens
 from parties.tokens import Role
 
-TABLES = "published_outcomes, cases, releases, tokens, party_case_counts, parties"
+TABLES = (
+    "published_outcomes, cases, releases, tokens, party_case_counts, party_code_adoptions, "
+    "parties"
+)
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import codes
+from codes.guidance import sanction_guidance
 from tests.conftest import GraphQLClient
 
 REGISTER_PARTY = """
@@ -85,6 +88,17 @@ async def submit(gql: GraphQLClient, token: str, reference: str, **overrides: An
     return data["submitCase"]["case"]
 
 
+def departure_for(
+    provisions: list[str], sanction: str, factors: Sequence[str] = (), version: str = "1"
+) -> str | None:
+    """Tests choose sanctions freely; the code asks for a coded reason outside its range."""
+    code = codes.get_version(version)
+    assert code is not None
+    guidance = sanction_guidance(code, provisions=provisions, factors=factors)
+    term = code.sanction(sanction)
+    return "proportionality" if term is not None and not guidance.within_range(term) else None
+
+
 async def decide(
     gql: GraphQLClient,
     token: str,
@@ -101,6 +115,10 @@ async def decide(
         "decidedOn": decided_on,
         **extra,
     }
+    if proven and "departureReason" not in extra:
+        reason = departure_for(case["provisions"], sanction, extra.get("factors", ()))
+        if reason:
+            payload["departureReason"] = reason
     data = await gql.ok(DECIDE_CASE, {"input": payload}, token=token)
     assert data["decideCase"]["errors"] == [], data
     return data["decideCase"]["case"]

@@ -22,6 +22,7 @@ from publication import releases
 from publication import statistics as stats
 from publication.statistics import Dimension, StatisticsFilter
 from tests.conftest import TABLES
+from tests.helpers import departure_for
 
 K = 10
 PROVISIONS = st.sampled_from([["JC1"], ["JC6"], ["JC1", "JC6"], ["JC4"]])
@@ -57,6 +58,7 @@ async def _publish(db: Database, slug: str, outcomes: list[tuple]) -> int:
                 case_id=case.id,
                 findings={p: True for p in provisions},
                 sanction=sanction,
+                departure_reason=departure_for(provisions, sanction),
                 decided_on=date(year, 6, 1),
             )
     try:

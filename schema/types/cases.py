@@ -25,12 +25,27 @@ class Case(Node):
     provisions: list[str]
     channel: str
     respondent_role: str
+    target_role: str | None
+    characteristics: list[str] = strawberry.field(
+        description="Protected characteristics targeted, including those its forms of hate imply."
+    )
+    forms_of_hate: list[str]
     summary: str | None = strawberry.field(description="Free text; never leaves the party.")
     state: CaseState  # type: ignore[valid-type]
     findings: list[ProvisionFinding] | None
     sanction: str | None
     suspension_months: int | None
     decided_on: date | None
+    factors: list[str] = strawberry.field(description="Aggravating and mitigating factors found.")
+    referrals: list[str]
+    departure_reason: str | None = strawberry.field(
+        description="Why the sanction departs from the recommended range, if it does."
+    )
+    severity_level: int | None = strawberry.field(
+        description="The code's severity level for the proven provisions and factors."
+    )
+    recommended_from: str | None
+    recommended_to: str | None
     published: bool
     version: int = strawberry.field(description="Changes on every edit; for optimistic locking.")
 
@@ -44,6 +59,9 @@ class Case(Node):
             provisions=list(c.provisions),
             channel=c.channel,
             respondent_role=c.respondent_role,
+            target_role=c.target_role,
+            characteristics=list(c.characteristics or ()),
+            forms_of_hate=list(c.forms_of_hate or ()),
             summary=c.summary,
             state=c.case_state,
             findings=[
@@ -55,6 +73,12 @@ class Case(Node):
             sanction=c.sanction,
             suspension_months=c.suspension_months,
             decided_on=c.decided_on,
+            factors=list(c.factors or ()),
+            referrals=list(c.referrals or ()),
+            departure_reason=c.departure_reason,
+            severity_level=c.severity_level,
+            recommended_from=c.recommended_lowest,
+            recommended_to=c.recommended_highest,
             published=c.release_id is not None,
             version=c.version,
         )

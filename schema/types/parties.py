@@ -1,14 +1,25 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from uuid import UUID
 
 import strawberry
+from strawberry.types import Info
 
 from parties import models
 from parties.tokens import Role
+from schema.context import RequestContext
 from schema.relay import Node, to_global_id
 
 AccountRole = strawberry.enum(Role, name="AccountRole", description="What a token may do.")
+
+
+@strawberry.type(description="A party's adoption of a code version from a date.")
+class CodeAdoption:
+    code_version: str
+    adopted_on: date = strawberry.field(
+        description="Cases received from this date are assessed under this version."
+    )
 
 
 @strawberry.type(description="A participating political party.")
@@ -16,10 +27,17 @@ class Party(Node):
     slug: str
     name: str
     short_name: str
-    code_version: str
+    code_version: str = strawberry.field(description="The version of its latest adoption.")
+    code_adopted_on: date = strawberry.field(description="The date of its latest adoption.")
     is_demo: bool = strawberry.field(
         description="A fictional party of the demo data: every figure under it is synthetic."
     )
+    uuid: strawberry.Private[UUID]
+
+    @strawberry.field(description="Every code version the party adopted, oldest first.")
+    async def adoptions(self, info: Info[RequestContext, None]) -> list[CodeAdoption]:
+        rows = await info.context.loaders.adoptions.load(self.uuid)
+        return [CodeAdoption(code_version=r.code_version, adopted_on=r.adopted_on) for r in rows]
 
     @classmethod
     def from_model(cls, p: models.Party) -> Party:
@@ -29,7 +47,9 @@ class Party(Node):
             name=p.name,
             short_name=p.short_name,
             code_version=p.code_version,
+            code_adopted_on=p.code_adopted_on,
             is_demo=p.is_demo,
+            uuid=p.id,
         )
 
 

@@ -5,30 +5,15 @@ Revises:
 Create Date: 2026-11-24
 """
 
-import re
-
 from alembic import op
+
+from db.migrations.sql import APP, PARTY
+from db.migrations.sql import execute_each as _execute
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
-
-APP = "jointcode_app"
-PARTY = "NULLIF(current_setting('jointcode.party_id', true), '')::uuid"
-
-
-def _execute(block: str) -> None:
-    """Run each statement of a block alone: asyncpg prepares statements, one at a time.
-
-    Statements end with a semicolon at the end of a line; dollar-quoted bodies keep their
-    inner semicolons mid-line or are passed as blocks of their own.
-    """
-    for statement in re.split(r";\s*\n", block):
-        if statement.strip() and not all(
-            line.strip().startswith("--") or not line.strip() for line in statement.splitlines()
-        ):
-            op.execute(statement)
 
 
 def upgrade() -> None:
