@@ -26,8 +26,7 @@ from parties import tokens
 from parties.tokens import Role
 
 TABLES = (
-    "published_outcomes, cases, releases, tokens, party_case_counts, party_code_adoptions, "
-    "parties"
+    "published_outcomes, cases, releases, tokens, party_case_counts, party_code_adoptions, parties"
 )
 
 
