@@ -196,7 +196,9 @@ def _check_severity(doc: dict[str, Any]) -> Iterable[Problem]:
             path = f"severity.{kind}[{index}]"
             factor_id = str(factor.get("id"))
             if factor_id in seen and seen[factor_id] != kind:
-                yield Problem(f"{path}.id", f"{factor_id!r} is also a {seen[factor_id]} factor")
+                yield Problem(
+                    f"{path}.id", f"{factor_id!r} is already listed under {seen[factor_id]}"
+                )
             seen.setdefault(factor_id, kind)
             weight = factor.get("weight")
             if not isinstance(weight, int) or isinstance(weight, bool) or weight <= 0:

@@ -39,7 +39,10 @@ async def get_many(*, session: AsyncSession, party_ids: Iterable[UUID]) -> list[
     return list((await session.scalars(select(Party).where(Party.id.in_(ids)))).all())
 
 
-def _known_version(code_version: str | None, *, on: date) -> codes.CodeVersion:
+async def _adoptable_version(
+    *, session: AsyncSession, code_version: str | None, on: date
+) -> codes.CodeVersion:
+    """The version to adopt on a date, its hash recorded (or checked) before anything uses it."""
     version = codes.get_version(code_version) if code_version else codes.default_version(on)
     if version is None:
         raise DomainError(
@@ -55,18 +58,18 @@ def _known_version(code_version: str | None, *, on: date) -> codes.CodeVersion:
             f"adopted on {on}.",
             field=("adoptedOn",),
         )
-    return version
-
-
-async def _record_adoption(
-    *, session: AsyncSession, party: Party, version: codes.CodeVersion, on: date
-) -> CodeAdoption:
     try:
         await code_versions.ensure_recorded(session=session, version=version)
     except CodeFileError as exc:
         raise DomainError(
             PartyErrorCode.CODE_VERSION_CHANGED, str(exc), field=("codeVersion",)
         ) from None
+    return version
+
+
+async def _record_adoption(
+    *, session: AsyncSession, party: Party, version: codes.CodeVersion, on: date
+) -> CodeAdoption:
     adoption = CodeAdoption(party_id=party.id, code_version=version.id, adopted_on=on)
     session.add(adoption)
     party.code_version = version.id
@@ -96,7 +99,7 @@ async def register_party(
     if not name.strip():
         raise DomainError(PartyErrorCode.INVALID_NAME, "A party needs a name.", field=("name",))
     on = adopted_on or datetime.now(UTC).date()
-    version = _known_version(code_version, on=on)
+    version = await _adoptable_version(session=session, code_version=code_version, on=on)
     if await get_by_slug(session=session, slug=slug):
         raise DomainError(
             PartyErrorCode.SLUG_TAKEN, f"The slug {slug!r} is already taken.", field=("slug",)
@@ -126,7 +129,7 @@ async def adopt_code(
     party = await session.scalar(select(Party).where(Party.id == party_id).with_for_update())
     if party is None:
         raise DomainError(PartyErrorCode.UNKNOWN_PARTY, "No such party.", field=("party",))
-    version = _known_version(code_version, on=adopted_on)
+    version = await _adoptable_version(session=session, code_version=code_version, on=adopted_on)
     if version.id == party.code_version:
         raise DomainError(
             PartyErrorCode.ALREADY_ADOPTED,

@@ -123,3 +123,123 @@ async def test_filter_by_state_and_provision(gql: GraphQLClient, officer: str) -
     assert [e["node"]["reference"] for e in decided["cases"]["edges"]] == ["F-1"]
     jc6 = await gql.ok(CASES, {"first": 10, "filter": {"provision": "JC6"}}, token=officer)
     assert [e["node"]["reference"] for e in jc6["cases"]["edges"]] == ["F-2"]
+
+
+CASE_CODES = """
+query($id: ID!) {
+  node(id: $id) {
+    ... on Case {
+      targetRole characteristics formsOfHate factors referrals departureReason
+      severityLevel recommendedFrom recommendedTo sanction version
+    }
+  }
+}"""
+
+
+async def test_every_coded_submission_field_is_checked_against_the_version(
+    gql: GraphQLClient, officer: str
+) -> None:
+    bad = case_input(
+        "V-1",
+        provisions=["JC4", "JC4"],
+        targetRole="monarch",
+        characteristics=["height", "race", "race"],
+        formsOfHate=["snobbery"],
+    )
+    errors = (await gql.ok(SUBMIT_CASE, {"input": bad}, token=officer))["submitCase"]["errors"]
+    by_code = {e["code"]: e for e in errors}
+    assert sorted(by_code) == [
+        "DUPLICATE_PROVISION",
+        "DUPLICATE_VALUE",
+        "UNKNOWN_CHARACTERISTIC",
+        "UNKNOWN_FORM_OF_HATE",
+        "UNKNOWN_TARGET_ROLE",
+    ]
+    assert by_code["UNKNOWN_TARGET_ROLE"]["field"] == ["input", "targetRole"]
+    assert "journalist" in by_code["UNKNOWN_TARGET_ROLE"]["message"]
+    assert "sexual_orientation" in by_code["UNKNOWN_CHARACTERISTIC"]["message"]
+    assert "islamophobia" in by_code["UNKNOWN_FORM_OF_HATE"]["message"]
+    assert by_code["DUPLICATE_VALUE"]["field"] == ["input", "characteristics"]
+    assert await _count(gql, officer) == 0
+
+    good = case_input(
+        "V-2",
+        provisions=["JC4"],
+        targetRole="candidate",
+        characteristics=["age"],
+        formsOfHate=["antisemitism", "misogyny"],
+    )
+    case = await submit(gql, officer, "V-2", **{k: v for k, v in good.items() if k != "reference"})
+    stored = (await gql.ok(CASE_CODES, {"id": case["id"]}, token=officer))["node"]
+    assert stored["targetRole"] == "candidate"
+    # a form of hate records the characteristic it targets too, in the code's order
+    assert stored["characteristics"] == ["age", "religion_belief", "sex"]
+    assert stored["formsOfHate"] == ["antisemitism", "misogyny"]
+
+
+async def test_decision_stores_guidance_and_needs_a_reason_to_depart(
+    gql: GraphQLClient, officer: str
+) -> None:
+    case = await submit(gql, officer, "G-1", provisions=["JC6"])  # base severity 2
+    proven = [{"provision": "JC6", "proven": True}]
+
+    async def attempt(**fields) -> list[dict]:
+        payload = {"id": case["id"], "findings": proven, "sanction": "advice", **fields}
+        return (await gql.ok(DECIDE_CASE, {"input": payload}, token=officer))["decideCase"][
+            "errors"
+        ]
+
+    errors = await attempt(factors=["charm", "apology", "apology"], referrals=["press"])
+    assert sorted(e["code"] for e in errors) == [
+        "DUPLICATE_FACTOR",
+        "UNKNOWN_FACTOR",
+        "UNKNOWN_REFERRAL",
+    ]
+    unknown_factor = next(e for e in errors if e["code"] == "UNKNOWN_FACTOR")
+    assert unknown_factor["field"] == ["input", "factors"]
+    assert "previous_sanction" in unknown_factor["message"]
+    assert "platform" in next(e for e in errors if e["code"] == "UNKNOWN_REFERRAL")["message"]
+
+    # repeated + previous sanction: level 4, suspension to expulsion; advice departs
+    factors = ["repeated", "previous_sanction"]
+    [needed] = await attempt(factors=factors)
+    assert needed["code"] == "DEPARTURE_REASON_REQUIRED"
+    assert "level 4 (suspension to expulsion)" in needed["message"]
+    assert "proportionality" in needed["message"]
+    [bad_reason] = await attempt(factors=factors, departureReason="whim")
+    assert bad_reason["code"] == "UNKNOWN_DEPARTURE_REASON"
+    assert "exceptional_circumstances" in bad_reason["message"]
+    [not_needed] = await attempt(
+        factors=factors, sanction="expulsion", departureReason="proportionality"
+    )
+    assert not_needed["code"] == "DEPARTURE_REASON_NOT_NEEDED"
+    unchanged = (await gql.ok(CASE_CODES, {"id": case["id"]}, token=officer))["node"]
+    assert unchanged["version"] == 1 and unchanged["sanction"] is None
+
+    assert (
+        await attempt(
+            factors=factors, referrals=["police"], departureReason="exceptional_circumstances"
+        )
+        == []
+    )
+    stored = (await gql.ok(CASE_CODES, {"id": case["id"]}, token=officer))["node"]
+    assert stored == {
+        "targetRole": None,
+        "characteristics": [],
+        "formsOfHate": [],
+        "factors": ["repeated", "previous_sanction"],
+        "referrals": ["police"],
+        "departureReason": "exceptional_circumstances",
+        "severityLevel": 4,
+        "recommendedFrom": "suspension",
+        "recommendedTo": "expulsion",
+        "sanction": "advice",
+        "version": 2,
+    }
+
+
+async def test_nothing_proven_has_no_guidance(gql: GraphQLClient, officer: str) -> None:
+    case = await submit(gql, officer, "N-1", provisions=["JC3"])
+    decided = await decide(gql, officer, case, sanction="no_further_action", proven=False)
+    stored = (await gql.ok(CASE_CODES, {"id": decided["id"]}, token=officer))["node"]
+    assert stored["severityLevel"] is None and stored["recommendedFrom"] is None

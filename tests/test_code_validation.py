@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from codes.loader import VERSIONS_DIR, CodeFileError, parse_version
+from codes.validation import Problem as validation_problem
 from codes.validation import validate_document
 
 V1 = VERSIONS_DIR / "joint-code-1.yaml"
@@ -74,3 +75,129 @@ def test_loader_refuses_an_invalid_file() -> None:
         assert [p.path for p in exc.problems] == ["provisions[0].base_severity"]
     else:
         raise AssertionError("an invalid version was accepted")
+
+
+def test_severity_publication_and_scope_problems() -> None:
+    doc = _v1()
+    doc["scope"]["persons"].append("mascot")
+    doc["channels"][0].pop("group")
+    doc["severity"]["levels"][3]["level"] = 7
+    doc["severity"]["aggravating"][0]["weight"] = 0
+    doc["severity"]["mitigating"].append(
+        {"id": "repeated", "title": "Also mitigating", "weight": 1}
+    )
+    doc["severity"]["adjustment"]["max_down"] = -1
+    doc["deadlines"]["reply_eventually"] = 400
+    doc["publication"]["hierarchies"]["shoe_size"] = ["shoe_size", "any"]
+    doc["publication"]["never_published"].append("channel")
+    doc["publication"]["hierarchies"]["channel"] = ["channel", "channel_group", "any"]
+    doc["publication"]["time_to_decision_bands"] = [[0, 90], [100, None]]
+    problems = {p.path: p.message for p in validate_document(doc)}
+    assert set(problems) == {
+        "scope.persons[6]",
+        "channels[0].group",
+        "severity.levels",
+        "severity.aggravating[0].weight",
+        "severity.mitigating[3].id",
+        "severity.adjustment.max_down",
+        "deadlines.reply_eventually",
+        "publication.hierarchies.shoe_size",
+        "publication.never_published[6]",
+        "publication.time_to_decision_bands[1]",
+        # provisions of base severity 4 now name a level that does not exist
+        "provisions[2].base_severity",
+        "provisions[11].base_severity",
+    }, problems
+    assert "unknown reference 'mascot'" in problems["scope.persons[6]"]
+    assert problems["severity.mitigating[3].id"] == "'repeated' is already listed under aggravating"
+    assert "numbered 1 to 4" in problems["severity.levels"]
+    assert "[91, upper days]" in problems["publication.time_to_decision_bands[1]"]
+
+
+def test_structural_problems_do_not_crash_the_validator() -> None:
+    assert validate_document([1, 2]) == [validation_problem("(file)", "must be a YAML mapping")]
+    doc = _v1()
+    doc["severity"] = "harsh"
+    doc["in_force_from"] = "next tuesday"
+    doc["sanctions"][4]["requires_length"] = "yes"
+    del doc["deadlines"]
+    problems = {p.path: p.message for p in validate_document(doc)}
+    assert problems == {
+        "deadlines": "missing",
+        "in_force_from": "must be a date (YYYY-MM-DD), not 'next tuesday'",
+        "sanctions[4].requires_length": "must be true or false",
+        "severity": "must be a mapping",
+    }
+
+
+CODE = """
+query($version: String) {
+  code(version: $version) {
+    version contentHash inForceFrom principles k
+    scope { persons settings periods }
+    families { id } provisions { id family baseSeverity }
+    characteristics { id } formsOfHate { id characteristic }
+    channels { id group } targetRoles { id group } respondentRoles { id group }
+    sanctions { id rank requiresLength } outcomes { id } referralFlags { id }
+    severity {
+      rule maxUp maxDown
+      levels { level title recommendedFrom { id } recommendedTo { id } }
+      aggravating { id weight aggravating } mitigating { id weight aggravating }
+      departureReasons { id }
+    }
+    deadlines { acknowledge triage decide lodgeAppeal decideAppeal }
+    publication { k hierarchies { attribute levels } neverPublished
+                  timeToDecisionBands { fromDays toDays } }
+  }
+  codes { version }
+}"""
+
+
+async def test_code_query_shows_the_whole_version(gql) -> None:
+    data = await gql.ok(CODE, {"version": "1"})
+    code = data["code"]
+    assert data["codes"] == [{"version": "1"}]
+    assert code["contentHash"] == parse_version(V1.read_text()).content_hash
+    assert [p["id"] for p in code["provisions"]] == [f"JC{n}" for n in range(1, 14)]
+    assert {f["id"] for f in code["families"]} >= {"harassment", "hate", "privacy", "debate"}
+    assert len(code["characteristics"]) == 9
+    forms = {f["id"]: f["characteristic"] for f in code["formsOfHate"]}
+    assert forms["antisemitism"] == "religion_belief" and forms["transphobia"] == (
+        "gender_reassignment"
+    )
+    assert len(forms) == 10
+    assert {c["group"] for c in code["channels"]} == {"online", "offline"}
+    assert [s["id"] for s in code["sanctions"]] == [
+        "no_further_action",
+        "advice",
+        "formal_warning",
+        "mandatory_training",
+        "suspension",
+        "bar_from_office",
+        "expulsion",
+    ]
+    assert [s["requiresLength"] for s in code["sanctions"]].count(True) == 1
+    assert {o["id"] for o in code["outcomes"]} == {"respondent_left", "complaint_withdrawn"}
+    assert {r["id"] for r in code["referralFlags"]} == {"police", "platform"}
+    severity = code["severity"]
+    assert [lv["level"] for lv in severity["levels"]] == [1, 2, 3, 4]
+    assert severity["levels"][3]["recommendedTo"] == {"id": "expulsion"}
+    assert (severity["maxUp"], severity["maxDown"]) == (2, 1)
+    assert all(f["aggravating"] for f in severity["aggravating"])
+    assert not any(f["aggravating"] for f in severity["mitigating"])
+    assert code["deadlines"] == {
+        "acknowledge": 5,
+        "triage": 14,
+        "decide": 90,
+        "lodgeAppeal": 21,
+        "decideAppeal": 60,
+    }
+    hierarchies = {h["attribute"]: h["levels"] for h in code["publication"]["hierarchies"]}
+    assert hierarchies["period"] == ["month", "quarter", "year", "any"]
+    assert hierarchies["provision"] == ["provision", "family", "any"]
+    assert "summary" in code["publication"]["neverPublished"]
+    assert code["publication"]["timeToDecisionBands"][-1] == {"fromDays": 366, "toDays": None}
+    assert code["scope"]["settings"] == ["online", "offline"]
+
+    assert (await gql.ok(CODE, {"version": "99"}))["code"] is None
+    assert (await gql.ok(CODE))["code"]["version"] == "1"
