@@ -94,7 +94,7 @@ def _print_demo(settings: Settings, endpoints: Endpoints) -> None:
 
 @app.command()
 def migrate() -> None:
-    """Apply database migrations (as the owner role) and record the code versions."""
+    """Apply database migrations (as the owner role); refuse a changed adopted code file."""
     _prepare(Settings.from_env())
     typer.echo("Database is up to date.")
 

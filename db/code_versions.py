@@ -1,7 +1,8 @@
-"""Record shipped code versions and refuse a version file that changed after recording.
+"""Record a code version's hash when a party adopts it; refuse its file if it changes later.
 
 A case is assessed under its version for ever, so an adopted version's text must never
-change under it: the content hash recorded at first migration is checked at every start.
+change under it: the hash recorded at first adoption is checked at every start. A draft
+that no party has adopted yet is recorded nowhere and may still be edited.
 """
 
 from __future__ import annotations
@@ -67,26 +68,3 @@ def _changed(version: codes.CodeVersion, known: str) -> CodeFileError:
         f"now hashes to {version.content_hash[:12]}…: an adopted version is immutable. "
         "Restore the file, or publish the change as a new version."
     )
-
-
-async def record(*, session: AsyncSession) -> list[str]:
-    """Insert versions not yet recorded (as the owner role); return their ids."""
-    await check(session=session)
-    recorded = await _recorded(session)
-    added = []
-    for version in codes.load_versions().values():
-        if version.id not in recorded:
-            await session.execute(
-                text(
-                    "INSERT INTO code_versions (id, content_hash, title, in_force_from) "
-                    "VALUES (:id, :hash, :title, :in_force_from)"
-                ),
-                {
-                    "id": version.id,
-                    "hash": version.content_hash,
-                    "title": version.title,
-                    "in_force_from": version.in_force_from,
-                },
-            )
-            added.append(version.id)
-    return added

@@ -29,7 +29,7 @@ def alembic_config(owner_url: str) -> Config:
 
 
 def upgrade(owner_url: str, *, revision: str = "head", app_password: str | None = None) -> None:
-    """Migrate, record the shipped code versions, set the app role's password if given.
+    """Migrate, check adopted code files are unchanged, set the app role's password if given.
 
     Synchronous (Alembic runs its own event loop): call it from a thread in async code.
     """
@@ -41,7 +41,7 @@ async def _after_upgrade(owner_url: str, password: str | None) -> None:
     engine = make_engine(owner_url, pool_size=1, max_overflow=0)
     try:
         async with AsyncSession(engine) as session, session.begin():
-            await code_versions.record(session=session)
+            await code_versions.check(session=session)
             if password:
                 quoted = await session.scalar(text("SELECT quote_literal(:p)"), {"p": password})
                 await session.execute(text(f"ALTER ROLE {APP_ROLE} PASSWORD {quoted}"))

@@ -249,3 +249,15 @@ def test_cli_adopt_and_list(
     assert "zeta adopts code version 2 from 2026-07-01" in adopted.output
     again = runner.invoke(cli, ["party", "adopt", "zeta", "2", "--on", "2026-08-01"])
     assert again.exit_code == 1 and "already adopted" in again.output
+
+
+async def test_a_draft_no_party_adopted_may_still_change(
+    db: Database, two_versions: Path, forget_version_2: None
+) -> None:
+    draft = two_versions / "joint-code-2.yaml"
+    draft.write_text(draft.read_text().replace("Fabricated or manipulated", "Manipulated"))
+    codes.loader.reload()
+    async with db.transaction() as session:
+        await code_versions.check(session=session)  # nothing recorded for 2: no refusal
+        recorded = await session.scalars(text("SELECT id FROM code_versions ORDER BY id"))
+        assert "2" not in list(recorded)
