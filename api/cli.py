@@ -212,14 +212,10 @@ def party_adopt(
     ),
 ) -> None:
     """A party adopts a code version: cases received from the date are assessed under it."""
-    from db.errors import DomainError
     from parties import service
-    from parties.errors import PartyErrorCode
 
     async def adopt(session):
-        party = await service.get_by_slug(session=session, slug=slug)
-        if party is None:
-            raise DomainError(PartyErrorCode.UNKNOWN_PARTY, f"No party {slug!r}.")
+        party = await service.require_by_slug(session=session, slug=slug)
         return await service.adopt_code(
             session=session, party_id=party.id, code_version=version, adopted_on=on.date()
         )

@@ -28,6 +28,14 @@ async def get_by_slug(*, session: AsyncSession, slug: str) -> Party | None:
     return await session.scalar(select(Party).where(Party.slug == slug))
 
 
+async def require_by_slug(*, session: AsyncSession, slug: str) -> Party:
+    """The party with this slug, or the one UNKNOWN_PARTY error every caller gives."""
+    party = await get_by_slug(session=session, slug=slug)
+    if party is None:
+        raise DomainError(PartyErrorCode.UNKNOWN_PARTY, f"No party {slug!r}.", field=("party",))
+    return party
+
+
 async def get(*, session: AsyncSession, party_id: UUID) -> Party | None:
     return await session.get(Party, party_id)
 

@@ -192,11 +192,7 @@ class Mutation:
         require(info, Role.ADMIN)
 
         async def work(session: AsyncSession) -> Party:
-            party = await party_service.get_by_slug(session=session, slug=input.party)
-            if party is None:
-                raise DomainError(
-                    PartyErrorCode.UNKNOWN_PARTY, f"No party {input.party!r}.", field=("party",)
-                )
+            party = await party_service.require_by_slug(session=session, slug=input.party)
             await party_service.adopt_code(
                 session=session,
                 party_id=party.id,
