@@ -59,6 +59,14 @@ def _run(settings: Settings, endpoints: Endpoints, work):
     return asyncio.run(main())
 
 
+def _operator():
+    import getpass
+
+    from db.audit import Actor
+
+    return Actor(id=f"cli:{getpass.getuser()}", role="operator")
+
+
 def _in_transaction(work):
     """Run one domain call in one transaction as the app role; a DomainError exits 1."""
     from db.errors import DomainError
@@ -66,7 +74,7 @@ def _in_transaction(work):
     settings = Settings.from_env()
 
     async def run(db):
-        async with db.transaction() as session:
+        async with db.transaction(actor=_operator()) as session:
             return await work(session)
 
     try:

@@ -47,6 +47,7 @@ class Case(Base):
     state: Mapped[str] = mapped_column(Text, default=CaseState.RECEIVED.value)
     findings: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     sanction: Mapped[str | None] = mapped_column(Text)
+    party_sanction: Mapped[str | None] = mapped_column(Text)
     suspension_months: Mapped[int | None] = mapped_column(Integer)
     decided_on: Mapped[date | None] = mapped_column(Date)
     factors: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)

@@ -19,9 +19,12 @@ import codes
 from cases import validation
 from cases.errors import CaseErrorCode
 from cases.models import Case, CaseState
+from db import audit
 from db.errors import DomainError, DomainErrors
 from db.pagination import Page, check_page_size, decode_cursor, encode_cursor, invalid_cursor
+from parties import sanction_mapping
 from parties import service as party_service
+from parties.errors import PartyErrorCode
 
 DECIDABLE = (CaseState.RECEIVED, CaseState.TRIAGED, CaseState.UNDER_ASSESSMENT)
 
@@ -100,7 +103,48 @@ async def submit_case(
     )
     case = await get_case_by_reference(session=session, party_id=party_id, reference=reference)
     assert case is not None
+    await audit.append(
+        session,
+        action="case.submit" if inserted is not None else "case.resubmit",
+        subject_type="Case",
+        subject_ids=[case.id],
+        details=_coded(case) if inserted is not None else {},
+    )
     return case, inserted is not None
+
+
+CODED_FIELDS = (
+    "state",
+    "code_version",
+    "received_on",
+    "provisions",
+    "channel",
+    "respondent_role",
+    "target_role",
+    "characteristics",
+    "forms_of_hate",
+    "findings",
+    "sanction",
+    "party_sanction",
+    "suspension_months",
+    "factors",
+    "referrals",
+    "departure_reason",
+    "severity_level",
+    "decided_on",
+)
+
+
+def _coded(case: Case) -> dict[str, object]:
+    """The case's coded fields for the audit trail: never its reference or free text."""
+    return {name: getattr(case, name) for name in CODED_FIELDS}
+
+
+async def _record_read(session: AsyncSession, cases: list[Case]) -> None:
+    if cases:
+        await audit.append(
+            session, action="case.read", subject_type="Case", subject_ids=[c.id for c in cases]
+        )
 
 
 async def get_case(*, session: AsyncSession, party_id: UUID, case_id: UUID) -> Case | None:
@@ -110,12 +154,15 @@ async def get_case(*, session: AsyncSession, party_id: UUID, case_id: UUID) -> C
 async def get_cases(
     *, session: AsyncSession, party_id: UUID, case_ids: Iterable[UUID]
 ) -> list[Case]:
+    """Cases by id, in the party only; the read is recorded in the audit trail."""
     ids = list(case_ids)
     if not ids:
         return []
-    return list(
+    found = list(
         await session.scalars(select(Case).where(Case.party_id == party_id, Case.id.in_(ids)))
     )
+    await _record_read(session, found)
+    return found
 
 
 async def get_case_by_reference(
@@ -132,7 +179,8 @@ async def decide_case(
     party_id: UUID,
     case_id: UUID,
     findings: dict[str, bool],
-    sanction: str,
+    sanction: str | None = None,
+    party_sanction: str | None = None,
     suspension_months: int | None = None,
     factors: Sequence[str] = (),
     referrals: Sequence[str] = (),
@@ -166,6 +214,14 @@ async def decide_case(
     decided_on = decided_on or today
     version = codes.get_version(case.code_version)
     assert version is not None
+    sanction = await _ladder_sanction(
+        session=session,
+        party_id=party_id,
+        version=version,
+        sanction=sanction,
+        party_sanction=party_sanction,
+    )
+    before = _coded(case)
     checked = validation.check_decision(
         version=version,
         alleged=case.provisions,
@@ -182,6 +238,7 @@ async def decide_case(
     if checked.errors:
         raise DomainErrors(checked.errors)
     guidance = checked.guidance
+    case.party_sanction = party_sanction.strip() if party_sanction else None
     case.factors = list(factors)
     case.referrals = list(referrals)
     case.departure_reason = departure_reason
@@ -196,7 +253,44 @@ async def decide_case(
     case.version += 1
     case.updated_at = datetime.now(UTC)
     await session.flush()
+    await audit.append(
+        session,
+        action="case.decide",
+        subject_type="Case",
+        subject_ids=[case.id],
+        details={"before": before, "after": _coded(case)},
+    )
     return case
+
+
+async def _ladder_sanction(
+    *,
+    session: AsyncSession,
+    party_id: UUID,
+    version: codes.CodeVersion,
+    sanction: str | None,
+    party_sanction: str | None,
+) -> str:
+    """The common ladder step, given directly or through the party's own sanction name."""
+    if party_sanction is None:
+        if sanction is None:
+            raise DomainError(
+                CaseErrorCode.UNKNOWN_SANCTION,
+                f"Give a sanction ({', '.join(version.sanction_ids)}) or your party's own "
+                "sanction name.",
+                field=("sanction",),
+            )
+        return sanction
+    mapped = await sanction_mapping.resolve(
+        session=session, party_id=party_id, version=version, name=party_sanction
+    )
+    if sanction is not None and sanction != mapped:
+        raise DomainError(
+            PartyErrorCode.SANCTION_MISMATCH,
+            f"{party_sanction!r} maps to {mapped!r}, not {sanction!r}: give one or the other.",
+            field=("sanction",),
+        )
+    return mapped
 
 
 def _filtered(party_id: UUID, where: CaseFilter):
@@ -243,4 +337,5 @@ async def list_cases(
     items = [
         (encode_cursor("case", [c.received_on.isoformat(), str(c.id)]), c) for c in rows[:first]
     ]
+    await _record_read(session, [c for _, c in items])
     return Page(items=items, has_next_page=len(rows) > first, total_count=total or 0)

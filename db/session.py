@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session
 
+from db.audit import ACTOR_KEY, Actor
+
 PARTY_KEY = "jointcode.party_id"
 APP_ROLE = "jointcode_app"
 
@@ -79,13 +81,18 @@ class Database:
             engine, expire_on_commit=False, sync_session_class=PartySession
         )
 
-    def session(self, *, party_id: UUID | None = None) -> AsyncSession:
-        return self._factory(info={"party_id": party_id})
+    def session(self, *, party_id: UUID | None = None, actor: Actor | None = None) -> AsyncSession:
+        return self._factory(info={"party_id": party_id, ACTOR_KEY: actor})
 
     @asynccontextmanager
-    async def transaction(self, *, party_id: UUID | None = None) -> AsyncIterator[AsyncSession]:
-        """One session, one transaction: committed on success, rolled back on any error."""
-        async with self.session(party_id=party_id) as session, session.begin():
+    async def transaction(
+        self, *, party_id: UUID | None = None, actor: Actor | None = None
+    ) -> AsyncIterator[AsyncSession]:
+        """One session, one transaction: committed on success, rolled back on any error.
+
+        The actor is who the audit trail names for anything recorded in the transaction.
+        """
+        async with self.session(party_id=party_id, actor=actor) as session, session.begin():
             yield session
 
     async def dispose(self) -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, Date, DateTime, LargeBinary, Text, func
+from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -17,6 +18,9 @@ class Party(Base):
     name: Mapped[str] = mapped_column(Text)
     short_name: Mapped[str] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    ec_registration: Mapped[str | None] = mapped_column(Text)
+    nations: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    membership: Mapped[int | None] = mapped_column(Integer)
     # The latest adoption, kept on the party for reading; the history is in CodeAdoption.
     code_version: Mapped[str] = mapped_column(Text)
     code_adopted_on: Mapped[date] = mapped_column(Date)
@@ -37,6 +41,17 @@ class CodeAdoption(Base):
     )
 
 
+class PartySanction(Base):
+    """One of the party's own sanction names and the common ladder step it maps to."""
+
+    __tablename__ = "party_sanctions"
+
+    party_id: Mapped[UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    sanction: Mapped[str] = mapped_column(Text)
+    code_version: Mapped[str] = mapped_column(Text)
+
+
 class Token(Base):
     __tablename__ = "tokens"
 
@@ -50,3 +65,4 @@ class Token(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rotated_from: Mapped[UUID | None] = mapped_column()

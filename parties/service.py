@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -12,12 +12,53 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
 from codes.loader import CodeFileError
-from db import code_versions
-from db.errors import DomainError
+from db import audit, code_versions
+from db.errors import DomainError, DomainErrors
 from parties.errors import PartyErrorCode
 from parties.models import CodeAdoption, Party
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+EC_REGISTRATION = re.compile(r"^PP\d{1,6}$")
+NATIONS = ("england", "scotland", "wales", "northern_ireland")
+
+
+def _check_details(
+    *, ec_registration: str | None, nations: Sequence[str], membership: int | None
+) -> list[DomainError]:
+    """The registry's optional facts: an Electoral Commission number, nations, membership."""
+    errors: list[DomainError] = []
+    if ec_registration is not None and not EC_REGISTRATION.match(ec_registration):
+        errors.append(
+            DomainError(
+                PartyErrorCode.INVALID_REGISTRATION,
+                "An Electoral Commission registration number looks like PP52.",
+                field=("ecRegistration",),
+            )
+        )
+    for nation in nations:
+        if nation not in NATIONS:
+            errors.append(
+                DomainError(
+                    PartyErrorCode.INVALID_NATION,
+                    f"Unknown nation {nation!r}; allowed: {', '.join(NATIONS)}.",
+                    field=("nations",),
+                )
+            )
+    if len(set(nations)) != len(nations):
+        errors.append(
+            DomainError(
+                PartyErrorCode.INVALID_NATION, "A nation is listed twice.", field=("nations",)
+            )
+        )
+    if membership is not None and not 0 < membership <= 10_000_000:
+        errors.append(
+            DomainError(
+                PartyErrorCode.INVALID_MEMBERSHIP,
+                "Membership is a whole number of members from 1 to 10,000,000.",
+                field=("membership",),
+            )
+        )
+    return errors
 
 
 async def list_parties(*, session: AsyncSession) -> list[Party]:
@@ -94,18 +135,28 @@ async def register_party(
     short_name: str | None = None,
     code_version: str | None = None,
     adopted_on: date | None = None,
+    ec_registration: str | None = None,
+    nations: Sequence[str] = (),
+    membership: int | None = None,
     is_demo: bool = False,
 ) -> Party:
     """Add a party; it adopts the given code version (or the one in force) from a date."""
+    errors = _check_details(ec_registration=ec_registration, nations=nations, membership=membership)
     if not SLUG.match(slug):
-        raise DomainError(
-            PartyErrorCode.INVALID_SLUG,
-            "A slug is 2 to 63 lowercase letters, digits or hyphens, starting with a letter or "
-            "digit.",
-            field=("slug",),
+        errors.append(
+            DomainError(
+                PartyErrorCode.INVALID_SLUG,
+                "A slug is 2 to 63 lowercase letters, digits or hyphens, starting with a letter "
+                "or digit.",
+                field=("slug",),
+            )
         )
     if not name.strip():
-        raise DomainError(PartyErrorCode.INVALID_NAME, "A party needs a name.", field=("name",))
+        errors.append(
+            DomainError(PartyErrorCode.INVALID_NAME, "A party needs a name.", field=("name",))
+        )
+    if errors:
+        raise DomainErrors(errors)
     on = adopted_on or datetime.now(UTC).date()
     version = await _adoptable_version(session=session, code_version=code_version, on=on)
     if await get_by_slug(session=session, slug=slug):
@@ -118,11 +169,82 @@ async def register_party(
         short_name=(short_name or name).strip(),
         code_version=version.id,
         code_adopted_on=on,
+        ec_registration=ec_registration,
+        nations=list(nations),
+        membership=membership,
         is_demo=is_demo,
     )
     session.add(party)
     await session.flush()
     await _record_adoption(session=session, party=party, version=version, on=on)
+    await audit.append(
+        session,
+        action="party.register",
+        subject_type="Party",
+        subject_ids=[party.id],
+        details={"slug": slug, **_registry_facts(party)},
+    )
+    return party
+
+
+def _registry_facts(party: Party) -> dict[str, object]:
+    return {
+        "name": party.name,
+        "short_name": party.short_name,
+        "ec_registration": party.ec_registration,
+        "nations": list(party.nations or ()),
+        "membership": party.membership,
+    }
+
+
+UNSET: object = object()
+
+
+async def update_party(
+    *,
+    session: AsyncSession,
+    party_id: UUID,
+    name: str | None = None,
+    short_name: str | None = None,
+    ec_registration: str | object | None = UNSET,
+    nations: Sequence[str] | None = None,
+    membership: int | object | None = UNSET,
+) -> Party:
+    """Change registry facts; the optional ones can be cleared by passing None."""
+    party = await session.scalar(select(Party).where(Party.id == party_id).with_for_update())
+    if party is None:
+        raise DomainError(PartyErrorCode.UNKNOWN_PARTY, "No such party.", field=("party",))
+    before = _registry_facts(party)
+    errors = _check_details(
+        ec_registration=ec_registration if isinstance(ec_registration, str) else None,
+        nations=nations or (),
+        membership=membership if isinstance(membership, int) else None,
+    )
+    for value, field in ((name, "name"), (short_name, "shortName")):
+        if value is not None and not value.strip():
+            errors.append(
+                DomainError(PartyErrorCode.INVALID_NAME, "A name cannot be blank.", field=(field,))
+            )
+    if errors:
+        raise DomainErrors(errors)
+    if name is not None:
+        party.name = name.strip()
+    if short_name is not None:
+        party.short_name = short_name.strip()
+    if ec_registration is not UNSET:
+        party.ec_registration = ec_registration  # type: ignore[assignment]
+    if nations is not None:
+        party.nations = list(nations)
+    if membership is not UNSET:
+        party.membership = membership  # type: ignore[assignment]
+    await session.flush()
+    await audit.append(
+        session,
+        action="party.update",
+        subject_type="Party",
+        subject_ids=[party.id],
+        details={"before": before, "after": _registry_facts(party)},
+    )
     return party
 
 
@@ -151,7 +273,15 @@ async def adopt_code(
             "later.",
             field=("adoptedOn",),
         )
-    return await _record_adoption(session=session, party=party, version=version, on=adopted_on)
+    adoption = await _record_adoption(session=session, party=party, version=version, on=adopted_on)
+    await audit.append(
+        session,
+        action="party.adopt_code",
+        subject_type="Party",
+        subject_ids=[party.id],
+        details={"code_version": version.id, "adopted_on": adopted_on},
+    )
+    return adoption
 
 
 async def adoptions(*, session: AsyncSession, party_ids: Iterable[UUID]) -> list[CodeAdoption]:

@@ -13,10 +13,13 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import audit
+from db.audit import Actor
 from db.errors import DomainError
+from db.pagination import Page, check_page_size, decode_cursor, encode_cursor, invalid_cursor
 from parties import service as party_service
 from parties.errors import PartyErrorCode
 from parties.models import Party, Token
@@ -39,6 +42,10 @@ class Viewer:
     role: Role
     party_id: UUID | None
 
+    @property
+    def actor(self) -> Actor:
+        return Actor(id=f"token:{self.token_id}", role=self.role.value)
+
 
 @dataclass(frozen=True, slots=True)
 class IssuedToken:
@@ -57,18 +64,16 @@ async def issue_token(
     party_slug: str | None = None,
     label: str = "",
     expires_at: datetime | None = None,
+    rotated_from: UUID | None = None,
 ) -> IssuedToken:
+    """A new token; its secret is in the result and nowhere else, ever."""
     party: Party | None = None
     if role is Role.OFFICER:
         if not party_slug:
             raise DomainError(
                 PartyErrorCode.PARTY_REQUIRED, "An officer token needs a party.", field=("party",)
             )
-        party = await party_service.get_by_slug(session=session, slug=party_slug)
-        if party is None:
-            raise DomainError(
-                PartyErrorCode.UNKNOWN_PARTY, f"No party {party_slug!r}.", field=("party",)
-            )
+        party = await party_service.require_by_slug(session=session, slug=party_slug)
     elif party_slug:
         raise DomainError(
             PartyErrorCode.PARTY_NOT_ALLOWED,
@@ -87,9 +92,23 @@ async def issue_token(
         role=role.value,
         party_id=party.id if party else None,
         expires_at=expires_at,
+        rotated_from=rotated_from,
     )
     session.add(token)
     await session.flush()
+    await audit.append(
+        session,
+        action="token.issue",
+        subject_type="Token",
+        subject_ids=[token.id],
+        details={
+            "role": role.value,
+            "party": party_slug,
+            "label": label,
+            "expires_at": expires_at,
+            "rotated_from": rotated_from,
+        },
+    )
     return IssuedToken(token=token, secret=secret)
 
 
@@ -125,14 +144,97 @@ async def revoke_token(
     if token.revoked_at is None:
         token.revoked_at = datetime.now(UTC)
         await session.flush()
+        await audit.append(
+            session, action="token.revoke", subject_type="Token", subject_ids=[token.id]
+        )
     return token
+
+
+async def rotate_token(
+    *, session: AsyncSession, token_id: UUID, expires_at: datetime | None = None
+) -> IssuedToken:
+    """Replace a live token with a new secret of the same role, party and label.
+
+    The old one is revoked in the same transaction, so there is never a moment with both
+    or neither; a new expiry may be given, else the old token's lifetime is kept.
+    """
+    old = await session.scalar(select(Token).where(Token.id == token_id).with_for_update())
+    if old is None or old.revoked_at is not None:
+        raise DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such live token.", field=("id",))
+    now = datetime.now(UTC)
+    if old.expires_at is not None and old.expires_at <= now:
+        raise DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such live token.", field=("id",))
+    if expires_at is None and old.expires_at is not None and old.created_at is not None:
+        expires_at = now + (old.expires_at - old.created_at)
+    party = (
+        await party_service.get(session=session, party_id=old.party_id) if old.party_id else None
+    )
+    old.revoked_at = now
+    await session.flush()
+    return await issue_token(
+        session=session,
+        role=Role(old.role),
+        party_slug=party.slug if party else None,
+        label=old.label,
+        expires_at=expires_at,
+        rotated_from=old.id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TokenFilter:
+    party_id: UUID | None = None
+    role: Role | None = None
+    include_revoked: bool = False
+
+
+async def list_tokens(
+    *, session: AsyncSession, first: int = 20, after: str | None = None, where: TokenFilter
+) -> Page[Token]:
+    """Newest first, keyset-paginated on (created_at, id); never a secret, only its prefix."""
+    check_page_size(first)
+    query = select(Token)
+    if where.party_id is not None:
+        query = query.where(Token.party_id == where.party_id)
+    if where.role is not None:
+        query = query.where(Token.role == where.role.value)
+    if not where.include_revoked:
+        query = query.where(Token.revoked_at.is_(None))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    if after:
+        created, token_id = decode_cursor("token", after, arity=2)
+        try:
+            key = (datetime.fromisoformat(created), UUID(token_id))
+        except (TypeError, ValueError) as exc:
+            raise invalid_cursor() from exc
+        query = query.where(tuple_(Token.created_at, Token.id) < tuple_(*key))
+    rows = list(
+        await session.scalars(
+            query.order_by(Token.created_at.desc(), Token.id.desc()).limit(first + 1)
+        )
+    )
+    items = [
+        (encode_cursor("token", [t.created_at.isoformat(), str(t.id)]), t) for t in rows[:first]
+    ]
+    return Page(items=items, has_next_page=len(rows) > first, total_count=total or 0)
 
 
 async def revoke_labelled(*, session: AsyncSession, label: str) -> int:
     """Revoke every live token with this label (used to rotate the demo tokens)."""
-    result = await session.execute(
-        update(Token)
-        .where(Token.label == label, Token.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
+    revoked = list(
+        await session.scalars(
+            update(Token)
+            .where(Token.label == label, Token.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(UTC))
+            .returning(Token.id)
+        )
     )
-    return result.rowcount or 0
+    if revoked:
+        await audit.append(
+            session,
+            action="token.revoke",
+            subject_type="Token",
+            subject_ids=revoked,
+            details={"label": label},
+        )
+    return len(revoked)

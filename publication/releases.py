@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
 from cases.models import Case, CaseState
+from db import audit
 from db.errors import DomainError
 from parties.models import Party
 from publication.errors import PublicationErrorCode
@@ -136,6 +137,18 @@ async def publish_release(*, session: AsyncSession, party_id: UUID) -> Published
         update(Case)
         .where(Case.party_id == party_id, Case.id.in_(ids))
         .values(release_id=release.id, version=Case.version + 1)
+    )
+    await audit.append(
+        session,
+        action="release.publish",
+        subject_type="Release",
+        subject_ids=[release.id],
+        details={
+            "number": number,
+            "records": release.record_count,
+            "held_back": release.held_back_count,
+            "content_hash": release.content_hash,
+        },
     )
     return PublishedRelease(release=release, party_slug=party.slug)
 

@@ -9,9 +9,11 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from db.audit import Actor
 from db.session import Database
+from parties import sanction_mapping
 from parties import service as party_service
-from parties.models import CodeAdoption
+from parties.models import CodeAdoption, PartySanction
 from parties.tokens import Viewer
 
 
@@ -25,9 +27,16 @@ class Loaders:
 
     db: Database
     adoptions: DataLoader[UUID, list[CodeAdoption]] = field(init=False)
+    sanction_mappings: DataLoader[UUID, list[PartySanction]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.adoptions = DataLoader(load_fn=self._adoptions)
+        self.sanction_mappings = DataLoader(load_fn=self._sanction_mappings)
+
+    async def _sanction_mappings(self, party_ids: list[UUID]) -> list[list[PartySanction]]:
+        async with self.db.transaction() as session:
+            found = await sanction_mapping.mappings(session=session, party_ids=party_ids)
+        return [found[p] for p in party_ids]
 
     async def _adoptions(self, party_ids: list[UUID]) -> list[list[CodeAdoption]]:
         async with self.db.transaction() as session:
@@ -48,3 +57,8 @@ class RequestContext:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.db)
+
+    @property
+    def actor(self) -> Actor | None:
+        """Who the audit trail names for what this request changes or reads."""
+        return self.viewer.actor if self.viewer else None

@@ -94,7 +94,7 @@ async def in_transaction(
 ) -> tuple[T | None, list[UserError]]:
     """Run one mutation in one transaction; a domain error rolls everything back."""
     try:
-        async with ctx.db.transaction(party_id=party_id) as session:
+        async with ctx.db.transaction(party_id=party_id, actor=ctx.actor) as session:
             return await work(session), []
     except (DomainError, DomainErrors) as error:
         return None, user_errors(error)

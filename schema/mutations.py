@@ -13,6 +13,7 @@ from cases import service as case_service
 from cases.errors import CaseErrorCode
 from codes.errors import CodeErrorCode
 from db.errors import DomainError
+from parties import sanction_mapping
 from parties import service as party_service
 from parties import tokens as token_service
 from parties.errors import PartyErrorCode
@@ -49,12 +50,59 @@ class RegisterPartyInput:
         default=None, description="Defaults to the version in force on the adoption date."
     )
     adopted_on: date | None = strawberry.field(default=None, description="Defaults to today.")
+    ec_registration: str | None = None
+    nations: list[str] = strawberry.field(
+        default_factory=list, description="england, scotland, wales, northern_ireland."
+    )
+    membership: int | None = None
 
 
 @strawberry.type
 class RegisterPartyPayload:
     party: Party | None
     errors: list[UserError]
+
+
+@strawberry.input(description="Only the fields given change; null clears an optional one.")
+class UpdatePartyInput:
+    party: str = strawberry.field(description="The party's slug.")
+    name: str | None = strawberry.UNSET
+    short_name: str | None = strawberry.UNSET
+    ec_registration: str | None = strawberry.UNSET
+    nations: list[str] | None = strawberry.UNSET
+    membership: int | None = strawberry.UNSET
+
+
+@strawberry.type
+class UpdatePartyPayload:
+    party: Party | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class PartySanctionInput:
+    name: str = strawberry.field(description="The party's own name for the sanction.")
+    sanction: str = strawberry.field(description="The common ladder step it maps to.")
+
+
+@strawberry.input(description="Replaces the party's whole mapping.")
+class SetSanctionMappingInput:
+    party: str
+    entries: list[PartySanctionInput]
+
+
+@strawberry.type
+class SetSanctionMappingPayload:
+    party: Party | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class RotateTokenInput:
+    id: strawberry.ID
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="Defaults to the old token's lifetime from now."
+    )
 
 
 @strawberry.input
@@ -85,6 +133,10 @@ class IssueTokenPayload:
     token: str | None = strawberry.field(description="The secret: shown this once, never again.")
     token_info: TokenInfo | None
     errors: list[UserError]
+
+
+def _given(value: object) -> bool:
+    return value is not strawberry.UNSET
 
 
 @strawberry.input
@@ -132,7 +184,12 @@ class FindingInput:
 class DecideCaseInput:
     id: strawberry.ID
     findings: list[FindingInput]
-    sanction: str
+    sanction: str | None = strawberry.field(
+        default=None, description="A common ladder step; or give partySanction."
+    )
+    party_sanction: str | None = strawberry.field(
+        default=None, description="Your party's own sanction name; stored with its ladder step."
+    )
     suspension_months: int | None = None
     factors: list[str] = strawberry.field(
         default_factory=list, description="Aggravating and mitigating factor ids."
@@ -178,6 +235,9 @@ class Mutation:
                 short_name=input.short_name,
                 code_version=input.code_version,
                 adopted_on=input.adopted_on,
+                ec_registration=input.ec_registration,
+                nations=list(input.nations),
+                membership=input.membership,
             )
             return Party.from_model(party)
 
@@ -203,6 +263,54 @@ class Mutation:
 
         party, errors = await in_transaction(info.context, None, work)
         return AdoptCodePayload(party=party, errors=errors)
+
+    @strawberry.mutation(description="Change a party's registry facts (admin).")
+    async def update_party(self, info: Ctx, input: UpdatePartyInput) -> UpdatePartyPayload:
+        require(info, Role.ADMIN)
+
+        async def work(session: AsyncSession) -> Party:
+            party = await party_service.require_by_slug(session=session, slug=input.party)
+            changes: dict[str, object] = {
+                key: value
+                for key, value in (
+                    ("ec_registration", input.ec_registration),
+                    ("membership", input.membership),
+                )
+                if _given(value)
+            }
+            updated = await party_service.update_party(
+                session=session,
+                party_id=party.id,
+                name=input.name if _given(input.name) else None,
+                short_name=input.short_name if _given(input.short_name) else None,
+                nations=list(input.nations or []) if _given(input.nations) else None,
+                **changes,  # type: ignore[arg-type]
+            )
+            return Party.from_model(updated)
+
+        party, errors = await in_transaction(info.context, None, work)
+        return UpdatePartyPayload(party=party, errors=errors)
+
+    @strawberry.mutation(
+        description="Set a party's own sanction names on the common ladder (admin); checked "
+        "against the code version the party adopted last."
+    )
+    async def set_sanction_mapping(
+        self, info: Ctx, input: SetSanctionMappingInput
+    ) -> SetSanctionMappingPayload:
+        require(info, Role.ADMIN)
+
+        async def work(session: AsyncSession) -> Party:
+            party = await party_service.require_by_slug(session=session, slug=input.party)
+            await sanction_mapping.set_mapping(
+                session=session,
+                party_id=party.id,
+                entries=[(e.name, e.sanction) for e in input.entries],
+            )
+            return Party.from_model(party)
+
+        party, errors = await in_transaction(info.context, None, work)
+        return SetSanctionMappingPayload(party=party, errors=errors)
 
     @strawberry.mutation(description="Issue a token (admin); the secret is in the payload once.")
     async def issue_token(self, info: Ctx, input: IssueTokenInput) -> IssueTokenPayload:
@@ -241,6 +349,32 @@ class Mutation:
 
         token_info, errors = await in_transaction(info.context, None, work)
         return RevokeTokenPayload(token_info=token_info, errors=errors)
+
+    @strawberry.mutation(
+        description="Replace a live token with a new secret of the same role, party and label "
+        "(admin); the old one stops working at once. The new secret is in the payload once."
+    )
+    async def rotate_token(self, info: Ctx, input: RotateTokenInput) -> IssueTokenPayload:
+        require(info, Role.ADMIN)
+
+        async def work(session: AsyncSession) -> tuple[str, TokenInfo]:
+            token_id = _uuid_of(
+                input.id,
+                "Token",
+                DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such live token.", field=("id",)),
+            )
+            issued = await token_service.rotate_token(
+                session=session, token_id=token_id, expires_at=input.expires_at
+            )
+            slug = None
+            if issued.token.party_id:
+                party = await party_service.get(session=session, party_id=issued.token.party_id)
+                slug = party.slug if party else None
+            return issued.secret, TokenInfo.from_model(issued.token, slug)
+
+        result, errors = await in_transaction(info.context, None, work)
+        secret, token_info = result if result else (None, None)
+        return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
 
     @strawberry.mutation(
         description="Record a complaint (officer). Idempotent on your reference: a retry "
@@ -293,6 +427,7 @@ class Mutation:
                 case_id=_uuid_of(input.id, "Case", _case_not_found()),
                 findings=findings,
                 sanction=input.sanction,
+                party_sanction=input.party_sanction,
                 suspension_months=input.suspension_months,
                 factors=list(input.factors),
                 referrals=list(input.referrals),

@@ -16,6 +16,7 @@ from codes.guidance import sanction_guidance
 from db.errors import DomainError, DomainErrors, from_problems
 from db.pagination import MAX_PAGE, PageErrorCode
 from parties import service as party_service
+from parties import tokens as token_service
 from parties.tokens import Role
 from publication import releases as release_service
 from publication import statistics as stats
@@ -25,7 +26,7 @@ from schema.permissions import require, require_officer
 from schema.relay import Connection, Node, connection_from_page, from_global_id
 from schema.types.cases import Case, CaseFilter
 from schema.types.code import Code, SanctionGuidance
-from schema.types.parties import Party, Viewer
+from schema.types.parties import Party, TokenFilter, TokenInfo, Viewer
 from schema.types.publication import (
     PartySummary,
     Release,
@@ -48,7 +49,7 @@ async def _nodes(info: Ctx, global_ids: list[str]) -> list[Node | None]:
     db = info.context.db
     if wanted.get("Case"):
         viewer = require_officer(info)
-        async with db.transaction(party_id=viewer.party_id) as session:
+        async with db.transaction(party_id=viewer.party_id, actor=viewer.actor) as session:
             for case in await case_service.get_cases(
                 session=session, party_id=viewer.party_id, case_ids=wanted["Case"]
             ):
@@ -187,7 +188,9 @@ class Query:
             else None
         )
         try:
-            async with info.context.db.transaction(party_id=viewer.party_id) as session:
+            async with info.context.db.transaction(
+                party_id=viewer.party_id, actor=viewer.actor
+            ) as session:
                 page = await case_service.list_cases(
                     session=session,
                     party_id=viewer.party_id,
@@ -198,6 +201,45 @@ class Query:
         except (DomainError, DomainErrors) as error:
             raise bad_input(error) from None
         return connection_from_page(page, Case.from_model, after=after)
+
+    @strawberry.field(
+        description="API tokens, newest first (admin): never a secret, only its first "
+        "characters. Live tokens unless filter.includeRevoked."
+    )
+    async def tokens(
+        self,
+        info: Ctx,
+        first: int = 20,
+        after: str | None = None,
+        filter: TokenFilter | None = None,
+    ) -> Connection[TokenInfo]:
+        require(info, Role.ADMIN)
+        filter = filter or TokenFilter()
+        try:
+            async with info.context.db.transaction() as session:
+                party_id = None
+                if filter.party is not None:
+                    party = await party_service.require_by_slug(session=session, slug=filter.party)
+                    party_id = party.id
+                page = await token_service.list_tokens(
+                    session=session,
+                    first=first,
+                    after=after,
+                    where=token_service.TokenFilter(
+                        party_id=party_id,
+                        role=Role(filter.role.value) if filter.role else None,
+                        include_revoked=filter.include_revoked,
+                    ),
+                )
+                parties = await party_service.get_many(
+                    session=session, party_ids={t.party_id for _, t in page.items if t.party_id}
+                )
+        except (DomainError, DomainErrors) as error:
+            raise bad_input(error) from None
+        slugs = {p.id: p.slug for p in parties}
+        return connection_from_page(
+            page, lambda t: TokenInfo.from_model(t, slugs.get(t.party_id)), after=after
+        )
 
     @strawberry.field(description="Per-party case counts (the Committee).")
     async def committee_summary(self, info: Ctx) -> list[PartySummary]:

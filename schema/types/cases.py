@@ -33,7 +33,10 @@ class Case(Node):
     summary: str | None = strawberry.field(description="Free text; never leaves the party.")
     state: CaseState  # type: ignore[valid-type]
     findings: list[ProvisionFinding] | None
-    sanction: str | None
+    sanction: str | None = strawberry.field(description="The common ladder step.")
+    party_sanction: str | None = strawberry.field(
+        description="The party's own sanction name, when the decision used one."
+    )
     suspension_months: int | None
     decided_on: date | None
     factors: list[str] = strawberry.field(description="Aggravating and mitigating factors found.")
@@ -71,6 +74,7 @@ class Case(Node):
             if c.findings is not None
             else None,
             sanction=c.sanction,
+            party_sanction=c.party_sanction,
             suspension_months=c.suspension_months,
             decided_on=c.decided_on,
             factors=list(c.factors or ()),

@@ -22,6 +22,12 @@ class CodeAdoption:
     )
 
 
+@strawberry.type(description="One of a party's own sanction names, on the common ladder.")
+class PartySanction:
+    name: str
+    sanction: str = strawberry.field(description="The ladder step (a sanction id of the code).")
+
+
 @strawberry.type(description="A participating political party.")
 class Party(Node):
     slug: str
@@ -32,7 +38,21 @@ class Party(Node):
     is_demo: bool = strawberry.field(
         description="A fictional party of the demo data: every figure under it is synthetic."
     )
+    ec_registration: str | None = strawberry.field(
+        description="Electoral Commission registration number, e.g. PP52."
+    )
+    nations: list[str] = strawberry.field(description="Nations of the UK it stands in.")
+    membership: int | None = strawberry.field(
+        description="Members, where the party gave it: the base of per-1,000-member rates."
+    )
     uuid: strawberry.Private[UUID]
+
+    @strawberry.field(
+        description="The party's own sanction names and the common ladder step each maps to."
+    )
+    async def sanction_mapping(self, info: Info[RequestContext, None]) -> list[PartySanction]:
+        rows = await info.context.loaders.sanction_mappings.load(self.uuid)
+        return [PartySanction(name=r.name, sanction=r.sanction) for r in rows]
 
     @strawberry.field(description="Every code version the party adopted, oldest first.")
     async def adoptions(self, info: Info[RequestContext, None]) -> list[CodeAdoption]:
@@ -49,6 +69,9 @@ class Party(Node):
             code_version=p.code_version,
             code_adopted_on=p.code_adopted_on,
             is_demo=p.is_demo,
+            ec_registration=p.ec_registration,
+            nations=list(p.nations or ()),
+            membership=p.membership,
             uuid=p.id,
         )
 
@@ -70,6 +93,9 @@ class TokenInfo:
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    rotated_from: strawberry.ID | None = strawberry.field(
+        description="The token this one replaced, when issued by rotation."
+    )
 
     @classmethod
     def from_model(cls, t: models.Token, party_slug: str | None) -> TokenInfo:
@@ -83,4 +109,12 @@ class TokenInfo:
             expires_at=t.expires_at,
             last_used_at=t.last_used_at,
             revoked_at=t.revoked_at,
+            rotated_from=to_global_id("Token", t.rotated_from) if t.rotated_from else None,
         )
+
+
+@strawberry.input(description="Which tokens to list; live ones by default.")
+class TokenFilter:
+    party: str | None = strawberry.field(default=None, description="Party slug.")
+    role: AccountRole | None = None  # type: ignore[valid-type]
+    include_revoked: bool = False
