@@ -69,7 +69,7 @@ def _operator():
 
 def _in_transaction(work):
     """Run one domain call in one transaction as the app role; a DomainError exits 1."""
-    from db.errors import DomainError
+    from db.errors import DomainError, DomainErrors
 
     settings = Settings.from_env()
 
@@ -81,6 +81,8 @@ def _in_transaction(work):
         return _run(settings, _prepare(settings), run)
     except DomainError as exc:
         _fail(exc.message)
+    except DomainErrors as exc:
+        _fail("\n".join(e.message for e in exc.errors))
 
 
 def _print_demo(settings: Settings, endpoints: Endpoints) -> None:
@@ -182,6 +184,71 @@ def token_revoke(
     typer.echo(f"Revoked token {revoked.id} ({revoked.display_prefix}…).")
 
 
+@token_app.command("rotate")
+def token_rotate(
+    token_id: str = typer.Argument(..., help="The token's id (see `token list`)."),
+    expires_days: int | None = typer.Option(
+        None, help="Days until the new token expires; default: the old token's lifetime."
+    ),
+) -> None:
+    """Replace a live token with a new secret (same role, party, label); print the secret."""
+    from parties import tokens
+
+    try:
+        parsed = UUID(token_id)
+    except ValueError:
+        _fail("give the token's id (a UUID), as `jointcode token list` shows it")
+    expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
+    issued = _in_transaction(
+        lambda session: tokens.rotate_token(session=session, token_id=parsed, expires_at=expires)
+    )
+    typer.echo(issued.secret)
+
+
+@token_app.command("list")
+def token_list(
+    party: str | None = typer.Option(None, help="Only this party's tokens."),
+    all_tokens: bool = typer.Option(False, "--all", help="Include revoked tokens."),
+) -> None:
+    """List tokens, newest first: id, prefix, role, party, label, dates. Never a secret."""
+    from parties import service, tokens
+
+    async def listing(session):
+        party_id = None
+        if party is not None:
+            party_id = (await service.require_by_slug(session=session, slug=party)).id
+        rows, after = [], None
+        while True:
+            page = await tokens.list_tokens(
+                session=session,
+                first=100,
+                after=after,
+                where=tokens.TokenFilter(party_id=party_id, include_revoked=all_tokens),
+            )
+            rows += [t for _, t in page.items]
+            if not page.has_next_page:
+                break
+            after = page.items[-1][0]
+        slugs = {
+            p.id: p.slug
+            for p in await service.get_many(
+                session=session, party_ids={t.party_id for t in rows if t.party_id}
+            )
+        }
+        return [(t, slugs.get(t.party_id, "-")) for t in rows]
+
+    def when(value: datetime | None) -> str:
+        return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+    for token, slug in _in_transaction(listing):
+        state = "revoked " + when(token.revoked_at) if token.revoked_at else "live"
+        typer.echo(
+            f"{token.id}  {token.display_prefix}…  {token.role:<9}  {slug:<12}  "
+            f"created {when(token.created_at)}  expires {when(token.expires_at)}  "
+            f"last used {when(token.last_used_at)}  {state}  {token.label}"
+        )
+
+
 @party_app.command("add")
 def party_add(
     slug: str = typer.Option(...),
@@ -245,6 +312,63 @@ def code_validate(path: Path = typer.Argument(..., exists=True, dir_okay=False))
         f"{path}: valid code version {version.id} ({len(version.provisions)} provisions, "
         f"hash {version.content_hash[:12]})"
     )
+
+
+@party_app.command("update")
+def party_update(
+    slug: str = typer.Argument(..., help="The party's slug."),
+    name: str | None = typer.Option(None),
+    short_name: str | None = typer.Option(None),
+    ec_registration: str | None = typer.Option(None, help="e.g. PP52."),
+    nation: list[str] = typer.Option(
+        [], help="A nation it stands in (repeatable): england, scotland, wales, northern_ireland."
+    ),
+    membership: int | None = typer.Option(None, help="Number of members."),
+) -> None:
+    """Change a party's registry facts (only the options given)."""
+    from parties import service
+
+    async def update(session):
+        party = await service.require_by_slug(session=session, slug=slug)
+        changes: dict = {}
+        if ec_registration is not None:
+            changes["ec_registration"] = ec_registration
+        if membership is not None:
+            changes["membership"] = membership
+        return await service.update_party(
+            session=session,
+            party_id=party.id,
+            name=name,
+            short_name=short_name,
+            nations=nation or None,
+            **changes,
+        )
+
+    party = _in_transaction(update)
+    typer.echo(
+        f"{party.slug}: {party.name} ({party.short_name}), registration "
+        f"{party.ec_registration or '-'}, nations {', '.join(party.nations) or '-'}, "
+        f"membership {party.membership or '-'}."
+    )
+
+
+@party_app.command("mapping")
+def party_mapping(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A mapping YAML file."),
+) -> None:
+    """Set a party's sanction names on the common ladder from a file (see parties/mappings/)."""
+    from parties import sanction_mapping, service
+
+    async def apply(session):
+        mapping_file = sanction_mapping.read_file(path)  # a bad file is a DomainError too
+        party = await service.require_by_slug(session=session, slug=mapping_file.party)
+        rows = await sanction_mapping.set_mapping(
+            session=session, party_id=party.id, entries=mapping_file.entries
+        )
+        return party.slug, len(rows)
+
+    slug, count = _in_transaction(apply)
+    typer.echo(f"{slug}: {count} sanction names mapped.")
 
 
 @code_app.command("list")

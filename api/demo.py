@@ -17,8 +17,8 @@ from cases import service as case_service
 from codes.guidance import sanction_guidance
 from db.errors import DomainError
 from db.session import Database
+from parties import sanction_mapping, tokens
 from parties import service as party_service
-from parties import tokens
 from parties.models import Party
 from parties.tokens import Role
 from publication import releases
@@ -29,6 +29,11 @@ DEMO_PARTIES = [
     ("meadow", "Meadow Alliance (demo)", "Meadow"),
     ("harbour", "Harbour Union (demo)", "Harbour"),
 ]
+DEMO_FACTS: dict[str, dict] = {
+    "lantern": {"nations": ["england", "wales"], "membership": 42_000},
+    "meadow": {"nations": ["england", "scotland", "wales", "northern_ireland"]},
+    "harbour": {"nations": ["scotland"], "membership": 9_500},
+}
 CASES_PER_PARTY = 200
 PROVISION_WEIGHTS = {"JC6": 10, "JC1": 4, "JC4": 4, "JC10": 2, "JC2": 1, "JC7": 1}
 FACTORS = ["repeated", "wide_audience", "election_period", "apology", "first_offence"]
@@ -71,8 +76,20 @@ async def seed(db: Database, *, today: date | None = None) -> int:
     for index, (slug, name, short) in enumerate(DEMO_PARTIES):
         async with db.transaction() as session:
             party = await party_service.register_party(
-                session=session, slug=slug, name=name, short_name=short, is_demo=True
+                session=session,
+                slug=slug,
+                name=name,
+                short_name=short,
+                is_demo=True,
+                **DEMO_FACTS[slug],
             )
+            mapping_file = sanction_mapping.demo_file(slug)
+            if mapping_file is not None:
+                await sanction_mapping.set_mapping(
+                    session=session,
+                    party_id=party.id,
+                    entries=sanction_mapping.read_file(mapping_file).entries,
+                )
         rng = random.Random(index)
         async with db.transaction(party_id=party.id) as session:
             for n in range(CASES_PER_PARTY):
