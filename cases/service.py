@@ -214,7 +214,7 @@ async def decide_case(
     decided_on = decided_on or today
     version = codes.get_version(case.code_version)
     assert version is not None
-    sanction = await _ladder_sanction(
+    sanction, party_sanction = await _ladder_sanction(
         session=session,
         party_id=party_id,
         version=version,
@@ -238,7 +238,7 @@ async def decide_case(
     if checked.errors:
         raise DomainErrors(checked.errors)
     guidance = checked.guidance
-    case.party_sanction = party_sanction.strip() if party_sanction else None
+    case.party_sanction = party_sanction
     case.factors = list(factors)
     case.referrals = list(referrals)
     case.departure_reason = departure_reason
@@ -270,8 +270,8 @@ async def _ladder_sanction(
     version: codes.CodeVersion,
     sanction: str | None,
     party_sanction: str | None,
-) -> str:
-    """The common ladder step, given directly or through the party's own sanction name."""
+) -> tuple[str, str | None]:
+    """The common ladder step and the party's name for it, given either way."""
     if party_sanction is None:
         if sanction is None:
             raise DomainError(
@@ -280,17 +280,18 @@ async def _ladder_sanction(
                 "sanction name.",
                 field=("sanction",),
             )
-        return sanction
+        return sanction, None
     mapped = await sanction_mapping.resolve(
         session=session, party_id=party_id, version=version, name=party_sanction
     )
-    if sanction is not None and sanction != mapped:
+    if sanction is not None and sanction != mapped.sanction:
         raise DomainError(
             PartyErrorCode.SANCTION_MISMATCH,
-            f"{party_sanction!r} maps to {mapped!r}, not {sanction!r}: give one or the other.",
+            f"{mapped.name!r} maps to {mapped.sanction!r}, not {sanction!r}: give one or the "
+            "other.",
             field=("sanction",),
         )
-    return mapped
+    return mapped.sanction, mapped.name
 
 
 def _filtered(party_id: UUID, where: CaseFilter):

@@ -157,22 +157,22 @@ async def mappings(
 
 async def resolve(
     *, session: AsyncSession, party_id: UUID, version: codes.CodeVersion, name: str
-) -> str:
-    """The ladder step a party sanction name maps to, valid in the case's code version."""
+) -> PartySanction:
+    """The party's name as recorded and the ladder step it maps to, valid in the case's version."""
     rows = await mapping(session=session, party_id=party_id)
-    by_name = {r.name.casefold(): r.sanction for r in rows}
-    sanction = by_name.get(name.strip().casefold())
-    if sanction is None:
+    found = {r.name.casefold(): r for r in rows}.get(name.strip().casefold())
+    if found is None:
         allowed = ", ".join(r.name for r in rows) or "(the party has no mapping yet)"
         raise DomainError(
             PartyErrorCode.UNKNOWN_PARTY_SANCTION,
             f"Unknown party sanction {name!r}; your party's names: {allowed}.",
             field=("partySanction",),
         )
-    if sanction not in version.sanction_ids:
+    if found.sanction not in version.sanction_ids:
         raise DomainError(
             PartyErrorCode.UNKNOWN_PARTY_SANCTION,
-            f"{name!r} maps to {sanction!r}, which code version {version.id} does not define.",
+            f"{name!r} maps to {found.sanction!r}, which code version {version.id} does not "
+            "define.",
             field=("partySanction",),
         )
-    return sanction
+    return found
