@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import GraphQLClient
-from tests.helpers import CASES, SUBMIT_CASE, case_input, issue_token, register_party
+from tests.helpers import (
+    CASES,
+    DECIDE_CASE,
+    SUBMIT_CASE,
+    case_input,
+    issue_token,
+    register_party,
+)
 
 CASE_FIELDS = [
     (CASES, {"first": 5}),
@@ -14,6 +21,37 @@ CASE_FIELDS = [
     (
         "query($id: ID!) { node(id: $id) { id } }",
         {"id": "Q2FzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA="},
+    ),
+    (
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": ["Q2FzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA="]},
+    ),
+    (
+        DECIDE_CASE,
+        {
+            "input": {
+                "id": "Q2FzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA=",
+                "findings": [],
+                "sanction": "advice",
+            }
+        },
+    ),
+]
+ADMIN_FIELDS = [
+    ("{ tokens(first: 5) { totalCount } }", {}),
+    ("mutation { issueToken(input: {role: COMMITTEE}) { token } }", {}),
+    ('mutation { revokeToken(input: {id: "x"}) { errors { code } } }', {}),
+    ('mutation { rotateToken(input: {id: "x"}) { errors { code } } }', {}),
+    ('mutation { registerParty(input: {slug: "zz", name: "Z"}) { errors { code } } }', {}),
+    ('mutation { updateParty(input: {party: "zz", name: "Z"}) { errors { code } } }', {}),
+    (
+        'mutation { adoptCode(input: {party: "zz", codeVersion: "1", adoptedOn: "2026-01-01"}) '
+        "{ errors { code } } }",
+        {},
+    ),
+    (
+        'mutation { setSanctionMapping(input: {party: "zz", entries: []}) { errors { code } } }',
+        {},
     ),
 ]
 
@@ -41,6 +79,21 @@ async def test_committee_and_admin_are_forbidden_every_case_field(
 ) -> None:
     token = admin_token if role == "ADMIN" else await issue_token(gql, admin_token, role)
     assert _codes(await gql(query, variables, token=token)) == {"FORBIDDEN"}
+
+
+@pytest.mark.parametrize("role", ["OFFICER", "COMMITTEE", None])
+@pytest.mark.parametrize(("query", "variables"), ADMIN_FIELDS)
+async def test_only_admins_administer(
+    gql: GraphQLClient, admin_token: str, role: str | None, query: str, variables: dict
+) -> None:
+    token = None
+    if role == "OFFICER":
+        await register_party(gql, admin_token, "party-a")
+        token = await issue_token(gql, admin_token, role, "party-a")
+    elif role == "COMMITTEE":
+        token = await issue_token(gql, admin_token, role)
+    expected = {"UNAUTHENTICATED"} if token is None else {"FORBIDDEN"}
+    assert _codes(await gql(query, variables, token=token)) == expected
 
 
 async def test_officer_cannot_administer(gql: GraphQLClient, admin_token: str) -> None:
