@@ -455,9 +455,10 @@ class Mutation:
             if input is not None and input.party is not None:
                 party = await party_service.get_by_slug(session=session, slug=input.party)
                 if party is None or party.id != party_id:
+                    # One answer for another party and for no party at all.
                     raise DomainError(
                         PartyErrorCode.UNKNOWN_PARTY,
-                        f"No party {input.party!r}.",
+                        "Not a party you can publish for: give your own party's slug or none.",
                         field=("party",),
                     )
             published = await release_service.publish_release(session=session, party_id=party_id)
