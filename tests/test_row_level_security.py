@@ -56,14 +56,21 @@ async def test_app_role_is_not_owner_and_cannot_bypass_rls(db: Database) -> None
                 await session.execute(
                     text(
                         "SELECT relname, relforcerowsecurity FROM pg_class WHERE relname IN "
-                        "('cases', 'releases', 'published_outcomes')"
+                        "('cases', 'releases', 'published_outcomes', 'audit_entries', "
+                        "'party_sanctions')"
                     )
                 )
             ).all()
         )
     assert row.who == APP_ROLE and not row.rolbypassrls and not row.rolsuper
     assert APP_ROLE not in owners
-    assert forced == {"cases": True, "releases": True, "published_outcomes": True}
+    assert forced == {
+        "cases": True,
+        "releases": True,
+        "published_outcomes": True,
+        "audit_entries": True,
+        "party_sanctions": True,
+    }
 
 
 async def test_raw_sql_sees_only_the_bound_party(db: Database) -> None:
@@ -124,3 +131,57 @@ async def test_app_role_cannot_write_the_committee_rollup(db: Database) -> None:
     with pytest.raises(DBAPIError, match="permission denied"):
         async with db.transaction() as session:
             await session.execute(text("UPDATE party_case_counts SET received = 0"))
+
+
+# Tables holding a party's private rows: a raw SELECT as party B shows none of A's.
+PRIVATE_TABLES = ("cases", "audit_entries")
+
+
+async def test_every_private_table_shows_only_the_bound_party(db: Database) -> None:
+    party_a, party_b = await _two_parties_with_a_case_each(db)
+    for table in PRIVATE_TABLES:
+        async with db.transaction(party_id=party_b) as session:
+            seen = set((await session.execute(text(f"SELECT party_id FROM {table}"))).scalars())
+        assert seen == {party_b}, table  # B has rows of its own, none of A's
+        async with db.transaction() as session:
+            unbound = set((await session.execute(text(f"SELECT party_id FROM {table}"))).scalars())
+        assert party_a not in unbound and party_b not in unbound, table
+
+
+async def test_audit_entries_cannot_be_forged_changed_or_deleted(db: Database) -> None:
+    party_a, party_b = await _two_parties_with_a_case_each(db)
+    with pytest.raises(DBAPIError, match="row-level security"):
+        async with db.transaction(party_id=party_b) as session:
+            await session.execute(
+                text(
+                    "INSERT INTO audit_entries (party_id, seq, at, actor, actor_role, action, "
+                    "hash) VALUES (:a, 99, now(), 'forger', 'officer', 'case.read', 'x')"
+                ),
+                {"a": party_a},
+            )
+    for statement in (
+        "UPDATE audit_entries SET action = 'nothing'",
+        "DELETE FROM audit_entries",
+    ):
+        with pytest.raises(DBAPIError, match="permission denied"):
+            async with db.transaction(party_id=party_a) as session:
+                await session.execute(text(statement))
+
+
+async def test_only_the_registry_writes_sanction_mappings(db: Database) -> None:
+    party_a, party_b = await _two_parties_with_a_case_each(db)
+    with pytest.raises(DBAPIError, match="row-level security"):
+        async with db.transaction(party_id=party_b) as session:
+            await session.execute(
+                text(
+                    "INSERT INTO party_sanctions (party_id, name, sanction, code_version) "
+                    "VALUES (:a, 'Forged', 'expulsion', '1')"
+                ),
+                {"a": party_a},
+            )
+    with pytest.raises(DBAPIError, match="permission denied"):
+        async with db.transaction(party_id=party_b) as session:
+            await session.execute(text("UPDATE party_sanctions SET sanction = 'advice'"))
+    with pytest.raises(DBAPIError, match="permission denied"):
+        async with db.transaction(party_id=party_b) as session:
+            await session.execute(text("UPDATE cases SET party_id = :a"), {"a": party_a})

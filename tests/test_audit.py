@@ -1,0 +1,122 @@
+"""The audit trail names the acting account for every mutation and every read of a case."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from db.audit import Actor, entry_hash
+from db.session import Database
+from tests.conftest import GraphQLClient
+from tests.helpers import CASES, PUBLISH, decide, issue_token, register_party, submit
+
+VIEWER_TOKEN = "{ viewer { role } }"
+
+
+async def _entries(owner_db: Database) -> list:
+    async with owner_db.transaction() as session:
+        return list(
+            await session.execute(
+                text(
+                    "SELECT e.*, p.slug FROM audit_entries e LEFT JOIN parties p "
+                    "ON p.id = e.party_id ORDER BY e.id"
+                )
+            )
+        )
+
+
+async def _token_id(owner_db: Database, secret_prefix: str) -> str:
+    async with owner_db.transaction() as session:
+        token_id = await session.scalar(
+            text("SELECT id FROM tokens WHERE display_prefix = :p"), {"p": secret_prefix}
+        )
+    return f"token:{token_id}"
+
+
+async def test_every_change_and_case_read_names_the_account(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    case = await submit(gql, officer, "AU-1", provisions=["JC6"])
+    await decide(gql, officer, case)
+    await gql.ok(CASES, {"first": 5}, token=officer)
+    await gql.ok("query($id: ID!) { node(id: $id) { id } }", {"id": case["id"]}, token=officer)
+    refused = await gql.ok(PUBLISH, token=officer)  # one case cannot reach k
+    assert refused["publishRelease"]["errors"]
+
+    admin = await _token_id(owner_db, admin_token[:8])
+    officer_actor = await _token_id(owner_db, officer[:8])
+    rows = await _entries(owner_db)
+    trail = [(r.slug, r.action, r.actor, r.actor_role) for r in rows]
+    assert trail[0] == (None, "token.issue", "system", "system")  # the fixture's bootstrap
+    assert trail[1:] == [
+        (None, "party.register", admin, "admin"),
+        (None, "token.issue", admin, "admin"),
+        ("party-a", "case.submit", officer_actor, "officer"),
+        ("party-a", "case.decide", officer_actor, "officer"),
+        ("party-a", "case.read", officer_actor, "officer"),  # the cases connection
+        ("party-a", "case.read", officer_actor, "officer"),  # node(id)
+    ]  # the refused publication left nothing behind: one transaction per mutation
+    case_uuid = rows[3].subject_ids[0]
+    assert rows[5].subject_ids == rows[6].subject_ids == [case_uuid]
+    decided = rows[4].details
+    assert decided["before"]["state"] == "received" and decided["after"]["state"] == "decided"
+    assert decided["after"]["sanction"] == "advice"
+    # coded fields only: the party's reference and free text never enter the trail
+    assert "AU-1" not in str([r.details for r in rows])
+    assert "Private narrative" not in str([r.details for r in rows])
+
+
+async def test_each_chain_links_and_hashes(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    for slug in ("party-a", "party-b"):
+        await register_party(gql, admin_token, slug)
+        officer = await issue_token(gql, admin_token, "OFFICER", slug)
+        for n in range(3):
+            await submit(gql, officer, f"{slug}-{n}")
+    rows = await _entries(owner_db)
+    chains: dict = {}
+    for row in rows:
+        chains.setdefault(row.party_id, []).append(row)
+    assert len(chains) == 3  # the service's own chain and one per party
+    for chain in chains.values():
+        assert [r.seq for r in chain] == list(range(1, len(chain) + 1))
+        previous = None
+        for row in chain:
+            assert row.previous_hash == previous
+            assert row.hash == entry_hash(
+                party_id=row.party_id,
+                seq=row.seq,
+                at=row.at,
+                actor=Actor(id=row.actor, role=row.actor_role),
+                action=row.action,
+                subject_type=row.subject_type,
+                subject_ids=list(row.subject_ids),
+                details=row.details,
+                previous_hash=row.previous_hash,
+            )
+            previous = row.hash
+
+
+async def test_cli_actions_name_the_operator(
+    owner_url: str, owner_db: Database, monkeypatch
+) -> None:
+    import asyncio
+    import getpass
+
+    from typer.testing import CliRunner
+
+    from api.cli import app as cli
+
+    monkeypatch.setenv("DATABASE_URL", owner_url)
+    result = await asyncio.to_thread(
+        CliRunner().invoke, cli, ["party", "add", "--slug", "cli-p", "--name", "P"]
+    )
+    assert result.exit_code == 0, result.output
+    row = (await _entries(owner_db))[-1]
+    assert (row.action, row.actor, row.actor_role) == (
+        "party.register",
+        f"cli:{getpass.getuser()}",
+        "operator",
+    )
