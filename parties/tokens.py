@@ -171,6 +171,7 @@ async def rotate_token(
     )
     old.revoked_at = now
     await session.flush()
+    await audit.append(session, action="token.rotate", subject_type="Token", subject_ids=[old.id])
     return await issue_token(
         session=session,
         role=Role(old.role),

@@ -120,3 +120,26 @@ async def test_cli_actions_name_the_operator(
         f"cli:{getpass.getuser()}",
         "operator",
     )
+
+
+async def test_rotation_and_revocation_are_recorded(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    issued = await gql.ok(
+        "mutation { issueToken(input: {role: COMMITTEE}) { tokenInfo { id } } }",
+        token=admin_token,
+    )
+    token_id = issued["issueToken"]["tokenInfo"]["id"]
+    rotated = await gql.ok(
+        "mutation($i: RotateTokenInput!) { rotateToken(input: $i) { tokenInfo { id } } }",
+        {"i": {"id": token_id}},
+        token=admin_token,
+    )
+    new_id = rotated["rotateToken"]["tokenInfo"]["id"]
+    await gql.ok(
+        "mutation($i: RevokeTokenInput!) { revokeToken(input: $i) { tokenInfo { id } } }",
+        {"i": {"id": new_id}},
+        token=admin_token,
+    )
+    actions = [r.action for r in await _entries(owner_db)]
+    assert actions[-4:] == ["token.issue", "token.rotate", "token.issue", "token.revoke"]
