@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +21,7 @@ from cases.errors import CaseErrorCode
 from cases.models import Case, CaseState
 from db import audit
 from db.errors import DomainError, DomainErrors
-from db.pagination import Page, check_page_size, decode_cursor, encode_cursor, invalid_cursor
+from db.pagination import Page, keyset_page
 from parties import sanction_mapping
 from parties import service as party_service
 from parties.errors import PartyErrorCode
@@ -317,26 +317,15 @@ async def list_cases(
     after: str | None = None,
     where: CaseFilter | None = None,
 ) -> Page[Case]:
-    """Newest received first, keyset-paginated on (received_on, id)."""
-    check_page_size(first)
-    query = _filtered(party_id, where or CaseFilter())
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    if after:
-        received, case_id = decode_cursor("case", after, arity=2)
-        try:
-            key = (date.fromisoformat(received), UUID(case_id))
-        except (TypeError, ValueError) as exc:
-            raise invalid_cursor() from exc
-        query = query.where(tuple_(Case.received_on, Case.id) < tuple_(*key))
-    rows = list(
-        (
-            await session.scalars(
-                query.order_by(Case.received_on.desc(), Case.id.desc()).limit(first + 1)
-            )
-        ).all()
+    """Newest received first, keyset-paginated on (received_on, id); the read is audited."""
+    page = await keyset_page(
+        session,
+        _filtered(party_id, where or CaseFilter()),
+        kind="case",
+        key=(Case.received_on, Case.id),
+        parse=date.fromisoformat,
+        first=first,
+        after=after,
     )
-    items = [
-        (encode_cursor("case", [c.received_on.isoformat(), str(c.id)]), c) for c in rows[:first]
-    ]
-    await _record_read(session, [c for _, c in items])
-    return Page(items=items, has_next_page=len(rows) > first, total_count=total or 0)
+    await _record_read(session, [c for _, c in page.items])
+    return page

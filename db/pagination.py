@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from db.errors import DomainError
 
@@ -58,3 +64,42 @@ def check_page_size(first: int) -> None:
             f"first must be between 1 and {MAX_PAGE}.",
             field=("first",),
         )
+
+
+async def keyset_page(
+    session: AsyncSession,
+    query: Select[Any],
+    *,
+    kind: str,
+    key: tuple[InstrumentedAttribute[Any], InstrumentedAttribute[Any]],
+    parse: Callable[[str], Any],
+    first: int,
+    after: str | None,
+) -> Page[Any]:
+    """Newest first on (sort column, id): the one keyset walk every connection shares.
+
+    ``parse`` turns the sort column's ISO text in a cursor back into its value.
+    """
+    check_page_size(first)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    column, id_column = key
+    if after:
+        value, raw_id = decode_cursor(kind, after, arity=2)
+        try:
+            position = (parse(value), UUID(raw_id))
+        except (TypeError, ValueError) as exc:
+            raise invalid_cursor() from exc
+        query = query.where(tuple_(column, id_column) < tuple_(*position))
+    rows = list(
+        await session.scalars(query.order_by(column.desc(), id_column.desc()).limit(first + 1))
+    )
+    items = [
+        (
+            encode_cursor(
+                kind, [getattr(r, column.key).isoformat(), str(getattr(r, id_column.key))]
+            ),
+            r,
+        )
+        for r in rows[:first]
+    ]
+    return Page(items=items, has_next_page=len(rows) > first, total_count=total or 0)

@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
-from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import audit
 from db.audit import Actor
 from db.errors import DomainError
-from db.pagination import Page, check_page_size, decode_cursor, encode_cursor, invalid_cursor
+from db.pagination import Page, keyset_page
 from parties import service as party_service
 from parties.errors import PartyErrorCode
 from parties.models import Party, Token
@@ -193,7 +193,6 @@ async def list_tokens(
     *, session: AsyncSession, first: int = 20, after: str | None = None, where: TokenFilter
 ) -> Page[Token]:
     """Newest first, keyset-paginated on (created_at, id); never a secret, only its prefix."""
-    check_page_size(first)
     query = select(Token)
     if where.party_id is not None:
         query = query.where(Token.party_id == where.party_id)
@@ -201,23 +200,15 @@ async def list_tokens(
         query = query.where(Token.role == where.role.value)
     if not where.include_revoked:
         query = query.where(Token.revoked_at.is_(None))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    if after:
-        created, token_id = decode_cursor("token", after, arity=2)
-        try:
-            key = (datetime.fromisoformat(created), UUID(token_id))
-        except (TypeError, ValueError) as exc:
-            raise invalid_cursor() from exc
-        query = query.where(tuple_(Token.created_at, Token.id) < tuple_(*key))
-    rows = list(
-        await session.scalars(
-            query.order_by(Token.created_at.desc(), Token.id.desc()).limit(first + 1)
-        )
+    return await keyset_page(
+        session,
+        query,
+        kind="token",
+        key=(Token.created_at, Token.id),
+        parse=datetime.fromisoformat,
+        first=first,
+        after=after,
     )
-    items = [
-        (encode_cursor("token", [t.created_at.isoformat(), str(t.id)]), t) for t in rows[:first]
-    ]
-    return Page(items=items, has_next_page=len(rows) > first, total_count=total or 0)
 
 
 async def revoke_labelled(*, session: AsyncSession, label: str) -> int:
