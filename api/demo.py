@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 import codes
+from cases import lifecycle
 from cases import service as case_service
 from codes.guidance import sanction_guidance
 from db.errors import DomainError
@@ -109,6 +110,9 @@ async def seed(db: Database, *, today: date | None = None) -> int:
                     respondent_role=rng.choice(["member", "member", "candidate", "office_holder"]),
                     target_role=rng.choice(["candidate", "member", "public", "staff"]),
                     forms_of_hate=[rng.choice(FORMS_OF_HATE)] if "JC4" in provisions else [],
+                    complainant_count=rng.choice([1, 1, 1, 2, 3]),
+                    respondent_ref=f"{short.upper()}-M{rng.randint(1, 150):04d}",
+                    acknowledged_on=received + timedelta(days=rng.choice([1, 2, 3, 4, 8])),
                     summary="Synthetic demo complaint.",
                 )
                 created += 1
@@ -116,16 +120,18 @@ async def seed(db: Database, *, today: date | None = None) -> int:
                     proven = rng.random() < 0.8
                     factors = rng.sample(FACTORS, k=rng.choice([0, 0, 1, 1, 2]))
                     sanction, departure = _sanction(rng, provisions, factors, proven)
-                    await case_service.decide_case(
+                    await lifecycle.record_decided(
                         session=session,
                         party_id=party.id,
-                        case_id=case.id,
-                        findings={p: proven for p in provisions},
+                        case=case,
+                        assessment=lifecycle.Assessment(
+                            findings={p: proven for p in provisions},
+                            factors=factors if proven else [],
+                        ),
                         sanction=sanction,
                         suspension_months=rng.choice([3, 6, 12])
                         if sanction == "suspension"
                         else None,
-                        factors=factors if proven else [],
                         departure_reason=departure,
                         decided_on=min(today, received + timedelta(days=rng.randint(5, 150))),
                     )

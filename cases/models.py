@@ -22,11 +22,59 @@ class CaseState(Enum):
     FINAL = "final"
     WITHDRAWN = "withdrawn"
     CLOSED_OUT_OF_SCOPE = "closed_out_of_scope"
+    RESPONDENT_LEFT = "respondent_left"
+
+
+class Appellant(Enum):
+    COMPLAINANT = "complainant"
+    RESPONDENT = "respondent"
+
+
+class AppealOutcome(Enum):
+    UPHELD = "upheld"
+    VARIED = "varied"
+    OVERTURNED = "overturned"
 
 
 class Finding(Enum):
     PROVEN = "proven"
     NOT_PROVEN = "not_proven"
+
+
+CODED_FIELDS = (
+    "state",
+    "code_version",
+    "received_on",
+    "provisions",
+    "channel",
+    "respondent_role",
+    "target_role",
+    "characteristics",
+    "forms_of_hate",
+    "complainant_count",
+    "acknowledged_on",
+    "triaged_on",
+    "out_of_scope_reason",
+    "assessment_started_on",
+    "assessed_on",
+    "findings",
+    "factors",
+    "severity_level",
+    "sanction",
+    "party_sanction",
+    "suspension_months",
+    "referrals",
+    "departure_reason",
+    "decided_on",
+    "interim_measures",
+    "appeal_lodged_on",
+    "appellant",
+    "appeal_outcome",
+    "appeal_sanction",
+    "appeal_decided_on",
+    "closed_on",
+    "finalised_on",
+)
 
 
 class Case(Base):
@@ -58,6 +106,28 @@ class Case(Base):
     recommended_lowest: Mapped[str | None] = mapped_column(Text)
     recommended_highest: Mapped[str | None] = mapped_column(Text)
     release_id: Mapped[UUID | None] = mapped_column()
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    triaged_on: Mapped[date | None] = mapped_column(Date)
+    assessment_started_on: Mapped[date | None] = mapped_column(Date)
+    assessed_on: Mapped[date | None] = mapped_column(Date)
+    assessment_findings: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    out_of_scope_reason: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    interim_measures: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    appeal_lodged_on: Mapped[date | None] = mapped_column(Date)
+    appellant: Mapped[str | None] = mapped_column(Text)
+    appeal_outcome: Mapped[str | None] = mapped_column(Text)
+    appeal_decided_on: Mapped[date | None] = mapped_column(Date)
+    appeal_sanction: Mapped[str | None] = mapped_column(Text)
+    appeal_suspension_months: Mapped[int | None] = mapped_column(Integer)
+    finalised_on: Mapped[date | None] = mapped_column(Date)
+    complainant_count: Mapped[int] = mapped_column(Integer, default=1)
+    respondent_pseudonym: Mapped[str | None] = mapped_column(Text)
+    acknowledge_due: Mapped[date | None] = mapped_column(Date)
+    triage_due: Mapped[date | None] = mapped_column(Date)
+    decide_due: Mapped[date | None] = mapped_column(Date)
+    appeal_window_ends: Mapped[date | None] = mapped_column(Date)
+    appeal_decide_due: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -65,3 +135,14 @@ class Case(Base):
     @property
     def case_state(self) -> CaseState:
         return CaseState(self.state)
+
+    def coded_fields(self) -> dict[str, Any]:
+        """What the audit trail records: coded fields only, never the reference or free text."""
+        return {name: getattr(self, name) for name in CODED_FIELDS}
+
+    @property
+    def effective_sanction(self) -> str | None:
+        """The sanction that stands: a varied or overturned appeal records its own."""
+        if self.appeal_outcome in (AppealOutcome.VARIED.value, AppealOutcome.OVERTURNED.value):
+            return self.appeal_sanction
+        return self.sanction

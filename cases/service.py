@@ -1,4 +1,4 @@
-"""Case submission, decision and reading, always within one party.
+"""Case submission and reading, always within one party.
 
 Isolation is enforced twice: every query here filters on the caller's party, and
 PostgreSQL row-level security filters again on the party bound to the transaction.
@@ -8,25 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import codes
-from cases import validation
-from cases.errors import CaseErrorCode
+from cases import pseudonyms, validation
 from cases.models import Case, CaseState
+from codes import CodeVersion
 from db import audit
-from db.errors import DomainError, DomainErrors
+from db.errors import DomainErrors
 from db.pagination import Page, keyset_page
-from parties import sanction_mapping
 from parties import service as party_service
-from parties.errors import PartyErrorCode
-
-DECIDABLE = (CaseState.RECEIVED, CaseState.TRIAGED, CaseState.UNDER_ASSESSMENT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +31,8 @@ class CaseFilter:
     provision: str | None = None
     received_from: date | None = None
     received_to: date | None = None
-
-
-def _not_found() -> DomainError:
-    # The same answer whether the case is absent or another party's: no oracle.
-    return DomainError(CaseErrorCode.NOT_FOUND, "No case with this id.", field=("id",))
+    overdue: bool | None = None
+    sanction: str | None = None
 
 
 async def submit_case(
@@ -56,6 +48,9 @@ async def submit_case(
     characteristics: Sequence[str] = (),
     forms_of_hate: Sequence[str] = (),
     summary: str | None = None,
+    complainant_count: int = 1,
+    respondent_ref: str | None = None,
+    acknowledged_on: date | None = None,
 ) -> tuple[Case, bool]:
     """Record a complaint; a reference already used by the party returns that case unchanged.
 
@@ -76,6 +71,9 @@ async def submit_case(
         forms_of_hate=forms_of_hate,
         summary=summary,
         today=datetime.now(UTC).date(),
+        complainant_count=complainant_count,
+        respondent_ref=respondent_ref,
+        acknowledged_on=acknowledged_on,
     )
     if errors:
         raise DomainErrors(errors)
@@ -97,6 +95,14 @@ async def submit_case(
             forms_of_hate=list(forms_of_hate),
             summary=summary,
             state=CaseState.RECEIVED.value,
+            complainant_count=complainant_count,
+            respondent_pseudonym=pseudonyms.pseudonym(
+                await pseudonyms.party_key(session, party_id), respondent_ref
+            )
+            if respondent_ref
+            else None,
+            acknowledged_on=acknowledged_on,
+            **due_dates(version, received_on),
         )
         .on_conflict_do_nothing(index_elements=["party_id", "reference"])
         .returning(Case.id)
@@ -108,36 +114,9 @@ async def submit_case(
         action="case.submit" if inserted is not None else "case.resubmit",
         subject_type="Case",
         subject_ids=[case.id],
-        details=_coded(case) if inserted is not None else {},
+        details=case.coded_fields() if inserted is not None else {},
     )
     return case, inserted is not None
-
-
-CODED_FIELDS = (
-    "state",
-    "code_version",
-    "received_on",
-    "provisions",
-    "channel",
-    "respondent_role",
-    "target_role",
-    "characteristics",
-    "forms_of_hate",
-    "findings",
-    "sanction",
-    "party_sanction",
-    "suspension_months",
-    "factors",
-    "referrals",
-    "departure_reason",
-    "severity_level",
-    "decided_on",
-)
-
-
-def _coded(case: Case) -> dict[str, object]:
-    """The case's coded fields for the audit trail: never its reference or free text."""
-    return {name: getattr(case, name) for name in CODED_FIELDS}
 
 
 async def _record_read(session: AsyncSession, cases: list[Case]) -> None:
@@ -145,6 +124,15 @@ async def _record_read(session: AsyncSession, cases: list[Case]) -> None:
         await audit.append(
             session, action="case.read", subject_type="Case", subject_ids=[c.id for c in cases]
         )
+
+
+def due_dates(version: CodeVersion, received_on: date) -> dict[str, date]:
+    """The deadlines a complaint starts, fixed by its code version on receipt."""
+    return {
+        "acknowledge_due": received_on + timedelta(days=version.deadlines.acknowledge),
+        "triage_due": received_on + timedelta(days=version.deadlines.triage),
+        "decide_due": received_on + timedelta(days=version.deadlines.decide),
+    }
 
 
 async def get_case(*, session: AsyncSession, party_id: UUID, case_id: UUID) -> Case | None:
@@ -173,125 +161,20 @@ async def get_case_by_reference(
     )
 
 
-async def decide_case(
-    *,
-    session: AsyncSession,
-    party_id: UUID,
-    case_id: UUID,
-    findings: dict[str, bool],
-    sanction: str | None = None,
-    party_sanction: str | None = None,
-    suspension_months: int | None = None,
-    factors: Sequence[str] = (),
-    referrals: Sequence[str] = (),
-    departure_reason: str | None = None,
-    decided_on: date | None = None,
-    expected_version: int | None = None,
-) -> Case:
-    """Record findings per alleged provision and the sanction on the common ladder.
-
-    The code's guidance for the proven provisions and factors is stored with the
-    decision; a sanction outside its range needs a coded departure reason.
-    """
-    case = await session.scalar(
-        select(Case).where(Case.party_id == party_id, Case.id == case_id).with_for_update()
+def overdue_condition(today: date):
+    """A deadline the party owes is past due and not met: one SQL condition on due dates."""
+    open_states = [s.value for s in (CaseState.RECEIVED, CaseState.TRIAGED,
+                                     CaseState.UNDER_ASSESSMENT)]  # fmt: skip
+    closed_early = [s.value for s in (CaseState.WITHDRAWN, CaseState.CLOSED_OUT_OF_SCOPE,
+                                      CaseState.RESPONDENT_LEFT)]  # fmt: skip
+    return or_(
+        Case.acknowledged_on.is_(None)
+        & Case.state.not_in(closed_early)
+        & (Case.acknowledge_due < today),
+        (Case.state == CaseState.RECEIVED.value) & (Case.triage_due < today),
+        Case.state.in_(open_states) & (Case.decide_due < today),
+        (Case.state == CaseState.APPEALED.value) & (Case.appeal_decide_due < today),
     )
-    if case is None:
-        raise _not_found()
-    if expected_version is not None and expected_version != case.version:
-        raise DomainError(
-            CaseErrorCode.STALE_VERSION,
-            f"The case changed since you read it (now version {case.version}); reload it.",
-            field=("expectedVersion",),
-        )
-    if case.case_state not in DECIDABLE:
-        raise DomainError(
-            CaseErrorCode.INVALID_TRANSITION,
-            f"A case in state {case.state} cannot be decided; it can be decided from "
-            f"{', '.join(s.value for s in DECIDABLE)}.",
-        )
-    today = datetime.now(UTC).date()
-    decided_on = decided_on or today
-    version = codes.get_version(case.code_version)
-    assert version is not None
-    sanction, party_sanction = await _ladder_sanction(
-        session=session,
-        party_id=party_id,
-        version=version,
-        sanction=sanction,
-        party_sanction=party_sanction,
-    )
-    before = _coded(case)
-    checked = validation.check_decision(
-        version=version,
-        alleged=case.provisions,
-        findings=findings,
-        sanction=sanction,
-        suspension_months=suspension_months,
-        factors=factors,
-        referrals=referrals,
-        departure_reason=departure_reason,
-        received_on=case.received_on,
-        decided_on=decided_on,
-        today=today,
-    )
-    if checked.errors:
-        raise DomainErrors(checked.errors)
-    guidance = checked.guidance
-    case.party_sanction = party_sanction
-    case.factors = list(factors)
-    case.referrals = list(referrals)
-    case.departure_reason = departure_reason
-    case.severity_level = guidance.level if guidance else None
-    case.recommended_lowest = guidance.lowest.id if guidance else None
-    case.recommended_highest = guidance.highest.id if guidance else None
-    case.findings = {p: ("proven" if proven else "not_proven") for p, proven in findings.items()}
-    case.sanction = sanction
-    case.suspension_months = suspension_months
-    case.decided_on = decided_on
-    case.state = CaseState.DECIDED.value
-    case.version += 1
-    case.updated_at = datetime.now(UTC)
-    await session.flush()
-    await audit.append(
-        session,
-        action="case.decide",
-        subject_type="Case",
-        subject_ids=[case.id],
-        details={"before": before, "after": _coded(case)},
-    )
-    return case
-
-
-async def _ladder_sanction(
-    *,
-    session: AsyncSession,
-    party_id: UUID,
-    version: codes.CodeVersion,
-    sanction: str | None,
-    party_sanction: str | None,
-) -> tuple[str, str | None]:
-    """The common ladder step and the party's name for it, given either way."""
-    if party_sanction is None:
-        if sanction is None:
-            raise DomainError(
-                CaseErrorCode.UNKNOWN_SANCTION,
-                f"Give a sanction ({', '.join(version.sanction_ids)}) or your party's own "
-                "sanction name.",
-                field=("sanction",),
-            )
-        return sanction, None
-    mapped = await sanction_mapping.resolve(
-        session=session, party_id=party_id, version=version, name=party_sanction
-    )
-    if sanction is not None and sanction != mapped.sanction:
-        raise DomainError(
-            PartyErrorCode.SANCTION_MISMATCH,
-            f"{mapped.name!r} maps to {mapped.sanction!r}, not {sanction!r}: give one or the "
-            "other.",
-            field=("sanction",),
-        )
-    return mapped.sanction, mapped.name
 
 
 def _filtered(party_id: UUID, where: CaseFilter):
@@ -306,6 +189,11 @@ def _filtered(party_id: UUID, where: CaseFilter):
         query = query.where(Case.received_on >= where.received_from)
     if where.received_to is not None:
         query = query.where(Case.received_on <= where.received_to)
+    if where.sanction is not None:
+        query = query.where(Case.sanction == where.sanction)
+    if where.overdue is not None:
+        condition = overdue_condition(datetime.now(UTC).date())
+        query = query.where(condition if where.overdue else ~condition)
     return query
 
 
@@ -329,3 +217,34 @@ async def list_cases(
     )
     await _record_read(session, [c for _, c in page.items])
     return page
+
+
+async def repeat_counts(
+    *, session: AsyncSession, party_id: UUID, pseudonyms_: Iterable[str]
+) -> dict[str, int]:
+    """How many of the party's cases name each respondent pseudonym (one grouped query)."""
+    wanted = list(set(pseudonyms_))
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Case.respondent_pseudonym, func.count())
+        .where(Case.party_id == party_id, Case.respondent_pseudonym.in_(wanted))
+        .group_by(Case.respondent_pseudonym)
+    )
+    return {pseudonym: count for pseudonym, count in rows.all()}
+
+
+async def histories(
+    *, session: AsyncSession, case_ids: Iterable[UUID]
+) -> dict[UUID, list[audit.Entry]]:
+    """The audit entries about each case, oldest first, in one query for all of them.
+
+    Row-level security limits the entries to the chain of the party bound to the session.
+    """
+    ids = list(case_ids)
+    found: dict[UUID, list[audit.Entry]] = {case_id: [] for case_id in ids}
+    for entry in await audit.entries_about(session, subject_ids=ids):
+        for subject in entry.subject_ids:
+            if subject in found:
+                found[subject].append(entry)
+    return found

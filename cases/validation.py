@@ -14,11 +14,13 @@ from cases.errors import CaseErrorCode
 from codes import CodeVersion
 from codes.errors import unknown
 from codes.guidance import Guidance, check_terms, sanction_guidance
+from codes.model import Term
 from db.errors import DomainError, from_problems
 
 MAX_REFERENCE = 100
 MAX_SUMMARY = 10_000
 MAX_SUSPENSION_MONTHS = 60
+MAX_COMPLAINANTS = 10_000
 
 
 def _ids_in(
@@ -55,8 +57,31 @@ def check_submission(
     forms_of_hate: Sequence[str],
     summary: str | None,
     today: date,
+    complainant_count: int = 1,
+    respondent_ref: str | None = None,
+    acknowledged_on: date | None = None,
 ) -> list[DomainError]:
     errors: list[DomainError] = []
+    if not 1 <= complainant_count <= MAX_COMPLAINANTS:
+        errors.append(
+            DomainError(
+                CaseErrorCode.INVALID_COUNT,
+                f"A case has 1 to {MAX_COMPLAINANTS} complainants.",
+                field=("complainantCount",),
+            )
+        )
+    if respondent_ref is not None and not 1 <= len(respondent_ref.strip()) <= MAX_REFERENCE:
+        errors.append(
+            DomainError(
+                CaseErrorCode.INVALID_REFERENCE,
+                f"The respondent reference must be 1 to {MAX_REFERENCE} characters.",
+                field=("respondentRef",),
+            )
+        )
+    if acknowledged_on is not None:
+        errors += check_date(
+            acknowledged_on, not_before=received_on, today=today, field="acknowledgedOn"
+        )
     if not reference.strip() or len(reference) > MAX_REFERENCE:
         errors.append(
             DomainError(
@@ -132,32 +157,40 @@ def implied_characteristics(
     return [c for c in version.ids("characteristics") if c in wanted]
 
 
+def check_date(
+    value: date, *, not_before: date | None, today: date, field: str
+) -> list[DomainError]:
+    """A step's date: not in the future, not before the step it follows."""
+    if value > today or (not_before is not None and value < not_before):
+        after = f"{not_before}" if not_before else "the received date"
+        return [
+            DomainError(
+                CaseErrorCode.INVALID_DATE,
+                f"The date must be between {after} and today.",
+                field=(field,),
+            )
+        ]
+    return []
+
+
 @dataclass(frozen=True, slots=True)
-class CheckedDecision:
+class CheckedAssessment:
     errors: list[DomainError]
     guidance: Guidance | None
 
 
-def check_decision(
+def check_assessment(
     *,
     version: CodeVersion,
     alleged: Sequence[str],
     findings: dict[str, bool],
-    sanction: str,
-    suspension_months: int | None,
     factors: Sequence[str],
-    referrals: Sequence[str],
-    departure_reason: str | None,
-    received_on: date,
-    decided_on: date,
-    today: date,
-) -> CheckedDecision:
-    """Check a decision and work out the code's guidance for it.
-
-    A sanction outside the recommended range for the proven provisions and factors
-    needs a coded departure reason; one inside it must not give one, so every stored
-    reason marks a real departure.
-    """
+    channel: str | None,
+    target_role: str | None,
+    characteristics: Sequence[str],
+    forms_of_hate: Sequence[str],
+) -> CheckedAssessment:
+    """Findings per alleged provision and the coded facts; the guidance they lead to."""
     errors: list[DomainError] = []
     for provision in alleged:
         if provision not in findings:
@@ -180,7 +213,45 @@ def check_decision(
             )
     factor_problems = check_terms(version, provisions=alleged, factors=factors)
     errors += from_problems([p for p in factor_problems if p.field == ("factors",)])
-    errors += _ids_in(
+    checks = [
+        ("channels", "channel", [channel] if channel else [], CaseErrorCode.UNKNOWN_CHANNEL,
+         "channel"),
+        ("target_roles", "target role", [target_role] if target_role else [],
+         CaseErrorCode.UNKNOWN_TARGET_ROLE, "targetRole"),
+        ("characteristics", "characteristic", list(characteristics),
+         CaseErrorCode.UNKNOWN_CHARACTERISTIC, "characteristics"),
+        ("forms_of_hate", "form of hate", list(forms_of_hate),
+         CaseErrorCode.UNKNOWN_FORM_OF_HATE, "formsOfHate"),
+    ]  # fmt: skip
+    for vocabulary, kind, values, code, field in checks:
+        errors += _ids_in(
+            version, vocabulary=vocabulary, kind=kind, values=values, code=code, field=field
+        )
+    proven = [p for p in alleged if findings.get(p)]
+    guidance = (
+        sanction_guidance(version, provisions=proven, factors=factors)
+        if proven and not errors
+        else None
+    )
+    return CheckedAssessment(errors=errors, guidance=guidance)
+
+
+def check_sanction(
+    *,
+    version: CodeVersion,
+    sanction: str,
+    suspension_months: int | None,
+    proven_any: bool,
+    guidance: Guidance | None,
+    departure_reason: str | None,
+    referrals: Sequence[str] = (),
+) -> list[DomainError]:
+    """A sanction on the ladder, its length, referrals, and a reason to depart from range.
+
+    A sanction outside the recommended range needs a coded departure reason; one inside
+    it must not give one, so every stored reason marks a real departure.
+    """
+    errors = _ids_in(
         version,
         vocabulary="referral_flags",
         kind="referral",
@@ -197,12 +268,6 @@ def check_decision(
             code=CaseErrorCode.UNKNOWN_DEPARTURE_REASON,
             field="departureReason",
         )
-    proven = [p for p in alleged if findings.get(p)]
-    guidance = (
-        sanction_guidance(version, provisions=proven, factors=factors)
-        if proven and not factor_problems
-        else None
-    )
     term = version.sanction(sanction)
     if term is None:
         errors += from_problems(
@@ -216,7 +281,7 @@ def check_decision(
                 )
             ]
         )
-    elif not proven and term.rank:
+    elif not proven_any and term.rank:
         errors.append(
             DomainError(
                 CaseErrorCode.SANCTION_WITHOUT_FINDING,
@@ -245,29 +310,26 @@ def check_decision(
                 field=("departureReason",),
             )
         )
+    errors += check_length(term, suspension_months)
+    return errors
+
+
+def check_length(term: Term | None, suspension_months: int | None) -> list[DomainError]:
     if term is not None and term.requires_length:
         if suspension_months is None or not 1 <= suspension_months <= MAX_SUSPENSION_MONTHS:
-            errors.append(
+            return [
                 DomainError(
                     CaseErrorCode.SUSPENSION_LENGTH,
                     f"A suspension needs a length of 1 to {MAX_SUSPENSION_MONTHS} months.",
                     field=("suspensionMonths",),
                 )
-            )
+            ]
     elif suspension_months is not None:
-        errors.append(
+        return [
             DomainError(
                 CaseErrorCode.SUSPENSION_LENGTH,
                 "Only a suspension has a length.",
                 field=("suspensionMonths",),
             )
-        )
-    if decided_on > today or decided_on < received_on:
-        errors.append(
-            DomainError(
-                CaseErrorCode.INVALID_DATE,
-                "The decision date must be between the received date and today.",
-                field=("decidedOn",),
-            )
-        )
-    return CheckedDecision(errors=errors, guidance=guidance)
+        ]
+    return []

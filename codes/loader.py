@@ -71,6 +71,7 @@ def _build(doc: dict[str, Any], content_hash: str) -> CodeVersion:
         respondent_roles=_terms(doc.get("respondent_roles")),
         sanctions=tuple(sorted(_terms(doc.get("sanctions")), key=lambda s: s.rank or 0)),
         outcomes=_terms(doc.get("outcomes")),
+        out_of_scope_reasons=_terms(doc.get("out_of_scope_reasons")),
         referral_flags=_terms(doc.get("referral_flags")),
         severity=SeverityGuide(
             levels=tuple(

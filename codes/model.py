@@ -100,6 +100,7 @@ class CodeVersion:
     respondent_roles: tuple[Term, ...]
     sanctions: tuple[Term, ...]
     outcomes: tuple[Term, ...]
+    out_of_scope_reasons: tuple[Term, ...]
     referral_flags: tuple[Term, ...]
     severity: SeverityGuide
     deadlines: Deadlines

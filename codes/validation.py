@@ -31,6 +31,7 @@ VOCABULARIES = (
     "respondent_roles",
     "sanctions",
     "outcomes",
+    "out_of_scope_reasons",
     "referral_flags",
 )
 DEADLINES = ("acknowledge", "triage", "decide", "lodge_appeal", "decide_appeal")

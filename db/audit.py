@@ -128,3 +128,118 @@ async def append(
             "hash": digest,
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    party_id: UUID | None
+    seq: int
+    at: datetime
+    actor: Actor
+    action: str
+    subject_type: str | None
+    subject_ids: list[UUID]
+    details: dict[str, Any]
+    previous_hash: str | None
+    hash: str
+
+    def recomputed_hash(self) -> str:
+        return entry_hash(
+            party_id=self.party_id,
+            seq=self.seq,
+            at=self.at,
+            actor=self.actor,
+            action=self.action,
+            subject_type=self.subject_type,
+            subject_ids=self.subject_ids,
+            details=self.details,
+            previous_hash=self.previous_hash,
+        )
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(
+        party_id=row.party_id,
+        seq=row.seq,
+        at=row.at,
+        actor=Actor(id=row.actor, role=row.actor_role),
+        action=row.action,
+        subject_type=row.subject_type,
+        subject_ids=list(row.subject_ids),
+        details=row.details,
+        previous_hash=row.previous_hash,
+        hash=row.hash,
+    )
+
+
+ENTRY_COLUMNS = (
+    "party_id, seq, at, actor, actor_role, action, subject_type, subject_ids, details, "
+    "previous_hash, hash"
+)
+
+
+async def entries_about(session: AsyncSession, *, subject_ids: list[UUID]) -> list[Entry]:
+    """Entries naming any of these objects (GIN index), oldest first; RLS limits the chain."""
+    if not subject_ids:
+        return []
+    rows = await session.execute(
+        text(
+            f"SELECT {ENTRY_COLUMNS} FROM audit_entries "
+            "WHERE subject_ids && CAST(:ids AS uuid[]) ORDER BY seq"
+        ),
+        {"ids": subject_ids},
+    )
+    return [_entry(row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    party_id: UUID | None
+    entries: int
+    first_broken_seq: int | None
+    problem: str | None
+
+
+@dataclass(slots=True)
+class _ChainCheck:
+    party_id: UUID | None
+    entries: int = 0
+    previous: str | None = None
+    broken: tuple[int, str] | None = None
+
+    def add(self, entry: Entry) -> None:
+        self.entries += 1
+        if self.broken is None:
+            if entry.seq != self.entries:
+                self.broken = (entry.seq, f"expected entry {self.entries}: an entry is missing")
+            elif entry.previous_hash != self.previous:
+                self.broken = (entry.seq, "does not link to the entry before it")
+            elif entry.recomputed_hash() != entry.hash:
+                self.broken = (entry.seq, "its content does not match its hash (altered)")
+        self.previous = entry.hash
+
+    def report(self) -> ChainReport:
+        seq, problem = self.broken if self.broken else (None, None)
+        return ChainReport(self.party_id, self.entries, seq, problem)
+
+
+async def verify_chains(session: AsyncSession) -> list[ChainReport]:
+    """Recompute every chain it can see (the owner sees all); name each first broken entry.
+
+    Streams the table in chain order so memory stays flat however long the trail is.
+    """
+    reports: list[ChainReport] = []
+    check: _ChainCheck | None = None
+    result = await session.stream(
+        text(f"SELECT {ENTRY_COLUMNS} FROM audit_entries ORDER BY party_id NULLS FIRST, seq")
+    )
+    async for row in result:
+        entry = _entry(row)
+        if check is None or entry.party_id != check.party_id:
+            if check is not None:
+                reports.append(check.report())
+            check = _ChainCheck(party_id=entry.party_id)
+        check.add(entry)
+    if check is not None:
+        reports.append(check.report())
+    return reports

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from sqlalchemy import case, select
+from sqlalchemy import case, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
@@ -176,6 +177,10 @@ async def register_party(
     )
     session.add(party)
     await session.flush()
+    await session.execute(
+        text("INSERT INTO party_keys (party_id, pseudonym_key) VALUES (:party, :key)"),
+        {"party": party.id, "key": os.urandom(32)},
+    )
     await _record_adoption(session=session, party=party, version=version, on=on)
     await audit.append(
         session,

@@ -26,15 +26,20 @@ from parties.models import Party
 from publication.errors import PublicationErrorCode
 from publication.models import PublishedOutcome, Release
 
+# Decided outcomes, whether or not an appeal is still possible; issue 6 narrows this to
+# final ones with its previews. A decided appeal publishes the sanction that stands.
+PUBLISHABLE = (CaseState.DECIDED, CaseState.APPEAL_DECIDED, CaseState.FINAL)
 CANDIDATES = text(
     """
     SELECT id, year, provisions, sanction,
            count(*) OVER (PARTITION BY year, provisions, sanction) AS class_size
     FROM (
       SELECT id, extract(year FROM decided_on)::int AS year,
-             ARRAY(SELECT p FROM unnest(provisions) AS p ORDER BY p) AS provisions, sanction
+             ARRAY(SELECT p FROM unnest(provisions) AS p ORDER BY p) AS provisions,
+             CASE WHEN appeal_outcome IN ('varied', 'overturned') THEN appeal_sanction
+                  ELSE sanction END AS sanction
       FROM cases
-      WHERE party_id = :party_id AND state = :state AND release_id IS NULL
+      WHERE party_id = :party_id AND state = ANY (:states) AND release_id IS NULL
     ) AS candidate
     """
 )
@@ -85,7 +90,9 @@ async def publish_release(*, session: AsyncSession, party_id: UUID) -> Published
         {"p": str(party_id)},
     )
     rows = (
-        await session.execute(CANDIDATES, {"party_id": party_id, "state": CaseState.DECIDED.value})
+        await session.execute(
+            CANDIDATES, {"party_id": party_id, "states": [s.value for s in PUBLISHABLE]}
+        )
     ).all()
     eligible = [r for r in rows if r.class_size >= k]
     if not eligible:

@@ -9,6 +9,8 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from cases import service as case_service
+from db import audit
 from db.audit import Actor
 from db.session import Database
 from parties import sanction_mapping
@@ -29,9 +31,39 @@ class Loaders:
     adoptions: DataLoader[UUID, list[CodeAdoption]] = field(init=False)
     sanction_mappings: DataLoader[UUID, list[PartySanction]] = field(init=False)
 
+    _per_party: dict[tuple[str, UUID], DataLoader[Any, Any]] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         self.adoptions = DataLoader(load_fn=self._adoptions)
         self.sanction_mappings = DataLoader(load_fn=self._sanction_mappings)
+
+    def repeat_counts(self, party_id: UUID) -> DataLoader[str, int]:
+        """Cases per respondent pseudonym in the party: one grouped query per request."""
+
+        async def load(pseudonyms: list[str]) -> list[int]:
+            async with self.db.transaction(party_id=party_id) as session:
+                counts = await case_service.repeat_counts(
+                    session=session, party_id=party_id, pseudonyms_=pseudonyms
+                )
+            return [counts.get(p, 0) for p in pseudonyms]
+
+        return self._loader("repeats", party_id, load)
+
+    def histories(self, party_id: UUID) -> DataLoader[UUID, list[audit.Entry]]:
+        """Audit entries per case, read inside the party's own chain: one query per request."""
+
+        async def load(case_ids: list[UUID]) -> list[list[audit.Entry]]:
+            async with self.db.transaction(party_id=party_id) as session:
+                found = await case_service.histories(session=session, case_ids=case_ids)
+            return [found[c] for c in case_ids]
+
+        return self._loader("histories", party_id, load)
+
+    def _loader(self, kind: str, party_id: UUID, load: Any) -> DataLoader[Any, Any]:
+        key = (kind, party_id)
+        if key not in self._per_party:
+            self._per_party[key] = DataLoader(load_fn=load)
+        return self._per_party[key]
 
     async def _sanction_mappings(self, party_ids: list[UUID]) -> list[list[PartySanction]]:
         async with self.db.transaction() as session:

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from uuid import UUID
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from cases import service as case_service
-from cases.errors import CaseErrorCode
-from codes.errors import CodeErrorCode
 from db.errors import DomainError
 from parties import sanction_mapping
 from parties import service as party_service
@@ -19,26 +15,15 @@ from parties import tokens as token_service
 from parties.errors import PartyErrorCode
 from parties.tokens import Role
 from publication import releases as release_service
+from schema.case_mutations import CaseMutation
 from schema.context import RequestContext
 from schema.errors import UserError, in_transaction, user_errors
 from schema.permissions import require, require_officer
-from schema.relay import from_global_id
-from schema.types.cases import Case
+from schema.relay import uuid_of
 from schema.types.parties import AccountRole, Party, TokenInfo
 from schema.types.publication import Release
 
 Ctx = Info[RequestContext, None]
-
-
-def _uuid_of(global_id: str, type_name: str, error: DomainError) -> UUID:
-    parsed = from_global_id(global_id)
-    if parsed is None or parsed[0] != type_name:
-        raise error
-    return parsed[1]
-
-
-def _case_not_found() -> DomainError:
-    return DomainError(CaseErrorCode.NOT_FOUND, "No case with this id.", field=("id",))
 
 
 @strawberry.input
@@ -151,64 +136,6 @@ class RevokeTokenPayload:
 
 
 @strawberry.input
-class SubmitCaseInput:
-    reference: str = strawberry.field(description="Your own reference, unique in your party.")
-    received_on: date
-    provisions: list[str] = strawberry.field(description="Provision ids alleged, e.g. JC1.")
-    channel: str
-    respondent_role: str
-    target_role: str | None = None
-    characteristics: list[str] = strawberry.field(
-        default_factory=list, description="Protected characteristics targeted, if any."
-    )
-    forms_of_hate: list[str] = strawberry.field(
-        default_factory=list, description="Named forms of hate; each implies its characteristic."
-    )
-    summary: str | None = strawberry.field(default=None, description="Free text, kept private.")
-
-
-@strawberry.type
-class SubmitCasePayload:
-    case: Case | None
-    created: bool = strawberry.field(description="False when the reference already existed.")
-    errors: list[UserError]
-
-
-@strawberry.input
-class FindingInput:
-    provision: str
-    proven: bool
-
-
-@strawberry.input
-class DecideCaseInput:
-    id: strawberry.ID
-    findings: list[FindingInput]
-    sanction: str | None = strawberry.field(
-        default=None, description="A common ladder step; or give partySanction."
-    )
-    party_sanction: str | None = strawberry.field(
-        default=None, description="Your party's own sanction name; stored with its ladder step."
-    )
-    suspension_months: int | None = None
-    factors: list[str] = strawberry.field(
-        default_factory=list, description="Aggravating and mitigating factor ids."
-    )
-    referrals: list[str] = strawberry.field(default_factory=list, description="Referral flags.")
-    departure_reason: str | None = strawberry.field(
-        default=None, description="Required when the sanction is outside the recommended range."
-    )
-    decided_on: date | None = None
-    expected_version: int | None = None
-
-
-@strawberry.type
-class DecideCasePayload:
-    case: Case | None
-    errors: list[UserError]
-
-
-@strawberry.input
 class PublishReleaseInput:
     party: str | None = strawberry.field(
         default=None, description="Your party's slug; optional, checked when given."
@@ -222,7 +149,7 @@ class PublishReleasePayload:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(CaseMutation):
     @strawberry.mutation(description="Register a party (admin).")
     async def register_party(self, info: Ctx, input: RegisterPartyInput) -> RegisterPartyPayload:
         require(info, Role.ADMIN)
@@ -335,7 +262,7 @@ class Mutation:
         require(info, Role.ADMIN)
 
         async def work(session: AsyncSession) -> TokenInfo:
-            token_id = _uuid_of(
+            token_id = uuid_of(
                 input.id,
                 "Token",
                 DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such token.", field=("id",)),
@@ -358,7 +285,7 @@ class Mutation:
         require(info, Role.ADMIN)
 
         async def work(session: AsyncSession) -> tuple[str, TokenInfo]:
-            token_id = _uuid_of(
+            token_id = uuid_of(
                 input.id,
                 "Token",
                 DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such live token.", field=("id",)),
@@ -375,70 +302,6 @@ class Mutation:
         result, errors = await in_transaction(info.context, None, work)
         secret, token_info = result if result else (None, None)
         return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
-
-    @strawberry.mutation(
-        description="Record a complaint (officer). Idempotent on your reference: a retry "
-        "returns the existing case with created=false and changes nothing."
-    )
-    async def submit_case(self, info: Ctx, input: SubmitCaseInput) -> SubmitCasePayload:
-        viewer = require_officer(info)
-        party_id = viewer.party_id
-        assert party_id is not None
-
-        async def work(session: AsyncSession) -> tuple[Case, bool]:
-            case, created = await case_service.submit_case(
-                session=session,
-                party_id=party_id,
-                reference=input.reference,
-                received_on=input.received_on,
-                provisions=list(input.provisions),
-                channel=input.channel,
-                respondent_role=input.respondent_role,
-                target_role=input.target_role,
-                characteristics=list(input.characteristics),
-                forms_of_hate=list(input.forms_of_hate),
-                summary=input.summary,
-            )
-            return Case.from_model(case), created
-
-        result, errors = await in_transaction(info.context, party_id, work)
-        case, created = result if result else (None, False)
-        return SubmitCasePayload(case=case, created=created, errors=errors)
-
-    @strawberry.mutation(description="Decide a case: findings and a sanction (officer).")
-    async def decide_case(self, info: Ctx, input: DecideCaseInput) -> DecideCasePayload:
-        viewer = require_officer(info)
-        party_id = viewer.party_id
-        assert party_id is not None
-
-        async def work(session: AsyncSession) -> Case:
-            findings: dict[str, bool] = {}
-            for finding in input.findings:
-                if finding.provision in findings:
-                    raise DomainError(
-                        CodeErrorCode.DUPLICATE_PROVISION,
-                        f"Two findings for provision {finding.provision}.",
-                        field=("findings",),
-                    )
-                findings[finding.provision] = finding.proven
-            case = await case_service.decide_case(
-                session=session,
-                party_id=party_id,
-                case_id=_uuid_of(input.id, "Case", _case_not_found()),
-                findings=findings,
-                sanction=input.sanction,
-                party_sanction=input.party_sanction,
-                suspension_months=input.suspension_months,
-                factors=list(input.factors),
-                referrals=list(input.referrals),
-                departure_reason=input.departure_reason,
-                decided_on=input.decided_on,
-                expected_version=input.expected_version,
-            )
-            return Case.from_model(case)
-
-        case, errors = await in_transaction(info.context, party_id, work)
-        return DecideCasePayload(case=case, errors=errors)
 
     @strawberry.mutation(
         description="Publish your party's decided, unpublished outcomes as a k-anonymous "

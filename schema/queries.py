@@ -183,6 +183,8 @@ class Query:
                 provision=filter.provision,
                 received_from=filter.received_from,
                 received_to=filter.received_to,
+                overdue=filter.overdue,
+                sanction=filter.sanction,
             )
             if filter
             else None

@@ -27,6 +27,14 @@ def from_global_id(global_id: str) -> tuple[str, UUID] | None:
         return None
 
 
+def uuid_of(global_id: str, type_name: str, error: Exception) -> UUID:
+    """The uuid inside a global id of the expected type, or the caller's not-found error."""
+    parsed = from_global_id(global_id)
+    if parsed is None or parsed[0] != type_name:
+        raise error
+    return parsed[1]
+
+
 @strawberry.interface(description="An object with a global id, fetchable with `node(id)`.")
 class Node:
     id: strawberry.ID

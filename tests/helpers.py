@@ -30,8 +30,18 @@ mutation($input: SubmitCaseInput!) {
 DECIDE_CASE = """
 mutation($input: DecideCaseInput!) {
   decideCase(input: $input) {
-    case { id state sanction version findings { provision proven } }
+    case { id state sanction version provisions findings { provision proven } }
     errors { code field message }
+  }
+}"""
+TRIAGE = """
+mutation($input: TriageCaseInput!) {
+  triageCase(input: $input) { case { id state version provisions } errors { code field message } }
+}"""
+START = """
+mutation($input: StartAssessmentInput!) {
+  startAssessment(input: $input) {
+    case { id state version provisions } errors { code field message }
   }
 }"""
 PUBLISH = """
@@ -99,6 +109,25 @@ def departure_for(
     return "proportionality" if term is not None and not guidance.within_range(term) else None
 
 
+async def to_assessment(gql: GraphQLClient, token: str, case: dict, on: str = "2026-05-04") -> dict:
+    """Triage and start assessing a received case; returns it under assessment."""
+    data = await gql.ok(
+        TRIAGE,
+        {"input": {"id": case["id"], "expectedVersion": case["version"], "inScope": True,
+                   "triagedOn": on}},
+        token=token,
+    )  # fmt: skip
+    assert data["triageCase"]["errors"] == [], data
+    case = data["triageCase"]["case"]
+    data = await gql.ok(
+        START,
+        {"input": {"id": case["id"], "expectedVersion": case["version"], "startedOn": on}},
+        token=token,
+    )
+    assert data["startAssessment"]["errors"] == [], data
+    return data["startAssessment"]["case"]
+
+
 async def decide(
     gql: GraphQLClient,
     token: str,
@@ -108,8 +137,10 @@ async def decide(
     decided_on: str = "2026-05-04",
     **extra: Any,
 ) -> dict:
+    case = await to_assessment(gql, token, case, on=decided_on)
     payload = {
         "id": case["id"],
+        "expectedVersion": case["version"],
         "findings": [{"provision": p, "proven": proven} for p in case["provisions"]],
         "sanction": sanction,
         "decidedOn": decided_on,

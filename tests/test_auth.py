@@ -31,7 +31,7 @@ CASE_FIELDS = [
         {
             "input": {
                 "id": "Q2FzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA=",
-                "findings": [],
+                "expectedVersion": 1,
                 "sanction": "advice",
             }
         },

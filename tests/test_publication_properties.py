@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from cases import lifecycle
 from cases import service as case_service
 from db.errors import DomainError
 from db.session import Database
@@ -52,11 +53,11 @@ async def _publish(db: Database, slug: str, outcomes: list[tuple]) -> int:
                 channel="email",
                 respondent_role="member",
             )
-            await case_service.decide_case(
+            await lifecycle.record_decided(
                 session=session,
                 party_id=party.id,
-                case_id=case.id,
-                findings={p: True for p in provisions},
+                case=case,
+                assessment=lifecycle.Assessment(findings={p: True for p in provisions}),
                 sanction=sanction,
                 departure_reason=departure_for(provisions, sanction),
                 decided_on=date(year, 6, 1),

@@ -1,14 +1,87 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from uuid import UUID
 
 import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
 
 from cases import models
+from cases.deadlines import DeadlineStatus as DomainDeadlineStatus
+from cases.deadlines import deadlines as case_deadlines
 from cases.models import CaseState as DomainCaseState
+from cases.workflow import allowed_steps
+from db import audit
+from schema.context import RequestContext
 from schema.relay import Node, to_global_id
 
 CaseState = strawberry.enum(DomainCaseState, name="CaseState")
+
+
+DeadlineStatus = strawberry.enum(DomainDeadlineStatus, name="DeadlineStatus")
+
+
+@strawberry.type(description="A procedural deadline of the case's code version.")
+class Deadline:
+    name: str = strawberry.field(
+        description="acknowledge, triage, decide, lodge_appeal or decide_appeal."
+    )
+    due_on: date | None
+    done_on: date | None
+    status: DeadlineStatus  # type: ignore[valid-type]
+
+
+@strawberry.type(description="An administrative suspension pending investigation.")
+class InterimMeasure:
+    kind: str
+    starts_on: date
+    ends_on: date
+
+
+@strawberry.type(description="An appeal against the decision, and its outcome.")
+class Appeal:
+    appellant: str
+    lodged_on: date
+    outcome: str | None = strawberry.field(description="upheld, varied or overturned.")
+    decided_on: date | None
+    sanction: str | None = strawberry.field(description="The sanction standing after it.")
+    suspension_months: int | None
+
+
+@strawberry.type(description="One coded field a step changed.")
+class FieldChange:
+    field: str
+    before: JSON | None
+    after: JSON | None
+
+
+@strawberry.type(description="An entry of the case's audit trail.")
+class CaseEvent:
+    seq: int = strawberry.field(description="Position in your party's hash-chained trail.")
+    at: datetime
+    action: str
+    actor: str = strawberry.field(description="token:<id> of the account, or cli:<user>.")
+    actor_role: str
+    changes: list[FieldChange]
+    hash: str
+
+    @classmethod
+    def from_entry(cls, e: audit.Entry) -> CaseEvent:
+        before = e.details.get("before") or {}
+        after = e.details.get("after") or {}
+        changed = [k for k in after if before.get(k) != after.get(k)]
+        return cls(
+            seq=e.seq,
+            at=e.at,
+            action=e.action,
+            actor=e.actor.id,
+            actor_role=e.actor.role,
+            changes=[
+                FieldChange(field=k, before=before.get(k), after=after.get(k)) for k in changed
+            ],
+            hash=e.hash,
+        )
 
 
 @strawberry.type(description="The finding on one alleged provision.")
@@ -49,11 +122,47 @@ class Case(Node):
     )
     recommended_from: str | None
     recommended_to: str | None
+    complainant_count: int
+    acknowledged_on: date | None
+    triaged_on: date | None
+    out_of_scope_reason: str | None
+    assessment_started_on: date | None
+    assessed_on: date | None
+    interim_measures: list[InterimMeasure]
+    appeal: Appeal | None
+    effective_sanction: str | None = strawberry.field(
+        description="The sanction that stands, after any appeal."
+    )
+    closed_on: date | None
+    finalised_on: date | None
+    deadlines: list[Deadline]
+    allowed_next_steps: list[str] = strawberry.field(
+        description="The mutations this case's state allows next."
+    )
     published: bool
     version: int = strawberry.field(description="Changes on every edit; for optimistic locking.")
+    uuid: strawberry.Private[UUID]
+    party_uuid: strawberry.Private[UUID]
+    pseudonym: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="The same respondent (by keyed pseudonym) is named in another of your "
+        "party's cases."
+    )
+    async def repeat_respondent(self, info: Info[RequestContext, None]) -> bool:
+        if self.pseudonym is None:
+            return False
+        counts = info.context.loaders.repeat_counts(self.party_uuid)
+        return await counts.load(self.pseudonym) > 1
+
+    @strawberry.field(description="Every recorded step and read of this case, oldest first.")
+    async def history(self, info: Info[RequestContext, None]) -> list[CaseEvent]:
+        entries = await info.context.loaders.histories(self.party_uuid).load(self.uuid)
+        return [CaseEvent.from_entry(e) for e in entries]
 
     @classmethod
     def from_model(cls, c: models.Case) -> Case:
+        today = datetime.now(UTC).date()
         return cls(
             id=to_global_id("Case", c.id),
             reference=c.reference,
@@ -83,7 +192,42 @@ class Case(Node):
             severity_level=c.severity_level,
             recommended_from=c.recommended_lowest,
             recommended_to=c.recommended_highest,
+            complainant_count=c.complainant_count,
+            acknowledged_on=c.acknowledged_on,
+            triaged_on=c.triaged_on,
+            out_of_scope_reason=c.out_of_scope_reason,
+            assessment_started_on=c.assessment_started_on,
+            assessed_on=c.assessed_on,
+            interim_measures=[
+                InterimMeasure(
+                    kind=m["kind"],
+                    starts_on=date.fromisoformat(m["starts_on"]),
+                    ends_on=date.fromisoformat(m["ends_on"]),
+                )
+                for m in c.interim_measures or []
+            ],
+            appeal=Appeal(
+                appellant=c.appellant or "",
+                lodged_on=c.appeal_lodged_on,
+                outcome=c.appeal_outcome,
+                decided_on=c.appeal_decided_on,
+                sanction=c.effective_sanction if c.appeal_outcome else None,
+                suspension_months=c.appeal_suspension_months,
+            )
+            if c.appeal_lodged_on
+            else None,
+            effective_sanction=c.effective_sanction,
+            closed_on=c.closed_on,
+            finalised_on=c.finalised_on,
+            deadlines=[
+                Deadline(name=d.name, due_on=d.due_on, done_on=d.done_on, status=d.status)
+                for d in case_deadlines(c, today=today)
+            ],
+            allowed_next_steps=[s.value for s in allowed_steps(c.case_state)],
             published=c.release_id is not None,
+            uuid=c.id,
+            party_uuid=c.party_id,
+            pseudonym=c.respondent_pseudonym,
             version=c.version,
         )
 
@@ -95,3 +239,7 @@ class CaseFilter:
     provision: str | None = None
     received_from: date | None = None
     received_to: date | None = None
+    overdue: bool | None = strawberry.field(
+        default=None, description="Only cases with a deadline past due and not yet met."
+    )
+    sanction: str | None = None

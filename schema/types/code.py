@@ -139,6 +139,9 @@ class Code:
     respondent_roles: list[CodeTerm]
     sanctions: list[Sanction]
     outcomes: list[CodeTerm] = strawberry.field(description="Endings that are not sanctions.")
+    out_of_scope_reasons: list[CodeTerm] = strawberry.field(
+        description="Coded reasons a complaint may be closed at triage."
+    )
     referral_flags: list[CodeTerm]
     severity: SeverityGuidance
     deadlines: Deadlines
@@ -186,6 +189,7 @@ class Code:
             respondent_roles=CodeTerm.list_of(v.respondent_roles),
             sanctions=[Sanction.from_term(s) for s in v.sanctions],
             outcomes=CodeTerm.list_of(v.outcomes),
+            out_of_scope_reasons=CodeTerm.list_of(v.out_of_scope_reasons),
             referral_flags=CodeTerm.list_of(v.referral_flags),
             severity=SeverityGuidance(
                 rule=guide.rule,
