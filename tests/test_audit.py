@@ -53,14 +53,17 @@ async def test_every_change_and_case_read_names_the_account(
         (None, "party.register", admin, "admin"),
         (None, "token.issue", admin, "admin"),
         ("party-a", "case.submit", officer_actor, "officer"),
+        ("party-a", "case.triage", officer_actor, "officer"),
+        ("party-a", "case.start_assessment", officer_actor, "officer"),
         ("party-a", "case.decide", officer_actor, "officer"),
         ("party-a", "case.read", officer_actor, "officer"),  # the cases connection
         ("party-a", "case.read", officer_actor, "officer"),  # node(id)
     ]  # the refused publication left nothing behind: one transaction per mutation
     case_uuid = rows[3].subject_ids[0]
-    assert rows[5].subject_ids == rows[6].subject_ids == [case_uuid]
-    decided = rows[4].details
-    assert decided["before"]["state"] == "received" and decided["after"]["state"] == "decided"
+    assert rows[7].subject_ids == rows[8].subject_ids == [case_uuid]
+    decided = rows[6].details
+    assert decided["before"]["state"] == "under_assessment"
+    assert decided["after"]["state"] == "decided"
     assert decided["after"]["sanction"] == "advice"
     # coded fields only: the party's reference and free text never enter the trail
     assert "AU-1" not in str([r.details for r in rows])

@@ -14,6 +14,7 @@ from tests.helpers import (
     issue_token,
     register_party,
     submit,
+    to_assessment,
 )
 
 
@@ -53,10 +54,18 @@ async def test_submission_errors_list_allowed_ids_and_change_nothing(
 
 
 async def test_decision_rules(gql: GraphQLClient, officer: str) -> None:
-    case = await submit(gql, officer, "D-1", provisions=["JC1", "JC6"])
+    received = await submit(gql, officer, "D-1", provisions=["JC1", "JC6"])
+    case = await to_assessment(gql, officer, received, on="2026-03-05")
 
     async def attempt(**fields) -> list[dict]:
-        payload = {"id": case["id"], "findings": [], "sanction": "advice", **fields}
+        payload = {
+            "id": case["id"],
+            "expectedVersion": case["version"],
+            "findings": [],
+            "sanction": "advice",
+            "decidedOn": "2026-04-01",
+            **fields,
+        }
         return (await gql.ok(DECIDE_CASE, {"input": payload}, token=officer))["decideCase"][
             "errors"
         ]
@@ -79,17 +88,18 @@ async def test_decision_rules(gql: GraphQLClient, officer: str) -> None:
     assert [e["code"] for e in await attempt(findings=proven, expectedVersion=7)] == [
         "STALE_VERSION"
     ]
+    assert [e["code"] for e in await attempt(findings=None)] == ["ASSESSMENT_REQUIRED"]
+    assert [e["code"] for e in await attempt(findings=proven, decidedOn="2026-03-01")] == [
+        "INVALID_DATE"
+    ]
     # Nothing above changed the case.
     listed = await gql.ok(CASES, {"first": 5}, token=officer)
-    assert listed["cases"]["edges"][0]["node"]["state"] == "RECEIVED"
+    assert listed["cases"]["edges"][0]["node"]["state"] == "UNDER_ASSESSMENT"
 
-    decided = await decide(
-        gql, officer, case, sanction="suspension", suspensionMonths=6, expectedVersion=1
-    )
-    assert decided["state"] == "DECIDED" and decided["version"] == 2
-    again = await attempt(findings=proven)
+    assert await attempt(findings=proven, sanction="suspension", suspensionMonths=6) == []
+    again = await attempt(findings=proven, expectedVersion=case["version"] + 1)
     assert again[0]["code"] == "INVALID_TRANSITION"
-    assert "decided" in again[0]["message"]
+    assert "decided" in again[0]["message"] and "lodgeAppeal" in again[0]["message"]
 
 
 async def test_keyset_pagination_visits_every_case_once(gql: GraphQLClient, officer: str) -> None:
@@ -180,25 +190,30 @@ async def test_every_coded_submission_field_is_checked_against_the_version(
 async def test_decision_stores_guidance_and_needs_a_reason_to_depart(
     gql: GraphQLClient, officer: str
 ) -> None:
-    case = await submit(gql, officer, "G-1", provisions=["JC6"])  # base severity 2
+    received = await submit(gql, officer, "G-1", provisions=["JC6"])  # base severity 2
+    case = await to_assessment(gql, officer, received)
     proven = [{"provision": "JC6", "proven": True}]
 
     async def attempt(**fields) -> list[dict]:
-        payload = {"id": case["id"], "findings": proven, "sanction": "advice", **fields}
+        payload = {
+            "id": case["id"],
+            "expectedVersion": case["version"],
+            "findings": proven,
+            "sanction": "advice",
+            "decidedOn": "2026-05-04",
+            **fields,
+        }
         return (await gql.ok(DECIDE_CASE, {"input": payload}, token=officer))["decideCase"][
             "errors"
         ]
 
-    errors = await attempt(factors=["charm", "apology", "apology"], referrals=["press"])
-    assert sorted(e["code"] for e in errors) == [
-        "DUPLICATE_FACTOR",
-        "UNKNOWN_FACTOR",
-        "UNKNOWN_REFERRAL",
-    ]
+    errors = await attempt(factors=["charm", "apology", "apology"])
+    assert sorted(e["code"] for e in errors) == ["DUPLICATE_FACTOR", "UNKNOWN_FACTOR"]
     unknown_factor = next(e for e in errors if e["code"] == "UNKNOWN_FACTOR")
     assert unknown_factor["field"] == ["input", "factors"]
     assert "previous_sanction" in unknown_factor["message"]
-    assert "platform" in next(e for e in errors if e["code"] == "UNKNOWN_REFERRAL")["message"]
+    [referral] = await attempt(referrals=["press"])
+    assert referral["code"] == "UNKNOWN_REFERRAL" and "platform" in referral["message"]
 
     # repeated + previous sanction: level 4, suspension to expulsion; advice departs
     factors = ["repeated", "previous_sanction"]
@@ -214,7 +229,7 @@ async def test_decision_stores_guidance_and_needs_a_reason_to_depart(
     )
     assert not_needed["code"] == "DEPARTURE_REASON_NOT_NEEDED"
     unchanged = (await gql.ok(CASE_CODES, {"id": case["id"]}, token=officer))["node"]
-    assert unchanged["version"] == 1 and unchanged["sanction"] is None
+    assert unchanged["version"] == 3 and unchanged["sanction"] is None
 
     assert (
         await attempt(
@@ -234,7 +249,7 @@ async def test_decision_stores_guidance_and_needs_a_reason_to_depart(
         "recommendedFrom": "suspension",
         "recommendedTo": "expulsion",
         "sanction": "advice",
-        "version": 2,
+        "version": 4,
     }
 
 

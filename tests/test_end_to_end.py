@@ -97,7 +97,11 @@ async def test_whole_path(gql: GraphQLClient, admin_token: str) -> None:
         "pageInfo": {"hasNextPage": False, "endCursor": None},
     }
 
-    attempt = {"findings": [{"provision": "JC3", "proven": False}], "sanction": "no_further_action"}
+    attempt = {
+        "findings": [{"provision": "JC3", "proven": False}],
+        "sanction": "no_further_action",
+        "expectedVersion": 4,
+    }
     foreign = await gql.ok(DECIDE_CASE, {"input": {"id": a_case["id"], **attempt}}, token=officer_b)
     missing = await gql.ok(
         DECIDE_CASE,
@@ -115,7 +119,7 @@ async def test_whole_path(gql: GraphQLClient, admin_token: str) -> None:
         {"id": a_case["id"]},
         token=officer_a,
     )
-    assert still["node"] == {"state": "DECIDED", "sanction": "expulsion", "version": 2}
+    assert still["node"] == {"state": "DECIDED", "sanction": "expulsion", "version": 4}
 
 
 async def test_second_release_chains_to_the_first(gql: GraphQLClient, admin_token: str) -> None:

@@ -56,8 +56,35 @@ def _absent_case_id() -> str:
 def _probes(world: dict[str, Any]) -> list[tuple[str, str, dict, dict]]:
     """(name, document, variables about A's object, variables about nothing)."""
     case_a = world["case_a"]
-    decide = {"findings": [{"provision": "JC7", "proven": True}], "sanction": "formal_warning"}
+    decide = {
+        "findings": [{"provision": "JC7", "proven": True}],
+        "sanction": "formal_warning",
+        "expectedVersion": 1,
+    }
+    steps = [
+        ("triageCase", "TriageCaseInput", {"inScope": True}),
+        ("startAssessment", "StartAssessmentInput", {}),
+        ("recordAssessment", "RecordAssessmentInput",
+         {"assessment": {"findings": [{"provision": "JC7", "proven": True}]}}),
+        ("lodgeAppeal", "LodgeAppealInput", {"appellant": "RESPONDENT"}),
+        ("decideAppeal", "DecideAppealInput", {"outcome": "UPHELD"}),
+        ("withdrawCase", "CloseCaseInput", {}),
+        ("recordRespondentLeft", "CloseCaseInput", {}),
+        ("recordInterimMeasure", "RecordInterimMeasureInput",
+         {"startsOn": "2026-03-03", "endsOn": "2026-04-03"}),
+    ]  # fmt: skip
+    step_probes = [
+        (
+            name,
+            f"mutation($input: {input_type}!) {{ {name}(input: $input) "
+            "{ case { id } errors { code field message } } }",
+            {"input": {"id": case_a["id"], "expectedVersion": 1, **extra}},
+            {"input": {"id": _absent_case_id(), "expectedVersion": 1, **extra}},
+        )
+        for name, input_type, extra in steps
+    ]
     return [
+        *step_probes,
         ("node", NODE, {"id": case_a["id"]}, {"id": _absent_case_id()}),
         ("nodes", NODES, {"ids": [case_a["id"]]}, {"ids": [_absent_case_id()]}),
         (
@@ -105,6 +132,12 @@ def _probes(world: dict[str, Any]) -> list[tuple[str, str, dict, dict]]:
             {"input": {"id": _absent_case_id(), "expectedVersion": 1, **decide}},
         ),
         ("publishRelease for A", PUBLISH_FOR, {"party": "party-a"}, {"party": "party-zzz"}),
+        (
+            "cases overdue",
+            CASES_FILTERED,
+            {"filter": {"overdue": True, "provision": "JC7"}},
+            {"filter": {"overdue": True, "provision": "JC12"}},
+        ),
     ]
 
 
@@ -152,5 +185,8 @@ async def test_a_is_seen_by_a(gql: GraphQLClient, world: dict[str, Any]) -> None
     for name in ("cases by reference", "cases by provision", "cases by state and dates"):
         found = await gql.ok(*probes[name], token=world["a"])
         assert found["cases"]["totalCount"] == 1, name
+    # A's own case is found: A gets the workflow's answer, not NOT_FOUND
     decided = await gql.ok(*probes["decideCase"], token=world["a"])
-    assert decided["decideCase"]["errors"] == []
+    assert decided["decideCase"]["errors"][0]["code"] == "INVALID_TRANSITION"
+    triaged = await gql.ok(*probes["triageCase"], token=world["a"])
+    assert triaged["triageCase"]["errors"] == []

@@ -12,7 +12,7 @@ import codes
 from api.cli import app as cli
 from parties.sanction_mapping import MAPPINGS_DIR, check_mapping, read_file
 from tests.conftest import GraphQLClient
-from tests.helpers import DECIDE_CASE, issue_token, register_party, submit
+from tests.helpers import DECIDE_CASE, issue_token, register_party, submit, to_assessment
 
 REGISTER = """
 mutation($input: RegisterPartyInput!) {
@@ -135,12 +135,15 @@ async def test_sanction_mapping_is_checked_against_the_code(
     ]
 
     officer = await issue_token(gql, admin_token, "OFFICER", "oak")
-    case = await submit(gql, officer, "OAK-1", provisions=["JC4"])  # level 3: warning to bar
+    received = await submit(gql, officer, "OAK-1", provisions=["JC4"])  # level 3
+    case = await to_assessment(gql, officer, received)
 
     async def decide(**fields) -> dict:
         payload = {
             "id": case["id"],
+            "expectedVersion": case["version"],
             "findings": [{"provision": "JC4", "proven": True}],
+            "decidedOn": "2026-05-04",
             **fields,
         }
         return (await gql.ok(DECIDE_CASE_PARTY, {"input": payload}, token=officer))["decideCase"]
