@@ -25,11 +25,9 @@ from schema.context import RequestContext
 from schema.errors import UserError, in_transaction
 from schema.permissions import require_officer
 from schema.relay import uuid_of
-from schema.types.cases import Case
+from schema.types.cases import AppealOutcome, Appellant, Case
 
 Ctx = Info[RequestContext, None]
-Appellant = strawberry.enum(DomainAppellant, name="Appellant")
-AppealOutcome = strawberry.enum(DomainAppealOutcome, name="AppealOutcome")
 VERSION_HELP = "The case version you read: a stale one is STALE_VERSION and changes nothing."
 
 

@@ -39,11 +39,15 @@ class InterimMeasure:
     ends_on: date
 
 
+Appellant = strawberry.enum(models.Appellant, name="Appellant")
+AppealOutcome = strawberry.enum(models.AppealOutcome, name="AppealOutcome")
+
+
 @strawberry.type(description="An appeal against the decision, and its outcome.")
 class Appeal:
-    appellant: str
+    appellant: Appellant  # type: ignore[valid-type]
     lodged_on: date
-    outcome: str | None = strawberry.field(description="upheld, varied or overturned.")
+    outcome: AppealOutcome | None  # type: ignore[valid-type]
     decided_on: date | None
     sanction: str | None = strawberry.field(description="The sanction standing after it.")
     suspension_months: int | None
@@ -207,9 +211,9 @@ class Case(Node):
                 for m in c.interim_measures or []
             ],
             appeal=Appeal(
-                appellant=c.appellant or "",
+                appellant=models.Appellant(c.appellant),
                 lodged_on=c.appeal_lodged_on,
-                outcome=c.appeal_outcome,
+                outcome=models.AppealOutcome(c.appeal_outcome) if c.appeal_outcome else None,
                 decided_on=c.appeal_decided_on,
                 sanction=c.effective_sanction if c.appeal_outcome else None,
                 suspension_months=c.appeal_suspension_months,
