@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, or_, select
@@ -16,10 +17,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import pseudonyms, validation
+from cases.errors import CaseErrorCode
 from cases.models import Case, CaseState
 from codes import CodeVersion
 from db import audit
-from db.errors import DomainErrors
+from db.errors import DomainError, DomainErrors
 from db.pagination import Page, keyset_page
 from parties import service as party_service
 
@@ -35,88 +37,165 @@ class CaseFilter:
     sanction: str | None = None
 
 
-async def submit_case(
-    *,
-    session: AsyncSession,
-    party_id: UUID,
-    reference: str,
-    received_on: date,
-    provisions: list[str],
-    channel: str,
-    respondent_role: str,
-    target_role: str | None = None,
-    characteristics: Sequence[str] = (),
-    forms_of_hate: Sequence[str] = (),
-    summary: str | None = None,
-    complainant_count: int = 1,
-    respondent_ref: str | None = None,
-    acknowledged_on: date | None = None,
-) -> tuple[Case, bool]:
-    """Record a complaint; a reference already used by the party returns that case unchanged.
+MAX_BATCH = 500
 
-    The case is pinned to the code version the party had adopted on the received date
-    and is assessed under it for ever. Returns the case and whether it was created, so
-    retries after a crash are harmless.
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """One complaint as a party submits it; only coded fields ever leave the party."""
+
+    reference: str
+    received_on: date
+    provisions: Sequence[str]
+    channel: str
+    respondent_role: str
+    target_role: str | None = None
+    characteristics: Sequence[str] = ()
+    forms_of_hate: Sequence[str] = ()
+    summary: str | None = None
+    complainant_count: int = 1
+    respondent_ref: str | None = None
+    acknowledged_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    index: int
+    case: Case | None
+    created: bool
+    errors: list[DomainError]
+
+
+async def submit_cases(
+    *, session: AsyncSession, party_id: UUID, submissions: Sequence[Submission]
+) -> list[SubmitResult]:
+    """Record up to 500 complaints in one statement; each is validated on its own.
+
+    Valid items are created (or, when the party's reference already exists, returned
+    unchanged: a retry after a crash creates nothing twice); invalid ones come back with
+    their errors and their index, and do not stop the others. Each case is pinned to
+    the code version its party had adopted on its received date.
     """
-    version = await party_service.version_on(session=session, party_id=party_id, on=received_on)
-    errors = validation.check_submission(
-        version=version,
-        reference=reference,
-        received_on=received_on,
-        provisions=provisions,
-        channel=channel,
-        respondent_role=respondent_role,
-        target_role=target_role,
-        characteristics=characteristics,
-        forms_of_hate=forms_of_hate,
-        summary=summary,
-        today=datetime.now(UTC).date(),
-        complainant_count=complainant_count,
-        respondent_ref=respondent_ref,
-        acknowledged_on=acknowledged_on,
-    )
-    if errors:
-        raise DomainErrors(errors)
-    reference = reference.strip()
-    inserted = await session.scalar(
-        insert(Case)
-        .values(
-            party_id=party_id,
-            reference=reference,
-            code_version=version.id,
-            received_on=received_on,
-            provisions=list(provisions),
-            channel=channel,
-            respondent_role=respondent_role,
-            target_role=target_role,
-            characteristics=validation.implied_characteristics(
-                version, characteristics, forms_of_hate
-            ),
-            forms_of_hate=list(forms_of_hate),
-            summary=summary,
-            state=CaseState.RECEIVED.value,
-            complainant_count=complainant_count,
-            respondent_pseudonym=pseudonyms.pseudonym(
-                await pseudonyms.party_key(session, party_id), respondent_ref
-            )
-            if respondent_ref
-            else None,
-            acknowledged_on=acknowledged_on,
-            **due_dates(version, received_on),
+    if len(submissions) > MAX_BATCH:
+        raise DomainError(
+            CaseErrorCode.TOO_MANY_CASES,
+            f"Send at most {MAX_BATCH} cases a call; this call has {len(submissions)}.",
+            field=("cases",),
         )
-        .on_conflict_do_nothing(index_elements=["party_id", "reference"])
-        .returning(Case.id)
+    timeline = await party_service.adoption_timeline(session=session, party_id=party_id)
+    today = datetime.now(UTC).date()
+    key: bytes | None = None
+    failed: list[SubmitResult] = []
+    rows: list[dict[str, Any]] = []
+    index_of: dict[str, int] = {}
+    for index, sub in enumerate(submissions):
+        version = timeline.version_on(sub.received_on)
+        errors = validation.check_submission(
+            version=version,
+            reference=sub.reference,
+            received_on=sub.received_on,
+            provisions=sub.provisions,
+            channel=sub.channel,
+            respondent_role=sub.respondent_role,
+            target_role=sub.target_role,
+            characteristics=sub.characteristics,
+            forms_of_hate=sub.forms_of_hate,
+            summary=sub.summary,
+            today=today,
+            complainant_count=sub.complainant_count,
+            respondent_ref=sub.respondent_ref,
+            acknowledged_on=sub.acknowledged_on,
+        )
+        reference = sub.reference.strip()
+        if not errors and reference in index_of:
+            errors.append(
+                DomainError(
+                    CaseErrorCode.INVALID_REFERENCE,
+                    f"The reference {reference!r} is also item {index_of[reference]} of this call.",
+                    field=("reference",),
+                )
+            )
+        if errors:
+            failed.append(SubmitResult(index=index, case=None, created=False, errors=errors))
+            continue
+        if sub.respondent_ref and key is None:
+            key = await pseudonyms.party_key(session, party_id)
+        index_of[reference] = index
+        rows.append(
+            {
+                "party_id": party_id,
+                "reference": reference,
+                "code_version": version.id,
+                "received_on": sub.received_on,
+                "provisions": list(sub.provisions),
+                "channel": sub.channel,
+                "respondent_role": sub.respondent_role,
+                "target_role": sub.target_role,
+                "characteristics": validation.implied_characteristics(
+                    version, sub.characteristics, sub.forms_of_hate
+                ),
+                "forms_of_hate": list(sub.forms_of_hate),
+                "summary": sub.summary,
+                "state": CaseState.RECEIVED.value,
+                "complainant_count": sub.complainant_count,
+                "respondent_pseudonym": pseudonyms.pseudonym(key, sub.respondent_ref)
+                if key and sub.respondent_ref
+                else None,
+                "acknowledged_on": sub.acknowledged_on,
+                **due_dates(version, sub.received_on),
+            }
+        )
+    results = failed
+    if rows:
+        created_ids = set(
+            await session.scalars(
+                insert(Case)
+                .values(rows)
+                .on_conflict_do_nothing(index_elements=["party_id", "reference"])
+                .returning(Case.id)
+            )
+        )
+        cases = await session.scalars(
+            select(Case).where(Case.party_id == party_id, Case.reference.in_(list(index_of)))
+        )
+        results += [
+            SubmitResult(
+                index=index_of[c.reference], case=c, created=c.id in created_ids, errors=[]
+            )
+            for c in cases
+        ]
+        present = [r.case.id for r in results if r.case is not None and not r.created]
+        if created_ids:
+            only = next(iter(created_ids)) if len(created_ids) == 1 else None
+            details = next(
+                (r.case.coded_fields() for r in results if r.case and r.case.id == only), {}
+            )
+            await audit.append(
+                session,
+                action="case.submit",
+                subject_type="Case",
+                subject_ids=sorted(created_ids),
+                details=details if only else {"created": len(created_ids)},
+            )
+        if present:
+            await audit.append(
+                session, action="case.resubmit", subject_type="Case", subject_ids=present
+            )
+    return sorted(results, key=lambda r: r.index)
+
+
+async def submit_case(*, session: AsyncSession, party_id: UUID, **fields: Any) -> tuple[Case, bool]:
+    """Record one complaint; a reference already used by the party returns that case unchanged.
+
+    Returns the case and whether it was created, so retries after a crash are harmless.
+    """
+    [result] = await submit_cases(
+        session=session, party_id=party_id, submissions=[Submission(**fields)]
     )
-    case = await get_case_by_reference(session=session, party_id=party_id, reference=reference)
-    assert case is not None
-    await audit.append(
-        session,
-        action="case.submit" if inserted is not None else "case.resubmit",
-        subject_type="Case",
-        subject_ids=[case.id],
-        details=case.coded_fields() if inserted is not None else {},
-    )
-    return case, inserted is not None
+    if result.errors:
+        raise DomainErrors(result.errors)
+    assert result.case is not None
+    return result.case, result.created
 
 
 async def _record_read(session: AsyncSession, cases: list[Case]) -> None:

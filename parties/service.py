@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from sqlalchemy import case, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
@@ -303,24 +304,38 @@ async def adoptions(*, session: AsyncSession, party_ids: Iterable[UUID]) -> list
     )
 
 
-async def version_on(*, session: AsyncSession, party_id: UUID, on: date) -> codes.CodeVersion:
-    """The code version a party had adopted on a date: a case received then uses it for ever.
+@dataclass(frozen=True, slots=True)
+class AdoptionTimeline:
+    """A party's adoptions, oldest first: which version applies to a case received when."""
 
-    A case received before the party's first adoption (history moved in) uses the
-    first version the party adopted: the party never signed up to anything earlier.
-    """
-    in_force = CodeAdoption.adopted_on <= on
-    version_id = await session.scalar(
-        select(CodeAdoption.code_version)
+    adoptions: tuple[tuple[date, str], ...]
+
+    def version_on(self, on: date) -> codes.CodeVersion:
+        """The version adopted on the date; before the first adoption (history moved in),
+        the first version the party adopted: it never signed up to anything earlier."""
+        chosen = self.adoptions[0][1]
+        for adopted_on, version_id in self.adoptions:
+            if adopted_on <= on:
+                chosen = version_id
+        version = codes.get_version(chosen)
+        if version is None:  # start-up refuses a missing adopted file; guard anyway
+            raise RuntimeError(f"code version {chosen} is adopted but not loadable")
+        return version
+
+
+async def adoption_timeline(*, session: AsyncSession, party_id: UUID) -> AdoptionTimeline:
+    rows = await session.execute(
+        select(CodeAdoption.adopted_on, CodeAdoption.code_version)
         .where(CodeAdoption.party_id == party_id)
-        .order_by(
-            in_force.desc(),
-            case((in_force, CodeAdoption.adopted_on)).desc().nulls_last(),
-            CodeAdoption.adopted_on,
-        )
-        .limit(1)
+        .order_by(CodeAdoption.adopted_on)
     )
-    version = codes.get_version(version_id) if version_id else None
-    if version is None:  # start-up refuses a missing adopted file; guard anyway
-        raise RuntimeError(f"party {party_id} has no loadable code version on {on}")
-    return version
+    adoptions = tuple((row[0], row[1]) for row in rows)
+    if not adoptions:
+        raise RuntimeError(f"party {party_id} has adopted no code version")
+    return AdoptionTimeline(adoptions)
+
+
+async def version_on(*, session: AsyncSession, party_id: UUID, on: date) -> codes.CodeVersion:
+    """The code version a party had adopted on a date: a case received then uses it for ever."""
+    timeline = await adoption_timeline(session=session, party_id=party_id)
+    return timeline.version_on(on)
