@@ -20,9 +20,9 @@ from cases.models import AppealOutcome as DomainAppealOutcome
 from cases.models import Appellant as DomainAppellant
 from cases.models import Case as CaseModel
 from codes.errors import CodeErrorCode
-from db.errors import DomainError
+from db.errors import DomainError, DomainErrors
 from schema.context import RequestContext
-from schema.errors import UserError, in_transaction
+from schema.errors import UserError, in_transaction, user_errors
 from schema.permissions import require_officer
 from schema.relay import uuid_of
 from schema.types.cases import AppealOutcome, Appellant, Case
@@ -215,8 +215,89 @@ def _assessment(a: AssessmentInput) -> lifecycle.Assessment:
     )
 
 
+def _submission(item: SubmitCaseInput) -> case_service.Submission:
+    return case_service.Submission(
+        reference=item.reference,
+        received_on=item.received_on,
+        provisions=list(item.provisions),
+        channel=item.channel,
+        respondent_role=item.respondent_role,
+        target_role=item.target_role,
+        characteristics=list(item.characteristics),
+        forms_of_hate=list(item.forms_of_hate),
+        summary=item.summary,
+        complainant_count=item.complainant_count,
+        respondent_ref=item.respondent_ref,
+        acknowledged_on=item.acknowledged_on,
+    )
+
+
+@strawberry.input
+class SubmitCasesInput:
+    cases: list[SubmitCaseInput] = strawberry.field(description="1 to 500 cases.")
+
+
+@strawberry.type(description="What became of one item of a bulk submission.")
+class SubmitCaseResult:
+    index: int = strawberry.field(description="The item's position in input.cases.")
+    case: Case | None
+    created: bool
+    errors: list[UserError] = strawberry.field(
+        description="Why this item was rejected; fields are paths into input.cases[index]."
+    )
+
+
+@strawberry.type
+class SubmitCasesPayload:
+    results: list[SubmitCaseResult]
+    created: int
+    already_present: int
+    rejected: int
+    errors: list[UserError] = strawberry.field(description="Problems with the call as a whole.")
+
+
 @strawberry.type
 class CaseMutation:
+    @strawberry.mutation(
+        description="Record up to 500 complaints in one transaction (officer). Each item is "
+        "validated on its own: valid ones are created (or found, by your reference: a retry "
+        "creates nothing twice), invalid ones are reported with their index."
+    )
+    async def submit_cases(self, info: Ctx, input: SubmitCasesInput) -> SubmitCasesPayload:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+
+        async def work(session: AsyncSession) -> list[SubmitCaseResult]:
+            results = await case_service.submit_cases(
+                session=session,
+                party_id=party_id,
+                submissions=[_submission(item) for item in input.cases],
+            )
+            return [
+                SubmitCaseResult(
+                    index=r.index,
+                    case=Case.from_model(r.case) if r.case else None,
+                    created=r.created,
+                    errors=user_errors(
+                        DomainErrors(r.errors), prefix=("input", "cases", str(r.index))
+                    )
+                    if r.errors
+                    else [],
+                )
+                for r in results
+            ]
+
+        results, errors = await in_transaction(info.context, party_id, work)
+        results = results or []
+        return SubmitCasesPayload(
+            results=results,
+            created=sum(r.created for r in results),
+            already_present=sum(1 for r in results if r.case and not r.created),
+            rejected=sum(1 for r in results if r.errors),
+            errors=errors,
+        )
+
     @strawberry.mutation(
         description="Record a complaint (officer). Idempotent on your reference: a retry "
         "returns the existing case with created=false and changes nothing."
@@ -227,23 +308,13 @@ class CaseMutation:
         assert party_id is not None
 
         async def work(session: AsyncSession) -> tuple[Case, bool]:
-            case, created = await case_service.submit_case(
-                session=session,
-                party_id=party_id,
-                reference=input.reference,
-                received_on=input.received_on,
-                provisions=list(input.provisions),
-                channel=input.channel,
-                respondent_role=input.respondent_role,
-                target_role=input.target_role,
-                characteristics=list(input.characteristics),
-                forms_of_hate=list(input.forms_of_hate),
-                summary=input.summary,
-                complainant_count=input.complainant_count,
-                respondent_ref=input.respondent_ref,
-                acknowledged_on=input.acknowledged_on,
+            [result] = await case_service.submit_cases(
+                session=session, party_id=party_id, submissions=[_submission(input)]
             )
-            return Case.from_model(case), created
+            if result.errors:
+                raise DomainErrors(result.errors)
+            assert result.case is not None
+            return Case.from_model(result.case), result.created
 
         result, errors = await in_transaction(info.context, party_id, work)
         case, created = result if result else (None, False)

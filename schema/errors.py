@@ -51,12 +51,15 @@ class UserError:
     message: str
 
 
-def user_errors(error: DomainError | DomainErrors) -> list[UserError]:
+def user_errors(
+    error: DomainError | DomainErrors, *, prefix: tuple[str, ...] = ("input",)
+) -> list[UserError]:
+    """Domain errors as the API shows them; fields become paths from the mutation's input."""
     errors = error.errors if isinstance(error, DomainErrors) else [error]
     return [
         UserError(
             code=UserErrorCode[e.code.name],  # type: ignore[index]
-            field=["input", *e.field] if e.field else None,
+            field=[*prefix, *e.field] if e.field else list(prefix) if len(prefix) > 1 else None,
             message=e.message,
         )
         for e in errors

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
 
 import codes
+from cases import compliance
 from cases import service as case_service
+from cases.errors import CaseErrorCode
 from cases.models import CaseState as DomainCaseState
 from codes.errors import CodeErrorCode, CodeInputError
 from codes.guidance import sanction_guidance
@@ -17,6 +22,7 @@ from db.errors import DomainError, DomainErrors, from_problems
 from db.pagination import MAX_PAGE, PageErrorCode
 from parties import service as party_service
 from parties import tokens as token_service
+from parties.errors import PartyErrorCode
 from parties.tokens import Role
 from publication import releases as release_service
 from publication import statistics as stats
@@ -24,7 +30,7 @@ from schema.context import RequestContext
 from schema.errors import bad_input
 from schema.permissions import require, require_officer
 from schema.relay import Connection, Node, connection_from_page, from_global_id
-from schema.types.cases import Case, CaseFilter
+from schema.types.cases import Case, CaseFilter, ComplianceReport, DayBandCount
 from schema.types.code import Code, SanctionGuidance
 from schema.types.parties import Party, TokenFilter, TokenInfo, Viewer
 from schema.types.publication import (
@@ -241,6 +247,56 @@ class Query:
         slugs = {p.id: p.slug for p in parties}
         return connection_from_page(
             page, lambda t: TokenInfo.from_model(t, slugs.get(t.party_id)), after=after
+        )
+
+    @strawberry.field(
+        description="Your party's compliance with the code's deadlines for cases received "
+        "from `from` to `to` (officers)."
+    )
+    async def compliance_report(
+        self,
+        info: Ctx,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        party: str | None = None,
+    ) -> ComplianceReport:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+        try:
+            if from_ > to:
+                raise DomainError(
+                    CaseErrorCode.INVALID_DATE, "`from` is after `to`.", field=("from",)
+                )
+            async with info.context.db.transaction(party_id=party_id) as session:
+                own = await party_service.get(session=session, party_id=party_id)
+                assert own is not None
+                if party is not None and party != own.slug:
+                    raise DomainError(
+                        PartyErrorCode.UNKNOWN_PARTY,
+                        "Not a party you can report on: give your own party's slug or none.",
+                        field=("party",),
+                    )
+                version = codes.get_version(own.code_version)
+                assert version is not None
+                report = await compliance.compliance_report(
+                    session=session,
+                    party_id=party_id,
+                    version=version,
+                    received_from=from_,
+                    received_to=to,
+                )
+        except (DomainError, DomainErrors) as error:
+            raise bad_input(error) from None
+        values = {k: v for k, v in asdict(report).items() if k != "time_to_decision"}
+        return ComplianceReport(
+            received_from=from_,
+            received_to=to,
+            time_to_decision=[
+                DayBandCount(from_days=b.from_days, to_days=b.to_days, count=b.count)
+                for b in report.time_to_decision
+            ],
+            **values,
         )
 
     @strawberry.field(description="Per-party case counts (the Committee).")

@@ -247,3 +247,34 @@ class CaseFilter:
         default=None, description="Only cases with a deadline past due and not yet met."
     )
     sanction: str | None = None
+
+
+@strawberry.type(description="Cases decided within a band of days from receipt.")
+class DayBandCount:
+    from_days: int
+    to_days: int | None
+    count: int
+
+
+@strawberry.type(description="How a party kept the code's procedural promises, for cases "
+                 "received in a period.")  # fmt: skip
+class ComplianceReport:
+    received_from: date
+    received_to: date
+    received: int
+    acknowledged_on_time: int
+    triaged_on_time: int
+    closed_out_of_scope: int
+    withdrawn: int
+    respondent_left: int
+    decided: int
+    decided_on_time: int
+    median_days_to_decision: float | None
+    time_to_decision: list[DayBandCount]
+    open: int
+    open_overdue: int
+    appeals_lodged: int
+    appeals_upheld: int
+    appeals_varied: int
+    appeals_overturned: int
+    appeals_pending: int
