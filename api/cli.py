@@ -25,6 +25,12 @@ app.add_typer(code_app, name="code")
 app.add_typer(token_app, name="token")
 app.add_typer(party_app, name="party")
 app.add_typer(schema_app, name="schema")
+import_app = typer.Typer(help="Move a party's history in.", no_args_is_help=True)
+cases_app = typer.Typer(help="Scheduled work on cases.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(cases_app, name="cases")
+app.add_typer(audit_app, name="audit")
 
 
 def _fail(message: str) -> None:
@@ -407,6 +413,116 @@ def code_guidance(
     typer.echo(f"Code version {guidance.version}: severity level {guidance.level}.")
     for line in guidance.explanation:
         typer.echo(f"  {line}")
+
+
+@import_app.command("cases")
+def import_cases(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A CSV file."),
+    party: str = typer.Option(..., help="The party's slug."),
+    rejected: Path | None = typer.Option(
+        None, help="Where to write rejected rows and reasons (default: FILE.rejected.csv)."
+    ),
+) -> None:
+    """Import cases from CSV in batches of 500; rerunning creates nothing twice."""
+    from cases import importing
+    from db.errors import DomainError
+    from parties import service
+
+    settings = Settings.from_env()
+    endpoints = _prepare(settings)
+    total = importing.count_rows(path)
+    rejected_path = rejected or path.with_suffix(".rejected.csv")
+
+    async def work(db):
+        async with db.transaction() as session:
+            found = await service.require_by_slug(session=session, slug=party)
+        with typer.progressbar(length=total, label=f"Importing {total} rows") as bar:
+            return await importing.import_file(
+                db=db, party_id=found.id, path=path, actor=_operator(), progress=bar.update
+            )
+
+    try:
+        summary = _run(settings, endpoints, work)
+    except DomainError as exc:
+        _fail(exc.message)
+    typer.echo(
+        f"created {summary.created}, already present {summary.already_present}, "
+        f"rejected {len(summary.rejected)}"
+    )
+    if summary.rejected:
+        importing.write_rejected(rejected_path, summary.rejected)
+        typer.echo(f"rejected rows and reasons: {rejected_path}")
+
+
+@cases_app.command("finalise")
+def cases_finalise() -> None:
+    """Make final every decided case whose appeal window passed, and every decided appeal.
+
+    Run it daily (cron); publishing also finalises first.
+    """
+    from cases import lifecycle
+    from parties import service
+
+    settings = Settings.from_env()
+    endpoints = _prepare(settings)
+
+    async def work(db):
+        async with db.transaction() as session:
+            parties = await service.list_parties(session=session)
+        done = {}
+        for party in parties:
+            async with db.transaction(party_id=party.id, actor=_operator()) as session:
+                done[party.slug] = await lifecycle.finalise_due(session=session, party_id=party.id)
+        return done
+
+    for slug, count in _run(settings, endpoints, work).items():
+        typer.echo(f"{slug}: {count} case(s) made final")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute every party's hash chain; name the first broken entry; exit 1 if any.
+
+    Reads every chain, so it connects as the owner (DATABASE_URL).
+    """
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from db import audit
+    from db.session import make_engine
+
+    settings = Settings.from_env()
+    endpoints = _prepare(settings)
+    if endpoints.owner_url is None:
+        _fail("audit verify reads every party's chain: set DATABASE_URL (the owner role).")
+
+    async def main():
+        engine = make_engine(endpoints.owner_url, pool_size=1, max_overflow=0)
+        try:
+            async with AsyncSession(engine) as session, session.begin():
+                reports = await audit.verify_chains(session)
+                slugs = dict((await session.execute(text("SELECT id, slug FROM parties"))).all())
+        finally:
+            await engine.dispose()
+        return reports, slugs
+
+    from sqlalchemy import text
+
+    reports, slugs = asyncio.run(main())
+    broken = False
+    for report in reports:
+        name = slugs.get(report.party_id, "?") if report.party_id else "(service)"
+        if report.first_broken_seq is None:
+            typer.echo(f"{name}: {report.entries} entries, intact")
+        else:
+            broken = True
+            typer.secho(
+                f"{name}: BROKEN at entry {report.first_broken_seq}: {report.problem}",
+                fg=typer.colors.RED,
+            )
+    if not reports:
+        typer.echo("no audit entries yet")
+    if broken:
+        raise typer.Exit(1)
 
 
 @schema_app.command("export")

@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
+from cases import lifecycle
 from cases.models import Case, CaseState
 from db import audit
 from db.errors import DomainError
@@ -89,6 +90,7 @@ async def publish_release(*, session: AsyncSession, party_id: UUID) -> Published
         text("SELECT pg_advisory_xact_lock(hashtext('jointcode.release'), hashtext(:p))"),
         {"p": str(party_id)},
     )
+    await lifecycle.finalise_due(session=session, party_id=party_id)
     rows = (
         await session.execute(
             CANDIDATES, {"party_id": party_id, "states": [s.value for s in PUBLISHABLE]}

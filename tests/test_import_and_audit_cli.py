@@ -1,0 +1,141 @@
+"""CSV import (including a rerun after an interruption), finalising, and `audit verify`."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from api.cli import app as cli
+from cases import importing
+from db.session import Database
+from tests.conftest import GraphQLClient
+from tests.helpers import CASES, decide, issue_token, register_party, submit
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(owner_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", owner_url)
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=importing.COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _row(n: int, **overrides: str) -> dict[str, str]:
+    row = {
+        "reference": f"H-{n:05d}",
+        "received_on": "2025-06-01",
+        "provisions": "JC1;JC6",
+        "channel": "email",
+        "respondent_role": "member",
+        "target_role": "candidate",
+        "characteristics": "",
+        "forms_of_hate": "misogyny",
+        "complainant_count": "2",
+        "respondent_ref": f"M{n % 40}",
+        "acknowledged_on": "2025-06-02",
+        "summary": "history",
+    }
+    row.update(overrides)
+    return {k: row.get(k, "") for k in importing.COLUMNS}
+
+
+async def _count(owner_db: Database) -> int:
+    async with owner_db.transaction() as session:
+        return await session.scalar(text("SELECT count(*) FROM cases"))
+
+
+async def test_import_reports_and_reruns_without_duplicates(
+    env: None, tmp_path: Path, owner_db: Database
+) -> None:
+    assert (await asyncio.to_thread(
+        runner.invoke, cli, ["party", "add", "--slug", "hist", "--name", "History"]
+    )).exit_code == 0  # fmt: skip
+    rows = [_row(n) for n in range(1, 1201)]
+    rows[10] = _row(11, received_on="2025-13-01")
+    rows[20] = _row(21, provisions="JC77")
+    rows[30] = _row(31, complainant_count="many")
+    source = tmp_path / "history.csv"
+    # an interrupted first run: only the first 700 rows were there
+    _write(source, rows[:700])
+    first = await asyncio.to_thread(runner.invoke, cli, ["import", "cases", str(source),
+                                                         "--party", "hist"])  # fmt: skip
+    assert first.exit_code == 0, first.output
+    assert "created 697, already present 0, rejected 3" in first.output
+    _write(source, rows)
+    second = await asyncio.to_thread(runner.invoke, cli, ["import", "cases", str(source),
+                                                          "--party", "hist"])  # fmt: skip
+    assert "created 500, already present 697, rejected 3" in second.output, second.output
+    assert await _count(owner_db) == 1197
+    with (tmp_path / "history.rejected.csv").open() as handle:
+        rejected = list(csv.DictReader(handle))
+    assert [r["line"] for r in rejected] == ["12", "22", "32"]
+    assert "not a date" in rejected[0]["reasons"]
+    assert "Unknown provision 'JC77'" in rejected[1]["reasons"]
+    assert "not a whole number" in rejected[2]["reasons"]
+
+    bad_header = tmp_path / "bad.csv"
+    bad_header.write_text("ref,when\nA,2025-01-01\n")
+    refused = await asyncio.to_thread(runner.invoke, cli, ["import", "cases", str(bad_header),
+                                                           "--party", "hist"])  # fmt: skip
+    assert refused.exit_code == 1 and "the header must name columns" in refused.output
+
+
+async def test_finalise_and_verify_with_a_tampered_row(
+    env: None, gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    for n in range(3):
+        case = await submit(gql, officer, f"V-{n}")
+        await decide(gql, officer, case)  # decided 2026-05-04: the window has passed
+
+    finalised = await asyncio.to_thread(runner.invoke, cli, ["cases", "finalise"])
+    assert finalised.exit_code == 0 and "party-a: 3 case(s) made final" in finalised.output
+    final = await gql.ok(CASES, {"first": 5, "filter": {"states": ["FINAL"]}}, token=officer)
+    assert final["cases"]["totalCount"] == 3
+
+    intact = await asyncio.to_thread(runner.invoke, cli, ["audit", "verify"])
+    assert intact.exit_code == 0, intact.output
+    assert "party-a:" in intact.output and "intact" in intact.output
+    assert "BROKEN" not in intact.output
+
+    async with owner_db.transaction() as session:
+        seq = await session.scalar(
+            text(
+                "SELECT e.seq FROM audit_entries e JOIN parties p ON p.id = e.party_id "
+                "WHERE p.slug = 'party-a' AND e.action = 'case.decide' ORDER BY e.seq LIMIT 1"
+            )
+        )
+        await session.execute(
+            text(
+                "UPDATE audit_entries SET details = jsonb_set(details, '{after,sanction}', "
+                "to_jsonb('no_further_action'::text)) WHERE seq = :seq AND party_id = "
+                "(SELECT id FROM parties WHERE slug = 'party-a')"
+            ),
+            {"seq": seq},
+        )
+    broken = await asyncio.to_thread(runner.invoke, cli, ["audit", "verify"])
+    assert broken.exit_code == 1
+    assert f"party-a: BROKEN at entry {seq}: its content does not match its hash" in broken.output
+
+    async with owner_db.transaction() as session:
+        await session.execute(
+            text(
+                "DELETE FROM audit_entries WHERE seq = 2 AND party_id = "
+                "(SELECT id FROM parties WHERE slug = 'party-a')"
+            )
+        )
+    gap = await asyncio.to_thread(runner.invoke, cli, ["audit", "verify"])
+    assert "party-a: BROKEN at entry 3: expected entry 2: an entry is missing" in gap.output
