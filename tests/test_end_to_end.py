@@ -119,7 +119,8 @@ async def test_whole_path(gql: GraphQLClient, admin_token: str) -> None:
         {"id": a_case["id"]},
         token=officer_a,
     )
-    assert still["node"] == {"state": "DECIDED", "sanction": "expulsion", "version": 4}
+    # publishing made it final first (its appeal window had passed): nothing else changed
+    assert still["node"] == {"state": "FINAL", "sanction": "expulsion", "version": 5}
 
 
 async def test_second_release_chains_to_the_first(gql: GraphQLClient, admin_token: str) -> None:
