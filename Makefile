@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema install clean bench
+.PHONY: run test lint schema install clean bench bench-import
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ lint: $(STAMP)
 ## Regenerate schema/schema.graphql from the code
 schema: $(STAMP)
 	$(BIN)/jointcode schema export > schema/schema.graphql
+
+## Benchmarks (see README "Benchmarks"): import 100,000 cases from CSV
+bench-import: $(STAMP)
+	$(BIN)/python -m bench.import_cases --cases 100000
+
+bench: bench-import
 
 clean:
 	rm -rf $(VENV) .pytest_cache
