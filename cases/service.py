@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -35,6 +36,11 @@ class CaseFilter:
     received_to: date | None = None
     overdue: bool | None = None
     sanction: str | None = None
+
+
+class CaseOrder(Enum):
+    RECEIVED_NEWEST = "received_newest"
+    RECEIVED_OLDEST = "received_oldest"
 
 
 MAX_BATCH = 500
@@ -283,8 +289,9 @@ async def list_cases(
     first: int = 20,
     after: str | None = None,
     where: CaseFilter | None = None,
+    order: CaseOrder = CaseOrder.RECEIVED_NEWEST,
 ) -> Page[Case]:
-    """Newest received first, keyset-paginated on (received_on, id); the read is audited."""
+    """Keyset-paginated on (received_on, id), newest first unless asked; the read is audited."""
     page = await keyset_page(
         session,
         _filtered(party_id, where or CaseFilter()),
@@ -293,6 +300,7 @@ async def list_cases(
         parse=date.fromisoformat,
         first=first,
         after=after,
+        descending=order is CaseOrder.RECEIVED_NEWEST,
     )
     await _record_read(session, [c for _, c in page.items])
     return page

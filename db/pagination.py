@@ -75,11 +75,14 @@ async def keyset_page(
     parse: Callable[[str], Any],
     first: int,
     after: str | None,
+    descending: bool = True,
 ) -> Page[Any]:
-    """Newest first on (sort column, id): the one keyset walk every connection shares.
+    """Keyset walk on (sort column, id), newest first by default: every connection's one.
 
-    ``parse`` turns the sort column's ISO text in a cursor back into its value.
+    ``parse`` turns the sort column's ISO text in a cursor back into its value. The
+    cursor names its direction, so a cursor from one ordering is refused by the other.
     """
+    kind = f"{kind}{'' if descending else '+asc'}"
     check_page_size(first)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     column, id_column = key
@@ -89,10 +92,12 @@ async def keyset_page(
             position = (parse(value), UUID(raw_id))
         except (TypeError, ValueError) as exc:
             raise invalid_cursor() from exc
-        query = query.where(tuple_(column, id_column) < tuple_(*position))
-    rows = list(
-        await session.scalars(query.order_by(column.desc(), id_column.desc()).limit(first + 1))
-    )
+        after_key = tuple_(column, id_column)
+        query = query.where(
+            after_key < tuple_(*position) if descending else after_key > tuple_(*position)
+        )
+    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    rows = list(await session.scalars(query.order_by(*order).limit(first + 1)))
     items = [
         (
             encode_cursor(

@@ -30,7 +30,7 @@ from schema.context import RequestContext
 from schema.errors import bad_input
 from schema.permissions import require, require_officer
 from schema.relay import Connection, Node, connection_from_page, from_global_id
-from schema.types.cases import Case, CaseFilter, ComplianceReport, DayBandCount
+from schema.types.cases import Case, CaseFilter, CaseOrder, ComplianceReport, DayBandCount
 from schema.types.code import Code, SanctionGuidance
 from schema.types.parties import Party, TokenFilter, TokenInfo, Viewer
 from schema.types.publication import (
@@ -173,13 +173,16 @@ class Query:
             for r in rows
         ]
 
-    @strawberry.field(description="Your party's cases, newest received first (officers).")
+    @strawberry.field(
+        description="Your party's cases (officers), newest received first unless orderBy."
+    )
     async def cases(
         self,
         info: Ctx,
         first: int = 20,
         after: str | None = None,
         filter: CaseFilter | None = None,
+        order_by: CaseOrder = case_service.CaseOrder.RECEIVED_NEWEST,  # type: ignore[valid-type]
     ) -> Connection[Case]:
         viewer = require_officer(info)
         where = (
@@ -205,6 +208,7 @@ class Query:
                     first=first,
                     after=after,
                     where=where,
+                    order=case_service.CaseOrder(order_by.value),
                 )
         except (DomainError, DomainErrors) as error:
             raise bad_input(error) from None

@@ -258,3 +258,27 @@ async def test_nothing_proven_has_no_guidance(gql: GraphQLClient, officer: str) 
     decided = await decide(gql, officer, case, sanction="no_further_action", proven=False)
     stored = (await gql.ok(CASE_CODES, {"id": decided["id"]}, token=officer))["node"]
     assert stored["severityLevel"] is None and stored["recommendedFrom"] is None
+
+
+async def test_oldest_first_ordering_pages_too(gql: GraphQLClient, officer: str) -> None:
+    for n in range(7):
+        await submit(gql, officer, f"O-{n}", receivedOn=f"2026-01-{n + 1:02d}")
+    query = """
+    query($after: String) {
+      cases(first: 3, after: $after, orderBy: RECEIVED_OLDEST) {
+        edges { node { reference } } pageInfo { hasNextPage endCursor }
+      }
+    }"""
+    seen, after = [], None
+    while True:
+        page = (await gql.ok(query, {"after": after}, token=officer))["cases"]
+        seen += [e["node"]["reference"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [f"O-{n}" for n in range(7)]
+    newest_cursor = (await gql.ok(CASES, {"first": 1}, token=officer))["cases"]["pageInfo"][
+        "endCursor"
+    ]
+    mixed = await gql(query, {"after": newest_cursor}, token=officer)
+    assert mixed["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

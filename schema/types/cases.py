@@ -11,6 +11,7 @@ from cases import models
 from cases.deadlines import DeadlineStatus as DomainDeadlineStatus
 from cases.deadlines import deadlines as case_deadlines
 from cases.models import CaseState as DomainCaseState
+from cases.service import CaseOrder as DomainCaseOrder
 from cases.workflow import allowed_steps
 from db import audit
 from schema.context import RequestContext
@@ -20,6 +21,7 @@ CaseState = strawberry.enum(DomainCaseState, name="CaseState")
 
 
 DeadlineStatus = strawberry.enum(DomainDeadlineStatus, name="DeadlineStatus")
+CaseOrder = strawberry.enum(DomainCaseOrder, name="CaseOrder", description="How to sort cases.")
 
 
 @strawberry.type(description="A procedural deadline of the case's code version.")
