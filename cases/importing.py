@@ -133,7 +133,10 @@ async def import_file(
         if readable:
             async with db.transaction(party_id=party_id, actor=actor) as session:
                 results = await service.submit_cases(
-                    session=session, party_id=party_id, submissions=[s for _, s in readable]
+                    session=session,
+                    party_id=party_id,
+                    submissions=[s for _, s in readable],
+                    with_cases=False,
                 )
             for result in results:
                 line, submission = readable[result.index]
