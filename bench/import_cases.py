@@ -23,13 +23,12 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from cases import importing
 from db import embedded, migrate
 from db.audit import Actor
-from db.session import Database, app_role_url, asyncpg_url, make_engine
+from db.session import Database, app_role_url, asyncpg_url, make_engine, run_autocommit
 from parties import service as party_service
 
 PROVISIONS = ["JC1", "JC2", "JC4", "JC6", "JC7", "JC9", "JC10"]
@@ -63,16 +62,6 @@ def write_csv(path: Path, count: int, seed: int = 7) -> None:
             )
 
 
-async def _admin(url: str, sql: str) -> None:
-    engine = make_engine(url, pool_size=1, max_overflow=0)
-    try:
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
-
-
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
@@ -84,7 +73,7 @@ async def run(server_url: str, count: int, workdir: Path) -> None:
     print(f"wrote {count:,} rows in {time.perf_counter() - started:.1f} s")
 
     name = f"jointcode_bench_{uuid.uuid4().hex[:8]}"
-    await _admin(server_url, f'CREATE DATABASE "{name}"')
+    await run_autocommit(server_url, f'CREATE DATABASE "{name}"')
     owner = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     try:
         await asyncio.to_thread(migrate.upgrade, owner)
@@ -109,7 +98,7 @@ async def run(server_url: str, count: int, workdir: Path) -> None:
         )
         print(f"peak RSS of the process: {peak_rss_mib():.0f} MiB (before import {rss_before:.0f})")
     finally:
-        await _admin(server_url, f'DROP DATABASE "{name}" WITH (FORCE)')
+        await run_autocommit(server_url, f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def main() -> None:

@@ -97,3 +97,14 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def run_autocommit(url: str, sql: str) -> None:
+    """One statement outside a transaction (CREATE/DROP DATABASE), for tests and benchmarks."""
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    try:
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(sql))
+    finally:
+        await engine.dispose()

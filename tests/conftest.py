@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from api.app import create_app
 from db import embedded, migrate
-from db.session import Database, app_role_url, asyncpg_url, make_engine
+from db.session import Database, app_role_url, asyncpg_url, make_engine, run_autocommit
 from parties import tokens
 from parties.tokens import Role
 
@@ -41,24 +41,14 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.cleanup()
 
 
-async def _admin(url: str, sql: str) -> None:
-    engine = make_engine(url, pool_size=1, max_overflow=0)
-    try:
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def owner_url(server_url: str) -> Iterator[str]:
     name = f"jointcode_test_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
+    asyncio.run(run_autocommit(server_url, f'CREATE DATABASE "{name}"'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
     yield url
-    asyncio.run(_admin(server_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
+    asyncio.run(run_autocommit(server_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
 @pytest_asyncio.fixture(scope="session")
