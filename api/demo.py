@@ -48,6 +48,8 @@ def _sanction(
     if not proven:
         return "no_further_action", None
     guidance = sanction_guidance(codes.default_version(), provisions=provisions, factors=factors)
+    if rng.random() < 0.6:  # parties mostly start at the bottom of the range
+        return guidance.lowest.id, None
     if rng.random() < 0.95:
         return rng.choice(guidance.recommended).id, None
     outside = [s.id for s in codes.default_version().sanctions if not guidance.within_range(s)]
