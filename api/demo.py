@@ -139,7 +139,10 @@ async def seed(db: Database, *, today: date | None = None) -> int:
                     )
         async with db.transaction(party_id=party.id) as session:
             try:
-                await releases.publish_release(session=session, party_id=party.id)
+                preview = await releases.preview_release(session=session, party_id=party.id)
+                await releases.publish_release(
+                    session=session, party_id=party.id, preview_id=preview.preview.id
+                )
             except DomainError:
                 pass  # nothing reached k: the demo still works, with less published
     return created

@@ -8,9 +8,10 @@ channel, respondent role, severity, sanction). One generalisation level is chose
 attribute for the whole release (global recoding); then every record whose combination
 of all seven values is shared by fewer than k records is held back. The levels are
 chosen by information loss, not in a fixed order: every combination of levels is scored
-and the least loss wins. Loss = share held back + 0.5 x the mean height climbed (0 = all
-detail, 1 = everything "any"): holding back a tenth of the outcomes costs as much as
-climbing a fifth of the way up every hierarchy.
+and the least loss wins. Loss = share held back + 0.5 x the importance-weighted mean
+height climbed (0 = all detail, 1 = everything "any"; provision and sanction weigh 3,
+severity and form of hate 2, period, channel and role 1): hiding the sanction of every
+record costs as much as holding back about a ninth of them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ ATTRIBUTES = (
 )
 ANY = "*"
 GENERALISATION_WEIGHT = 0.5
+# What the public most needs to keep: what was done, and what followed.
+IMPORTANCE = {
+    "period": 1,
+    "provision": 3,
+    "form_of_hate": 2,
+    "channel": 1,
+    "respondent_role": 1,
+    "severity": 2,
+    "sanction": 3,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +109,7 @@ class AttributeLoss:
 @dataclass(frozen=True, slots=True)
 class Plan:
     levels: dict[str, str]  # attribute -> chosen level name
-    released: list[tuple[Outcome, dict[str, Any]]]
+    released: list[tuple[Outcome, dict[str, dict[str, Any]]]]
     held_back: list[tuple[Outcome, int]]  # with the size of the class it fell in
     held_back_share: float
     attribute_loss: list[AttributeLoss]
@@ -132,8 +143,12 @@ def plan_release(outcomes: Sequence[Outcome], *, version: CodeVersion, k: int) -
             sizes[tuple(v[a][levels[a]] for a in range(len(ATTRIBUTES)))] += weight
         return sum(n for n in sizes.values() if n < k)
 
+    weights = [IMPORTANCE[a] for a in ATTRIBUTES]
+
     def climbed(levels: tuple[int, ...]) -> float:
-        return sum(lv / h for lv, h in zip(levels, heights, strict=True)) / len(heights)
+        return sum(w * lv / h for w, lv, h in zip(weights, levels, heights, strict=True)) / sum(
+            weights
+        )
 
     # Every combination of levels (a few hundred to a few thousand): the least loss wins;
     # ties go to fewer outcomes held back, then to more detail in the earlier attributes.
@@ -151,7 +166,7 @@ def plan_release(outcomes: Sequence[Outcome], *, version: CodeVersion, k: int) -
     current_loss, _, current = best
 
     sizes = Counter(tuple(v[a][current[a]] for a in range(len(ATTRIBUTES))) for v in values)
-    released: list[tuple[Outcome, dict[str, Any]]] = []
+    released: list[tuple[Outcome, dict[str, dict[str, Any]]]] = []
     held_back: list[tuple[Outcome, int]] = []
     changed = [0] * len(ATTRIBUTES)
     for outcome, v in zip(outcomes, values, strict=True):
@@ -159,12 +174,15 @@ def plan_release(outcomes: Sequence[Outcome], *, version: CodeVersion, k: int) -
         if sizes[key] < k:
             held_back.append((outcome, sizes[key]))
             continue
-        record: dict[str, Any] = {}
+        # per attribute: the chosen level's value and every coarser one (derivable from
+        # it, so as safe to show), keyed by level name; "any" is left out
+        record: dict[str, dict[str, Any]] = {}
         for a, attribute in enumerate(ATTRIBUTES):
-            # the chosen level's value, and every coarser one (derivable, so safe to show)
-            for level in range(current[a], len(names[attribute])):
-                record[names[attribute][level]] = v[a][level]
-            record[attribute] = v[a][current[a]]
+            record[attribute] = {
+                names[attribute][level]: v[a][level]
+                for level in range(current[a], len(names[attribute]))
+                if names[attribute][level] != "any"
+            }
             if v[a][current[a]] != v[a][0]:
                 changed[a] += 1
         released.append((outcome, record))
@@ -184,3 +202,44 @@ def plan_release(outcomes: Sequence[Outcome], *, version: CodeVersion, k: int) -
         ],
         loss=current_loss,
     )
+
+
+def published_fields(record: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The columns a released record is stored and served with; None = not at that level."""
+
+    def listed(value: Any) -> list[str] | None:
+        return list(value) if value is not None else None
+
+    year = record["period"].get("year")
+    return {
+        "period": next(iter(record["period"].values()), None),
+        "quarter": record["period"].get("quarter"),
+        "year": int(year) if year is not None else None,
+        "provisions": listed(record["provision"].get("provision")),
+        "families": listed(record["provision"].get("family")),
+        "forms_of_hate": listed(record["form_of_hate"].get("form_of_hate")),
+        "characteristics": listed(record["form_of_hate"].get("characteristic")),
+        "channel": record["channel"].get("channel"),
+        "channel_group": record["channel"].get("channel_group"),
+        "respondent_role": record["respondent_role"].get("respondent_role"),
+        "respondent_role_group": record["respondent_role"].get("respondent_role_group"),
+        "severity": record["severity"].get("severity"),
+        "sanction": record["sanction"].get("sanction"),
+    }
+
+
+PUBLISHED_COLUMNS = (
+    "period",
+    "quarter",
+    "year",
+    "provisions",
+    "families",
+    "forms_of_hate",
+    "characteristics",
+    "channel",
+    "channel_group",
+    "respondent_role",
+    "respondent_role_group",
+    "severity",
+    "sanction",
+)

@@ -1,10 +1,11 @@
-"""Publishing a party's decided outcomes as a k-anonymous, hash-chained release.
+"""Previewing and publishing a party's final outcomes as k-anonymous, hash-chained releases.
 
-A record carries coded attributes only (year of decision, alleged provisions, sanction).
-Every combination of those attributes in a release is shared by at least ``k`` records;
-outcomes in smaller groups are held back and wait for a later release. Class sizes are
-computed by PostgreSQL in the same transaction that publishes, under a per-party lock,
-so what is checked is exactly what is written.
+A preview computes the release (generalisation chosen, records, what is held back and
+why) and stores its fingerprint; ``publish_release`` names a preview and publishes
+exactly it, refusing if the party's final outcomes changed since. Held-back outcomes
+stay unpublished and roll into later previews. A release is immutable and carries the
+hash of its content and of the party's previous release, recomputable from the
+published records alone (``verify_chain``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select, text, update
@@ -24,32 +26,31 @@ from cases.models import Case, CaseState
 from db import audit
 from db.errors import DomainError
 from parties.models import Party
+from publication.anonymise import PUBLISHED_COLUMNS, Outcome, Plan, plan_release, published_fields
 from publication.errors import PublicationErrorCode
-from publication.models import PublishedOutcome, Release
-
-# Decided outcomes, whether or not an appeal is still possible; issue 6 narrows this to
-# final ones with its previews. A decided appeal publishes the sanction that stands.
-PUBLISHABLE = (CaseState.DECIDED, CaseState.APPEAL_DECIDED, CaseState.FINAL)
-CANDIDATES = text(
-    """
-    SELECT id, year, provisions, sanction,
-           count(*) OVER (PARTITION BY year, provisions, sanction) AS class_size
-    FROM (
-      SELECT id, extract(year FROM decided_on)::int AS year,
-             ARRAY(SELECT p FROM unnest(provisions) AS p ORDER BY p) AS provisions,
-             CASE WHEN appeal_outcome IN ('varied', 'overturned') THEN appeal_sanction
-                  ELSE sanction END AS sanction
-      FROM cases
-      WHERE party_id = :party_id AND state = ANY (:states) AND release_id IS NULL
-    ) AS candidate
-    """
-)
+from publication.models import PublishedOutcome, Release, ReleasePreview
 
 
 @dataclass(frozen=True, slots=True)
 class PublishedRelease:
     release: Release
     party_slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    preview: ReleasePreview
+    plan: Plan
+    records: list[dict[str, Any]]
+
+
+def _digest(value: Any) -> str:
+    canonical = json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _sorted_records(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(records, key=lambda r: json.dumps(r, sort_keys=True, default=str))
 
 
 def release_hash(
@@ -59,92 +60,176 @@ def release_hash(
     code_version: str,
     k: int,
     previous_hash: str | None,
-    records: list[tuple[int, list[str], str]],
+    levels: dict[str, str],
+    records: Iterable[dict[str, Any]],
 ) -> str:
     """The content hash anyone can recompute from the published records alone."""
-    canonical = json.dumps(
+    return _digest(
         {
             "party": party_slug,
             "number": number,
             "code_version": code_version,
             "k": k,
             "previous_hash": previous_hash,
-            "records": sorted(
-                [year, list(provisions), sanction] for year, provisions, sanction in records
-            ),
-        },
-        separators=(",", ":"),
-        sort_keys=True,
+            "levels": levels,
+            "records": _sorted_records(records),
+        }
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def publish_release(*, session: AsyncSession, party_id: UUID) -> PublishedRelease:
-    party = await session.get(Party, party_id)
-    assert party is not None
-    version = codes.get_version(party.code_version)
-    assert version is not None
-    k = version.k
-    # One publisher per party at a time: numbering and the hash chain stay linear.
+async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outcome], str]:
+    """The party's final, unpublished outcomes, and a fingerprint of exactly which."""
+    cases = list(
+        await session.scalars(
+            select(Case)
+            .where(
+                Case.party_id == party_id,
+                Case.state == CaseState.FINAL.value,
+                Case.release_id.is_(None),
+            )
+            .order_by(Case.id)
+        )
+    )
+    outcomes = [
+        Outcome(
+            case_id=c.id,
+            decided_on=c.decided_on,  # type: ignore[arg-type]  # final cases are decided
+            provisions=tuple(c.provisions),
+            forms_of_hate=tuple(c.forms_of_hate or ()),
+            characteristics=tuple(c.characteristics or ()),
+            channel=c.channel,
+            respondent_role=c.respondent_role,
+            severity=c.severity_level,
+            sanction=c.effective_sanction or "",
+        )
+        for c in cases
+    ]
+    fingerprint = _digest([[str(c.id), c.version] for c in cases])
+    return outcomes, fingerprint
+
+
+async def _lock(session: AsyncSession, party_id: UUID) -> None:
+    # One previewer/publisher per party at a time: numbering and the chain stay linear.
     await session.execute(
         text("SELECT pg_advisory_xact_lock(hashtext('jointcode.release'), hashtext(:p))"),
         {"p": str(party_id)},
     )
+
+
+async def _party_and_version(session: AsyncSession, party_id: UUID) -> tuple[Party, Any]:
+    party = await session.get(Party, party_id)
+    assert party is not None
+    version = codes.get_version(party.code_version)
+    assert version is not None
+    return party, version
+
+
+async def preview_release(*, session: AsyncSession, party_id: UUID) -> Preview:
+    """Compute the next release without publishing it; the preview is stored by id."""
+    await _lock(session, party_id)
     await lifecycle.finalise_due(session=session, party_id=party_id)
-    rows = (
-        await session.execute(
-            CANDIDATES, {"party_id": party_id, "states": [s.value for s in PUBLISHABLE]}
+    _, version = await _party_and_version(session, party_id)
+    outcomes, fingerprint = await _candidates(session, party_id)
+    plan = plan_release(outcomes, version=version, k=version.k)
+    records = [published_fields(record) for _, record in plan.released]
+    preview = ReleasePreview(
+        party_id=party_id,
+        code_version=version.id,
+        k=version.k,
+        candidate_hash=fingerprint,
+        records_hash=_digest(_sorted_records(records)),
+        levels=plan.levels,
+        record_count=len(plan.released),
+        held_back_count=len(plan.held_back),
+    )
+    session.add(preview)
+    await session.flush()
+    await audit.append(
+        session,
+        action="release.preview",
+        subject_type="ReleasePreview",
+        subject_ids=[preview.id],
+        details={
+            "records": preview.record_count,
+            "held_back": preview.held_back_count,
+            "levels": plan.levels,
+        },
+    )
+    return Preview(preview=preview, plan=plan, records=records)
+
+
+async def publish_release(
+    *, session: AsyncSession, party_id: UUID, preview_id: UUID
+) -> PublishedRelease:
+    """Publish exactly the named preview, or refuse if the outcomes changed since."""
+    await _lock(session, party_id)
+    preview = await session.scalar(
+        select(ReleasePreview).where(
+            ReleasePreview.party_id == party_id, ReleasePreview.id == preview_id
         )
-    ).all()
-    eligible = [r for r in rows if r.class_size >= k]
-    if not eligible:
+    )
+    if preview is None:
+        raise DomainError(
+            PublicationErrorCode.PREVIEW_NOT_FOUND, "No preview with this id.", field=("previewId",)
+        )
+    party, version = await _party_and_version(session, party_id)
+    outcomes, fingerprint = await _candidates(session, party_id)
+    plan = plan_release(outcomes, version=version, k=version.k)
+    records = [published_fields(record) for _, record in plan.released]
+    if (
+        fingerprint != preview.candidate_hash
+        or version.id != preview.code_version
+        or _digest(_sorted_records(records)) != preview.records_hash
+    ):
+        raise DomainError(
+            PublicationErrorCode.PREVIEW_STALE,
+            "Your final outcomes changed since this preview (or a release was published from "
+            "it): preview again and publish the new preview.",
+            field=("previewId",),
+        )
+    if not records:
         raise DomainError(
             PublicationErrorCode.NOTHING_TO_PUBLISH,
-            f"{len(rows)} decided outcome(s) are waiting, but no combination of published "
-            f"attributes is shared by at least k={k} of them yet.",
+            f"{len(outcomes)} final outcome(s) are waiting, but none can be published with "
+            f"every combination of attributes shared by at least k={version.k} yet.",
         )
     previous = await session.scalar(
         select(Release).where(Release.party_id == party_id).order_by(Release.number.desc()).limit(1)
     )
     number = (previous.number + 1) if previous else 1
     previous_hash = previous.content_hash if previous else None
-    records = [(r.year, list(r.provisions), r.sanction) for r in eligible]
     release = Release(
         party_id=party_id,
         number=number,
         code_version=version.id,
-        k=k,
-        record_count=len(eligible),
-        held_back_count=len(rows) - len(eligible),
+        k=version.k,
+        record_count=len(records),
+        held_back_count=len(plan.held_back),
+        levels=plan.levels,
+        information_loss={
+            "held_back_share": plan.held_back_share,
+            "generalised_share": {a.attribute: a.generalised_share for a in plan.attribute_loss},
+        },
         content_hash=release_hash(
             party_slug=party.slug,
             number=number,
             code_version=version.id,
-            k=k,
+            k=version.k,
             previous_hash=previous_hash,
+            levels=plan.levels,
             records=records,
         ),
         previous_hash=previous_hash,
     )
     session.add(release)
     await session.flush()
-    ids = [r.id for r in eligible]
     await session.execute(
         insert(PublishedOutcome),
-        [
-            {
-                "release_id": release.id,
-                "party_id": party_id,
-                "year": year,
-                "provisions": provisions,
-                "sanction": sanction,
-            }
-            for year, provisions, sanction in records
-        ],
+        [{"release_id": release.id, "party_id": party_id, **record} for record in records],
     )
     await session.execute(
         update(Case)
-        .where(Case.party_id == party_id, Case.id.in_(ids))
+        .where(Case.party_id == party_id, Case.id.in_([o.case_id for o, _ in plan.released]))
         .values(release_id=release.id, version=Case.version + 1)
     )
     await audit.append(
@@ -156,10 +241,66 @@ async def publish_release(*, session: AsyncSession, party_id: UUID) -> Published
             "number": number,
             "records": release.record_count,
             "held_back": release.held_back_count,
+            "levels": plan.levels,
             "content_hash": release.content_hash,
         },
     )
     return PublishedRelease(release=release, party_slug=party.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainCheck:
+    party_slug: str
+    releases: int
+    first_broken: int | None
+    problem: str | None
+
+
+async def verify_chains(*, session: AsyncSession) -> list[ChainCheck]:
+    """Recompute every party's release chain from the public tables alone."""
+    checks = []
+    for party in await session.scalars(select(Party).order_by(Party.slug)):
+        releases = list(
+            await session.scalars(
+                select(Release).where(Release.party_id == party.id).order_by(Release.number)
+            )
+        )
+        previous: str | None = None
+        broken: tuple[int, str] | None = None
+        for expected, release in enumerate(releases, start=1):
+            rows = await session.execute(
+                select(*(getattr(PublishedOutcome, c) for c in PUBLISHED_COLUMNS)).where(
+                    PublishedOutcome.release_id == release.id
+                )
+            )
+            records = [dict(row._mapping) for row in rows]
+            recomputed = release_hash(
+                party_slug=party.slug,
+                number=release.number,
+                code_version=release.code_version,
+                k=release.k,
+                previous_hash=release.previous_hash,
+                levels=release.levels,
+                records=records,
+            )
+            if release.number != expected:
+                broken = (release.number, f"expected release {expected}: one is missing")
+            elif release.previous_hash != previous:
+                broken = (release.number, "does not link to the release before it")
+            elif recomputed != release.content_hash or len(records) != release.record_count:
+                broken = (release.number, "its records do not match its hash (altered)")
+            if broken:
+                break
+            previous = release.content_hash
+        checks.append(
+            ChainCheck(
+                party_slug=party.slug,
+                releases=len(releases),
+                first_broken=broken[0] if broken else None,
+                problem=broken[1] if broken else None,
+            )
+        )
+    return checks
 
 
 async def get_releases(

@@ -7,8 +7,9 @@ dimensions can form is a union of whole classes: its count is 0 or at least k.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, select, true
@@ -21,64 +22,115 @@ from publication.models import PartyCaseCounts, PublishedOutcome
 class Dimension(Enum):
     PARTY = "party"
     YEAR = "year"
+    QUARTER = "quarter"
     PROVISION = "provision"
+    FAMILY = "family"
+    FORM_OF_HATE = "form_of_hate"
+    CHARACTERISTIC = "characteristic"
+    CHANNEL = "channel"
+    CHANNEL_GROUP = "channel_group"
+    RESPONDENT_ROLE = "respondent_role"
+    RESPONDENT_ROLE_GROUP = "respondent_role_group"
+    SEVERITY = "severity"
     SANCTION = "sanction"
+
+
+# dimension -> (published column, is a list). A record published more coarsely than a
+# dimension has no value for it and is left out of that grouping.
+COLUMNS: dict[Dimension, tuple[Any, bool]] = {
+    Dimension.YEAR: (PublishedOutcome.year, False),
+    Dimension.QUARTER: (PublishedOutcome.quarter, False),
+    Dimension.PROVISION: (PublishedOutcome.provisions, True),
+    Dimension.FAMILY: (PublishedOutcome.families, True),
+    Dimension.FORM_OF_HATE: (PublishedOutcome.forms_of_hate, True),
+    Dimension.CHARACTERISTIC: (PublishedOutcome.characteristics, True),
+    Dimension.CHANNEL: (PublishedOutcome.channel, False),
+    Dimension.CHANNEL_GROUP: (PublishedOutcome.channel_group, False),
+    Dimension.RESPONDENT_ROLE: (PublishedOutcome.respondent_role, False),
+    Dimension.RESPONDENT_ROLE_GROUP: (PublishedOutcome.respondent_role_group, False),
+    Dimension.SEVERITY: (PublishedOutcome.severity, False),
+    Dimension.SANCTION: (PublishedOutcome.sanction, False),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class StatisticsFilter:
-    party: str | None = None
-    year: int | None = None
-    provision: str | None = None
-    sanction: str | None = None
+    """Equality filters; a list attribute matches when the record lists the value."""
+
+    values: dict[Dimension, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class StatisticsRow:
     count: int
-    party: str | None = None
-    year: int | None = None
-    provision: str | None = None
-    sanction: str | None = None
+    values: dict[Dimension, Any]
+    rate_per_1000_members: float | None = None
 
 
 async def statistics(
     *, session: AsyncSession, group_by: list[Dimension], where: StatisticsFilter | None = None
 ) -> list[StatisticsRow]:
+    """Counts of released records grouped by the dimensions, in SQL.
+
+    Each release is k-anonymous over all its published values, and every group or filter
+    here is a function of those values, so every group is a union of whole classes: its
+    count is 0 or at least k, however dimensions and filters combine.
+    """
     where = where or StatisticsFilter()
     dims = list(dict.fromkeys(group_by))  # keep order, drop repeats
-    unnested = (
-        func.unnest(PublishedOutcome.provisions)
-        .table_valued("provision", name="alleged")
-        .render_derived()
+    selected: list[Any] = []
+    query_from: Any = PublishedOutcome.__table__
+    conditions: list[Any] = []
+    for dim in dims:
+        if dim is Dimension.PARTY:
+            selected.append(Party.slug.label("party"))
+            continue
+        column, is_list = COLUMNS[dim]
+        if is_list:
+            unnested = (
+                func.unnest(column)
+                .table_valued("value", name=f"{dim.value}_values")
+                .render_derived()
+            )
+            query_from = query_from.join(unnested, true())
+            selected.append(unnested.c.value.label(dim.value))
+        else:
+            selected.append(column.label(dim.value))
+            conditions.append(column.is_not(None))
+    needs_party = Dimension.PARTY in dims or Dimension.PARTY in where.values
+    if needs_party:
+        query_from = query_from.join(Party.__table__, Party.id == PublishedOutcome.party_id)
+    for dim, value in where.values.items():
+        if dim is Dimension.PARTY:
+            conditions.append(Party.slug == value)
+            continue
+        column, is_list = COLUMNS[dim]
+        conditions.append(column.contains([value]) if is_list else column == value)
+    extra = [Party.membership.label("membership")] if Dimension.PARTY in dims else []
+    query = (
+        select(*selected, *extra, func.count().label("count"))
+        .select_from(query_from)
+        .where(*conditions)
     )
-    provision = unnested.c.provision
-    columns = {
-        Dimension.PARTY: Party.slug.label("party"),
-        Dimension.YEAR: PublishedOutcome.year.label("year"),
-        Dimension.PROVISION: provision,
-        Dimension.SANCTION: PublishedOutcome.sanction.label("sanction"),
-    }
-    selected = [columns[d] for d in dims]
-    query = select(*selected, func.count().label("count")).select_from(PublishedOutcome)
-    if Dimension.PARTY in dims or where.party is not None:
-        query = query.join(Party, Party.id == PublishedOutcome.party_id)
-    if Dimension.PROVISION in dims:
-        query = query.join(unnested, true())
-    if where.party is not None:
-        query = query.where(Party.slug == where.party)
-    if where.year is not None:
-        query = query.where(PublishedOutcome.year == where.year)
-    if where.provision is not None:
-        query = query.where(PublishedOutcome.provisions.contains([where.provision]))
-    if where.sanction is not None:
-        query = query.where(PublishedOutcome.sanction == where.sanction)
     if selected:
-        query = query.group_by(*selected).order_by(*selected)
-    result = await session.execute(query)
-    return [
-        StatisticsRow(**{k: v for k, v in row._mapping.items()}) for row in result if row.count > 0
-    ]
+        query = query.group_by(*selected, *extra).order_by(*selected)
+    rows = await session.execute(query)
+    found = []
+    for row in rows:
+        mapping = row._mapping
+        if not mapping["count"]:
+            continue
+        membership = mapping.get("membership") if extra else None
+        found.append(
+            StatisticsRow(
+                count=mapping["count"],
+                values={d: mapping[d.value] for d in dims},
+                rate_per_1000_members=round(mapping["count"] * 1000 / membership, 3)
+                if membership
+                else None,
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True, slots=True)

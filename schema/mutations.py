@@ -14,14 +14,13 @@ from parties import service as party_service
 from parties import tokens as token_service
 from parties.errors import PartyErrorCode
 from parties.tokens import Role
-from publication import releases as release_service
 from schema.case_mutations import CaseMutation
 from schema.context import RequestContext
 from schema.errors import UserError, in_transaction, user_errors
-from schema.permissions import require, require_officer
+from schema.permissions import require
 from schema.relay import uuid_of
+from schema.release_mutations import ReleaseMutation
 from schema.types.parties import AccountRole, Party, TokenInfo
-from schema.types.publication import Release
 
 Ctx = Info[RequestContext, None]
 
@@ -135,21 +134,8 @@ class RevokeTokenPayload:
     errors: list[UserError]
 
 
-@strawberry.input
-class PublishReleaseInput:
-    party: str | None = strawberry.field(
-        default=None, description="Your party's slug; optional, checked when given."
-    )
-
-
 @strawberry.type
-class PublishReleasePayload:
-    release: Release | None
-    errors: list[UserError]
-
-
-@strawberry.type
-class Mutation(CaseMutation):
+class Mutation(CaseMutation, ReleaseMutation):
     @strawberry.mutation(description="Register a party (admin).")
     async def register_party(self, info: Ctx, input: RegisterPartyInput) -> RegisterPartyPayload:
         require(info, Role.ADMIN)
@@ -302,33 +288,6 @@ class Mutation(CaseMutation):
         result, errors = await in_transaction(info.context, None, work)
         secret, token_info = result if result else (None, None)
         return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
-
-    @strawberry.mutation(
-        description="Publish your party's decided, unpublished outcomes as a k-anonymous "
-        "release; outcomes in groups smaller than k are held back for a later release."
-    )
-    async def publish_release(
-        self, info: Ctx, input: PublishReleaseInput | None = None
-    ) -> PublishReleasePayload:
-        viewer = require_officer(info)
-        party_id = viewer.party_id
-        assert party_id is not None
-
-        async def work(session: AsyncSession) -> Release:
-            if input is not None and input.party is not None:
-                party = await party_service.get_by_slug(session=session, slug=input.party)
-                if party is None or party.id != party_id:
-                    # One answer for another party and for no party at all.
-                    raise DomainError(
-                        PartyErrorCode.UNKNOWN_PARTY,
-                        "Not a party you can publish for: give your own party's slug or none.",
-                        field=("party",),
-                    )
-            published = await release_service.publish_release(session=session, party_id=party_id)
-            return Release.from_model(published.release, published.party_slug)
-
-        release, errors = await in_transaction(info.context, party_id, work)
-        return PublishReleasePayload(release=release, errors=errors)
 
 
 __all__ = ["Mutation", "user_errors"]

@@ -24,6 +24,7 @@ from parties import service as party_service
 from parties import tokens as token_service
 from parties.errors import PartyErrorCode
 from parties.tokens import Role
+from publication import outcomes as outcome_service
 from publication import releases as release_service
 from publication import statistics as stats
 from schema.context import RequestContext
@@ -35,6 +36,7 @@ from schema.types.code import Code, SanctionGuidance
 from schema.types.parties import Party, TokenFilter, TokenInfo, Viewer
 from schema.types.publication import (
     PartySummary,
+    PublishedRecord,
     Release,
     StatisticsDimension,
     StatisticsFilter,
@@ -150,28 +152,32 @@ class Query:
         group_by: list[StatisticsDimension],  # type: ignore[valid-type]
         filter: StatisticsFilter | None = None,
     ) -> list[StatisticsRow]:
-        where = (
-            stats.StatisticsFilter(
-                party=filter.party,
-                year=filter.year,
-                provision=filter.provision,
-                sanction=filter.sanction,
-            )
-            if filter
-            else None
-        )
+        where = filter.to_domain() if filter else None
         async with info.context.db.transaction() as session:
             rows = await stats.statistics(session=session, group_by=group_by, where=where)
-        return [
-            StatisticsRow(
-                party=r.party,
-                year=r.year,
-                provision=r.provision,
-                sanction=r.sanction,
-                count=r.count,
-            )
-            for r in rows
-        ]
+        return [StatisticsRow.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Every released record, newest first (public): coded values only, each "
+        "shared by at least k records of its release."
+    )
+    async def published_outcomes(
+        self, info: Ctx, first: int = 20, after: str | None = None, party: str | None = None
+    ) -> Connection[PublishedRecord]:
+        try:
+            async with info.context.db.transaction() as session:
+                page = await outcome_service.published_outcomes(
+                    session=session, first=first, after=after, party=party
+                )
+        except (DomainError, DomainErrors) as error:
+            raise bad_input(error) from None
+        return connection_from_page(
+            page,
+            lambda r: PublishedRecord.from_values(
+                r.values, party=r.party, release_number=r.release_number
+            ),
+            after=after,
+        )
 
     @strawberry.field(
         description="Your party's cases (officers), newest received first unless orderBy."

@@ -44,9 +44,16 @@ mutation($input: StartAssessmentInput!) {
     case { id state version provisions } errors { code field message }
   }
 }"""
-PUBLISH = """
+PREVIEW = """
 mutation {
-  publishRelease(input: {}) {
+  previewRelease(input: {}) {
+    preview { id recordCount heldBackCount k levels { attribute level } }
+    errors { code message }
+  }
+}"""
+PUBLISH = """
+mutation($input: PublishReleaseInput!) {
+  publishRelease(input: $input) {
     release { id number recordCount heldBackCount k contentHash previousHash }
     errors { code message }
   }
@@ -153,3 +160,11 @@ async def decide(
     data = await gql.ok(DECIDE_CASE, {"input": payload}, token=token)
     assert data["decideCase"]["errors"] == [], data
     return data["decideCase"]["case"]
+
+
+async def publish(gql: GraphQLClient, token: str) -> dict:
+    """Preview, then publish that preview; returns the publishRelease payload."""
+    preview = (await gql.ok(PREVIEW, token=token))["previewRelease"]
+    assert preview["errors"] == [], preview
+    data = await gql.ok(PUBLISH, {"input": {"previewId": preview["preview"]["id"]}}, token=token)
+    return data["publishRelease"]

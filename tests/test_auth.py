@@ -17,7 +17,12 @@ from tests.helpers import (
 CASE_FIELDS = [
     (CASES, {"first": 5}),
     (SUBMIT_CASE, {"input": case_input("X-1")}),
-    ("mutation { publishRelease(input: {}) { errors { code } } }", {}),
+    ("mutation { previewRelease(input: {}) { errors { code } } }", {}),
+    (
+        'mutation { publishRelease(input: {previewId: "UmVsZWFzZVByZXZpZXc6eA=="}) '
+        "{ errors { code } } }",
+        {},
+    ),
     (
         "query($id: ID!) { node(id: $id) { id } }",
         {"id": "Q2FzZTowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA="},

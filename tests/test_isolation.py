@@ -33,7 +33,11 @@ query($filter: CaseFilter) {
 }"""
 PUBLISH_FOR = """
 mutation($party: String) {
-  publishRelease(input: {party: $party}) { release { id } errors { code field message } }
+  previewRelease(input: {party: $party}) { preview { id } errors { code field message } }
+}"""
+PUBLISH_PREVIEW = """
+mutation($id: ID!) {
+  publishRelease(input: {previewId: $id}) { release { id } errors { code field message } }
 }"""
 
 
@@ -131,7 +135,7 @@ def _probes(world: dict[str, Any]) -> list[tuple[str, str, dict, dict]]:
             {"input": {"id": case_a["id"], "expectedVersion": 1, **decide}},
             {"input": {"id": _absent_case_id(), "expectedVersion": 1, **decide}},
         ),
-        ("publishRelease for A", PUBLISH_FOR, {"party": "party-a"}, {"party": "party-zzz"}),
+        ("previewRelease for A", PUBLISH_FOR, {"party": "party-a"}, {"party": "party-zzz"}),
         (
             "cases overdue",
             CASES_FILTERED,

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
 from publication import models
 from publication import statistics as stats
+from publication.anonymise import PUBLISHED_COLUMNS
 from schema.relay import Node, to_global_id
 
 StatisticsDimension = strawberry.enum(stats.Dimension, name="StatisticsDimension")
@@ -22,6 +24,8 @@ class Release(Node):
     held_back_count: int
     content_hash: str
     previous_hash: str | None
+    levels: list[AttributeLevel]
+    held_back_share: float | None
 
     @classmethod
     def from_model(cls, r: models.Release, party_slug: str) -> Release:
@@ -36,24 +40,124 @@ class Release(Node):
             held_back_count=r.held_back_count,
             content_hash=r.content_hash,
             previous_hash=r.previous_hash,
+            levels=[
+                AttributeLevel(
+                    attribute=attribute,
+                    level=level,
+                    generalised_share=(r.information_loss or {})
+                    .get("generalised_share", {})
+                    .get(attribute),
+                )
+                for attribute, level in (r.levels or {}).items()
+            ],
+            held_back_share=(r.information_loss or {}).get("held_back_share"),
         )
 
 
-@strawberry.input
+@strawberry.input(description="Equality filters on published values; list values match when "
+                  "the record lists the value.")  # fmt: skip
 class StatisticsFilter:
     party: str | None = None
     year: int | None = None
+    quarter: str | None = strawberry.field(default=None, description="e.g. 2026-Q1.")
     provision: str | None = None
+    family: str | None = None
+    form_of_hate: str | None = None
+    characteristic: str | None = None
+    channel: str | None = None
+    channel_group: str | None = None
+    respondent_role: str | None = None
+    respondent_role_group: str | None = None
+    severity: int | None = None
     sanction: str | None = None
+
+    def to_domain(self) -> stats.StatisticsFilter:
+        values = {
+            stats.Dimension(name): value
+            for name, value in (
+                ("party", self.party),
+                ("year", self.year),
+                ("quarter", self.quarter),
+                ("provision", self.provision),
+                ("family", self.family),
+                ("form_of_hate", self.form_of_hate),
+                ("characteristic", self.characteristic),
+                ("channel", self.channel),
+                ("channel_group", self.channel_group),
+                ("respondent_role", self.respondent_role),
+                ("respondent_role_group", self.respondent_role_group),
+                ("severity", self.severity),
+                ("sanction", self.sanction),
+            )
+            if value is not None
+        }
+        return stats.StatisticsFilter(values=values)
 
 
 @strawberry.type(description="One group of published outcomes; count is 0 or at least k.")
 class StatisticsRow:
     party: str | None
     year: int | None
+    quarter: str | None
     provision: str | None
+    family: str | None
+    form_of_hate: str | None
+    characteristic: str | None
+    channel: str | None
+    channel_group: str | None
+    respondent_role: str | None
+    respondent_role_group: str | None
+    severity: int | None
     sanction: str | None
     count: int
+    rate_per_1000_members: float | None = strawberry.field(
+        description="When grouped by party and the party gave its membership."
+    )
+
+    @classmethod
+    def from_row(cls, row: stats.StatisticsRow) -> StatisticsRow:
+        values = {d.value: None for d in stats.Dimension}
+        values.update({d.value: v for d, v in row.values.items()})
+        return cls(count=row.count, rate_per_1000_members=row.rate_per_1000_members, **values)
+
+
+@strawberry.type(description="The generalisation level published for one attribute.")
+class AttributeLevel:
+    attribute: str
+    level: str = strawberry.field(description="A level of the code's hierarchy; any = hidden.")
+    generalised_share: float | None = strawberry.field(
+        description="Share of the released records whose value lost detail at this level."
+    )
+
+
+@strawberry.type(description="A published outcome: coded values only; null = not published at "
+                 "that level.")  # fmt: skip
+class PublishedRecord:
+    party: str | None = strawberry.field(description="Null inside a preview: your party.")
+    release_number: int | None
+    period: str | None
+    quarter: str | None
+    year: int | None
+    provisions: list[str] | None
+    families: list[str] | None
+    forms_of_hate: list[str] | None
+    characteristics: list[str] | None
+    channel: str | None
+    channel_group: str | None
+    respondent_role: str | None
+    respondent_role_group: str | None
+    severity: int | None
+    sanction: str | None
+
+    @classmethod
+    def from_values(
+        cls, values: dict[str, Any], *, party: str | None = None, release_number: int | None = None
+    ) -> PublishedRecord:
+        return cls(
+            party=party,
+            release_number=release_number,
+            **{name: values.get(name) for name in PUBLISHED_COLUMNS},
+        )
 
 
 @strawberry.type(description="Per-party case counts for the Committee; never a case.")

@@ -1,0 +1,152 @@
+"""Previewing and publishing releases (officers)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+from cases import service as case_service
+from db.errors import DomainError
+from parties import service as party_service
+from parties.errors import PartyErrorCode
+from publication import releases as release_service
+from publication.errors import PublicationErrorCode
+from schema.context import RequestContext
+from schema.errors import UserError, in_transaction
+from schema.permissions import require_officer
+from schema.relay import to_global_id, uuid_of
+from schema.types.cases import Case
+from schema.types.publication import AttributeLevel, PublishedRecord, Release
+
+Ctx = Info[RequestContext, None]
+
+
+@strawberry.input
+class PreviewReleaseInput:
+    party: str | None = strawberry.field(
+        default=None, description="Your party's slug; optional, checked when given."
+    )
+
+
+@strawberry.type(description="A final outcome the preview holds back, and why.")
+class HeldBackOutcome:
+    case: Case
+    class_size: int = strawberry.field(
+        description="How many outcomes share its values at the chosen levels (fewer than k)."
+    )
+
+
+@strawberry.type(description="What publishing would release now; nothing is published yet.")
+class ReleasePreview:
+    id: strawberry.ID = strawberry.field(description="Give it to publishRelease.")
+    k: int
+    code_version: str
+    records: list[PublishedRecord]
+    levels: list[AttributeLevel]
+    held_back: list[HeldBackOutcome]
+    held_back_share: float
+    record_count: int
+    held_back_count: int
+
+
+@strawberry.type
+class PreviewReleasePayload:
+    preview: ReleasePreview | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class PublishReleaseInput:
+    preview_id: strawberry.ID = strawberry.field(description="From previewRelease.")
+
+
+@strawberry.type
+class PublishReleasePayload:
+    release: Release | None
+    errors: list[UserError]
+
+
+async def _own_party(session: AsyncSession, party_id: UUID, slug: str | None) -> None:
+    if slug is None:
+        return
+    party = await party_service.get_by_slug(session=session, slug=slug)
+    if party is None or party.id != party_id:
+        # One answer for another party and for no party at all.
+        raise DomainError(
+            PartyErrorCode.UNKNOWN_PARTY,
+            "Not a party you can publish for: give your own party's slug or none.",
+            field=("party",),
+        )
+
+
+@strawberry.type
+class ReleaseMutation:
+    @strawberry.mutation(
+        description="Compute your party's next release from its final, unpublished "
+        "outcomes without publishing: the records, the generalisation chosen, what is held "
+        "back and why, and the information lost (officer)."
+    )
+    async def preview_release(
+        self, info: Ctx, input: PreviewReleaseInput | None = None
+    ) -> PreviewReleasePayload:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+
+        async def work(session: AsyncSession) -> ReleasePreview:
+            await _own_party(session, party_id, input.party if input else None)
+            computed = await release_service.preview_release(session=session, party_id=party_id)
+            plan = computed.plan
+            held = {o.case_id: size for o, size in plan.held_back}
+            cases = await case_service.get_cases(session=session, party_id=party_id, case_ids=held)
+            return ReleasePreview(
+                id=to_global_id("ReleasePreview", computed.preview.id),
+                k=computed.preview.k,
+                code_version=computed.preview.code_version,
+                records=[PublishedRecord.from_values(r) for r in computed.records],
+                levels=[
+                    AttributeLevel(
+                        attribute=a.attribute, level=a.level, generalised_share=a.generalised_share
+                    )
+                    for a in plan.attribute_loss
+                ],
+                held_back=[
+                    HeldBackOutcome(case=Case.from_model(c), class_size=held[c.id]) for c in cases
+                ],
+                held_back_share=plan.held_back_share,
+                record_count=len(plan.released),
+                held_back_count=len(plan.held_back),
+            )
+
+        preview, errors = await in_transaction(info.context, party_id, work)
+        return PreviewReleasePayload(preview=preview, errors=errors)
+
+    @strawberry.mutation(
+        description="Publish exactly the named preview as a k-anonymous, numbered, "
+        "hash-chained release; refused (PREVIEW_STALE) if your outcomes changed since."
+    )
+    async def publish_release(self, info: Ctx, input: PublishReleaseInput) -> PublishReleasePayload:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+
+        async def work(session: AsyncSession) -> Release:
+            preview_id = uuid_of(
+                input.preview_id,
+                "ReleasePreview",
+                DomainError(
+                    PublicationErrorCode.PREVIEW_NOT_FOUND,
+                    "No preview with this id.",
+                    field=("previewId",),
+                ),
+            )
+            published = await release_service.publish_release(
+                session=session, party_id=party_id, preview_id=preview_id
+            )
+            return Release.from_model(published.release, published.party_slug)
+
+        release, errors = await in_transaction(info.context, party_id, work)
+        return PublishReleasePayload(release=release, errors=errors)
