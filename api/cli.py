@@ -31,6 +31,8 @@ audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(cases_app, name="cases")
 app.add_typer(audit_app, name="audit")
+release_app = typer.Typer(help="Published releases.", no_args_is_help=True)
+app.add_typer(release_app, name="release")
 
 
 def _fail(message: str) -> None:
@@ -521,6 +523,32 @@ def audit_verify() -> None:
             )
     if not reports:
         typer.echo("no audit entries yet")
+    if broken:
+        raise typer.Exit(1)
+
+
+@release_app.command("verify")
+def release_verify() -> None:
+    """Recompute every party's release chain from the published records alone; exit 1 if broken."""
+    from publication import releases
+
+    settings = Settings.from_env()
+    endpoints = _prepare(settings)
+
+    async def work(db):
+        async with db.transaction() as session:
+            return await releases.verify_chains(session=session)
+
+    broken = False
+    for check in _run(settings, endpoints, work):
+        if check.first_broken is None:
+            typer.echo(f"{check.party_slug}: {check.releases} release(s), chain intact")
+        else:
+            broken = True
+            typer.secho(
+                f"{check.party_slug}: BROKEN at release {check.first_broken}: {check.problem}",
+                fg=typer.colors.RED,
+            )
     if broken:
         raise typer.Exit(1)
 

@@ -1,0 +1,119 @@
+"""Previews, stale previews, release immutability and `jointcode release verify`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from api.cli import app as cli
+from db.session import Database
+from tests.conftest import GraphQLClient
+from tests.helpers import PUBLISH, decide, issue_token, publish, register_party, submit
+
+PREVIEW = """
+mutation {
+  previewRelease(input: {}) {
+    preview {
+      id k recordCount heldBackCount heldBackShare
+      levels { attribute level generalisedShare }
+      records { period quarter year provisions families channel channelGroup sanction }
+      heldBack { classSize case { reference } }
+    }
+    errors { code message }
+  }
+}"""
+
+
+@pytest.fixture
+async def officer(gql: GraphQLClient, admin_token: str) -> str:
+    await register_party(gql, admin_token, "party-a")
+    return await issue_token(gql, admin_token, "OFFICER", "party-a")
+
+
+async def _decided(gql: GraphQLClient, officer: str, ref: str, n: int, **fields) -> None:
+    for i in range(n):
+        case = await submit(gql, officer, f"{ref}-{i}", **fields)
+        await decide(gql, officer, case, sanction="advice")
+
+
+async def test_preview_then_publish_exactly_it(gql: GraphQLClient, officer: str) -> None:
+    # 10 on X and 4 by email in the same month: at channel level the 4 cannot reach k;
+    # at the channel's group ("online") all 14 can, which loses less than holding 4 back
+    await _decided(gql, officer, "X", 10, channel="social_x")
+    await _decided(gql, officer, "E", 4, channel="email")
+    await _decided(gql, officer, "P", 1, channel="phone", provisions=["JC3"])
+    preview = (await gql.ok(PREVIEW, token=officer))["previewRelease"]["preview"]
+    levels = {lv["attribute"]: lv for lv in preview["levels"]}
+    assert levels["channel"]["level"] == "channel_group"
+    assert levels["channel"]["generalisedShare"] == 1.0
+    assert levels["provision"]["level"] == "provision"
+    assert (preview["recordCount"], preview["heldBackCount"]) == (14, 1)
+    assert preview["heldBack"] == [{"classSize": 1, "case": {"reference": "P-0"}}]
+    assert round(preview["heldBackShare"], 4) == round(1 / 15, 4)
+    assert {r["channelGroup"] for r in preview["records"]} == {"online"}
+    assert {r["channel"] for r in preview["records"]} == {None}
+    assert preview["records"][0]["period"] == "2026-05"  # month kept
+    # nothing is published by a preview
+    assert (await gql.ok("{ publishedOutcomes(first: 1) { totalCount } }"))["publishedOutcomes"][
+        "totalCount"
+    ] == 0
+
+    # the data changes (another outcome becomes final, here at the next preview): the
+    # first preview is stale and publishes nothing
+    await _decided(gql, officer, "Y", 1, channel="social_x")
+    assert (await gql.ok(PREVIEW, token=officer))["previewRelease"]["preview"]["recordCount"] == 15
+    stale = await gql.ok(PUBLISH, {"input": {"previewId": preview["id"]}}, token=officer)
+    assert stale["publishRelease"]["errors"][0]["code"] == "PREVIEW_STALE"
+
+    released = await publish(gql, officer)
+    assert released["release"]["recordCount"] == 15
+    again = await gql.ok(PUBLISH, {"input": {"previewId": preview["id"]}}, token=officer)
+    assert again["publishRelease"]["errors"][0]["code"] == "PREVIEW_STALE"
+    outcomes = await gql.ok(
+        "{ publishedOutcomes(first: 100) { totalCount edges { node { party releaseNumber "
+        "period channelGroup sanction } } } }"
+    )
+    assert outcomes["publishedOutcomes"]["totalCount"] == 15
+    assert {e["node"]["party"] for e in outcomes["publishedOutcomes"]["edges"]} == {"party-a"}
+
+
+async def test_release_verify_detects_tampering(
+    gql: GraphQLClient, officer: str, owner_db: Database, owner_url: str, monkeypatch
+) -> None:
+    for batch in range(2):
+        await _decided(gql, officer, f"B{batch}", 10)
+        assert (await publish(gql, officer))["errors"] == []
+    monkeypatch.setenv("DATABASE_URL", owner_url)
+    runner = CliRunner()
+    intact = await asyncio.to_thread(runner.invoke, cli, ["release", "verify"])
+    assert intact.exit_code == 0 and "party-a: 2 release(s), chain intact" in intact.output
+
+    async with owner_db.transaction() as session:
+        await session.execute(
+            text(
+                "UPDATE published_outcomes SET sanction = 'expulsion' WHERE id = "
+                "(SELECT min(id) FROM published_outcomes)"
+            )
+        )
+    broken = await asyncio.to_thread(runner.invoke, cli, ["release", "verify"])
+    assert broken.exit_code == 1
+    assert "party-a: BROKEN at release 1: its records do not match its hash" in broken.output
+
+
+async def test_app_role_cannot_change_a_release(db: Database, gql: GraphQLClient, officer: str):
+    await _decided(gql, officer, "I", 10)
+    await publish(gql, officer)
+    from sqlalchemy.exc import DBAPIError
+
+    for statement in (
+        "UPDATE releases SET record_count = 0",
+        "DELETE FROM releases",
+        "UPDATE published_outcomes SET sanction = 'advice'",
+        "DELETE FROM published_outcomes",
+    ):
+        with pytest.raises(DBAPIError, match="permission denied"):
+            async with db.transaction() as session:
+                await session.execute(text(statement))
