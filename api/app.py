@@ -15,7 +15,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from api import pages
+from api import open_data, pages
 from api.auth import BadCredentials, viewer_from_header
 from api.limits import BodySizeLimit
 from db import code_versions
@@ -96,6 +96,7 @@ def create_app(db: Database, *, max_body_bytes: int = 1_048_576) -> Any:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *(Route(path, endpoint) for path, endpoint in open_data.routes(db).items()),
         ],
         lifespan=lifespan,
     )

@@ -65,22 +65,35 @@ as published by the parties. Every figure counts released, anonymised outcomes o
         _table(
             "Outcomes by party and year",
             ["Party", "Year", "Outcomes"],
-            [[party_label(r.party), str(r.year), str(r.count)] for r in by_party_year],
+            [
+                [
+                    party_label(r.values[Dimension.PARTY]),
+                    str(r.values[Dimension.YEAR]),
+                    str(r.count),
+                ]
+                for r in by_party_year
+            ],
         )
     }
 {
         _table(
             "Outcomes by provision",
             ["Provision", "Outcomes"],
-            [[r.provision or "", str(r.count)] for r in by_provision],
+            [[r.values[Dimension.PROVISION], str(r.count)] for r in by_provision],
         )
     }
 {
         _table(
             "Outcomes by sanction",
             ["Sanction", "Outcomes"],
-            [[r.sanction or "", str(r.count)] for r in by_sanction],
+            [[r.values[Dimension.SANCTION], str(r.count)] for r in by_sanction],
         )
     }
-<p>Query the figures yourself in <a href="/graphql">GraphiQL</a>.</p>
+<p>Download the released records and statistics as open data:
+<a href="/open-data/outcomes.csv">outcomes.csv</a>,
+<a href="/open-data/outcomes.json">outcomes.json</a>,
+<a href="/open-data/statistics.csv">statistics.csv</a>,
+<a href="/open-data/statistics.json">statistics.json</a>, and their
+<a href="/open-data/dictionary.json">data dictionary</a>.
+Query the figures yourself in <a href="/graphql">GraphiQL</a>.</p>
 </body></html>"""

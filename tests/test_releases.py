@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from db.session import Database
+from publication.anonymise import PUBLISHED_COLUMNS
 from tests.conftest import GraphQLClient
 from tests.helpers import PUBLISH, decide, issue_token, publish, register_party, submit
 
@@ -117,3 +118,26 @@ async def test_app_role_cannot_change_a_release(db: Database, gql: GraphQLClient
         with pytest.raises(DBAPIError, match="permission denied"):
             async with db.transaction() as session:
                 await session.execute(text(statement))
+
+
+async def test_open_data_and_public_page(gql: GraphQLClient, officer: str, client) -> None:
+    await _decided(gql, officer, "O", 12)
+    await publish(gql, officer)
+    outcomes_csv = await client.get("/open-data/outcomes.csv")
+    lines = outcomes_csv.text.strip().splitlines()
+    assert lines[0].startswith("party,release_number,period,quarter,year,provisions")
+    assert len(lines) == 13 and lines[1].startswith("party-a,1,2026-05,2026-Q2,2026,JC6")
+    outcomes_json = (await client.get("/open-data/outcomes.json")).json()
+    assert len(outcomes_json) == 12 and outcomes_json[0]["families"] == ["abuse"]
+    stats_csv = (await client.get("/open-data/statistics.csv")).text.strip().splitlines()
+    assert stats_csv == [
+        "party,year,family,sanction,count,rate_per_1000_members",
+        "party-a,2026,abuse,advice,12,",
+    ]
+    assert (await client.get("/open-data/statistics.json")).json()[0]["count"] == 12
+    dictionary = (await client.get("/open-data/dictionary.json")).json()
+    assert set(dictionary["outcomes"]) == {"party", "release_number", *PUBLISHED_COLUMNS}
+    for body in (outcomes_csv.text, str(outcomes_json)):
+        assert "O-0" not in body and "Private narrative" not in body
+    page = await client.get("/")
+    assert page.status_code == 200 and "<td>JC6</td>" in page.text and "O-0" not in page.text
