@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parties.models import Party
-from publication.models import PartyCaseCounts, PublishedOutcome
+from publication.models import PublishedOutcome
 
 
 class Dimension(Enum):
@@ -131,32 +130,3 @@ async def statistics(
             )
         )
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class PartySummary:
-    party_id: UUID
-    slug: str
-    name: str
-    is_demo: bool
-    received: int
-    decided: int
-    published: int
-
-
-async def committee_summary(*, session: AsyncSession) -> list[PartySummary]:
-    """Per-party counts from the rollup the case triggers maintain: no case row is read."""
-    rows = await session.execute(
-        select(
-            Party.id,
-            Party.slug,
-            Party.name,
-            Party.is_demo,
-            func.coalesce(PartyCaseCounts.received, 0),
-            func.coalesce(PartyCaseCounts.decided, 0),
-            func.coalesce(PartyCaseCounts.published, 0),
-        )
-        .outerjoin(PartyCaseCounts, PartyCaseCounts.party_id == Party.id)
-        .order_by(Party.name)
-    )
-    return [PartySummary(*row) for row in rows]

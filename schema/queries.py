@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from parties import service as party_service
 from parties import tokens as token_service
 from parties.errors import PartyErrorCode
 from parties.tokens import Role
+from publication import committee
 from publication import outcomes as outcome_service
 from publication import releases as release_service
 from publication import statistics as stats
@@ -35,7 +36,7 @@ from schema.types.cases import Case, CaseFilter, CaseOrder, ComplianceReport, Da
 from schema.types.code import Code, SanctionGuidance
 from schema.types.parties import Party, TokenFilter, TokenInfo, Viewer
 from schema.types.publication import (
-    PartySummary,
+    CommitteeSummary,
     PublishedRecord,
     Release,
     StatisticsDimension,
@@ -309,19 +310,24 @@ class Query:
             **values,
         )
 
-    @strawberry.field(description="Per-party case counts (the Committee).")
-    async def committee_summary(self, info: Ctx) -> list[PartySummary]:
+    @strawberry.field(
+        description="Per-party figures from all cases received in the period (the Committee): "
+        "compliance, outcomes published, and sanction consistency per severity level. Counts "
+        "from 1 to k-1 are suppressed, with secondary suppression so no total gives one away."
+    )
+    async def committee_summary(
+        self,
+        info: Ctx,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> CommitteeSummary:
         require(info, Role.COMMITTEE)
+        today = datetime.now(UTC).date()
         async with info.context.db.transaction() as session:
-            rows = await stats.committee_summary(session=session)
-        return [
-            PartySummary(
-                party_slug=r.slug,
-                party_name=r.name,
-                is_demo=r.is_demo,
-                received=r.received,
-                decided=r.decided,
-                published=r.published,
+            summary = await committee.committee_summary(
+                session=session,
+                received_from=from_ or date(2000, 1, 1),
+                received_to=to or today,
+                today=today,
             )
-            for r in rows
-        ]
+        return CommitteeSummary.of(summary)

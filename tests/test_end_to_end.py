@@ -77,12 +77,21 @@ async def test_whole_path(gql: GraphQLClient, admin_token: str) -> None:
 
     # The committee sees counts per party, and no case.
     summary = await gql.ok(
-        "{ committeeSummary { partySlug received decided published } }", token=committee
+        "{ committeeSummary { k parties { party received { value suppressed } "
+        "decided { value } published { value } sharePublished { value } } "
+        "total { received { value } } } }",
+        token=committee,
     )
-    assert {r["partySlug"]: r for r in summary["committeeSummary"]} == {
-        "party-a": {"partySlug": "party-a", "received": 17, "decided": 17, "published": 12},
-        "party-b": {"partySlug": "party-b", "received": 0, "decided": 0, "published": 0},
+    figures = {p["party"]: p for p in summary["committeeSummary"]["parties"]}
+    assert figures["party-a"] == {
+        "party": "party-a",
+        "received": {"value": 17, "suppressed": False},
+        "decided": {"value": 17},
+        "published": {"value": 12},
+        "sharePublished": {"value": round(12 / 17, 4)},
     }
+    assert figures["party-b"]["received"] == {"value": 0, "suppressed": False}
+    assert summary["committeeSummary"]["total"]["received"] == {"value": 17}
 
     # Party B cannot see or touch party A's cases: by id, by filter, or by reference.
     a_case = cases[12]

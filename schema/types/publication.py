@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import strawberry
 
-from publication import models
+from publication import committee, models
 from publication import statistics as stats
 from publication.anonymise import PUBLISHED_COLUMNS
 from schema.relay import Node, to_global_id
@@ -160,11 +160,104 @@ class PublishedRecord:
         )
 
 
-@strawberry.type(description="Per-party case counts for the Committee; never a case.")
-class PartySummary:
-    party_slug: str
-    party_name: str
+@strawberry.type(description="A figure for the Committee: null when suppressed.")
+class Figure:
+    value: float | None
+    suppressed: bool = strawberry.field(
+        description="A count from 1 to k-1, or one that would let a hidden count be "
+        "recovered from a total."
+    )
+
+    @classmethod
+    def of(cls, f: committee.Figure) -> Figure:
+        return cls(value=f.value, suppressed=f.suppressed)
+
+
+@strawberry.type(description="One party's compliance figures (or all parties': party *).")
+class PartyFigures:
+    party: str
+    name: str
     is_demo: bool
-    received: int
-    decided: int
-    published: int
+    received: Figure
+    closed_out_of_scope: Figure
+    withdrawn: Figure
+    respondent_left: Figure
+    decided: Figure
+    open: Figure
+    appealed: Figure
+    decided_on_time: Figure
+    open_overdue: Figure
+    published: Figure
+    median_days_to_decision: Figure
+    share_decided_on_time: Figure
+    share_published: Figure = strawberry.field(description="Of decided outcomes.")
+
+    @classmethod
+    def of(cls, p: committee.PartyFigures) -> PartyFigures:
+        return cls(
+            party=p.party,
+            name=p.name,
+            is_demo=p.is_demo,
+            median_days_to_decision=Figure.of(p.median_days_to_decision),
+            share_decided_on_time=Figure.of(p.share_decided_on_time),
+            share_published=Figure.of(p.share_published),
+            **{metric: Figure.of(f) for metric, f in p.counts.items()},
+        )
+
+
+@strawberry.type
+class SanctionFigure:
+    sanction: str
+    figure: Figure
+
+
+@strawberry.type(description="A party's sanctions at one severity level.")
+class PartySanctions:
+    party: str
+    total: Figure
+    sanctions: list[SanctionFigure]
+
+
+@strawberry.type(description="Sanction consistency: at one severity level, each party's sanctions.")
+class LevelConsistency:
+    level: int
+    title: str
+    parties: list[PartySanctions]
+
+
+@strawberry.type(description="Cross-party figures from all cases, small counts suppressed.")
+class CommitteeSummary:
+    received_from: date
+    received_to: date
+    k: int
+    parties: list[PartyFigures]
+    total: PartyFigures
+    sanction_consistency: list[LevelConsistency]
+
+    @classmethod
+    def of(cls, s: committee.CommitteeSummary) -> CommitteeSummary:
+        return cls(
+            received_from=s.received_from,
+            received_to=s.received_to,
+            k=s.k,
+            parties=[PartyFigures.of(p) for p in s.parties],
+            total=PartyFigures.of(s.total),
+            sanction_consistency=[
+                LevelConsistency(
+                    level=level.level,
+                    title=level.title,
+                    parties=[
+                        PartySanctions(
+                            party=p.party,
+                            total=Figure.of(p.total),
+                            sanctions=[
+                                SanctionFigure(sanction=name, figure=Figure.of(f))
+                                for name, f in p.sanctions.items()
+                            ],
+                        )
+                        for p in level.parties
+                    ],
+                )
+                for level in s.consistency
+            ],
+        )
