@@ -17,6 +17,7 @@ from strawberry.asgi import GraphQL
 
 from api import open_data, pages
 from api.auth import BadCredentials, viewer_from_header
+from api.cache import PublicCache
 from api.limits import BodySizeLimit
 from db import code_versions
 from db.session import Database
@@ -65,7 +66,13 @@ class JointCodeGraphQL(GraphQL):
         await super().__call__(scope, receive, send)
 
 
-def create_app(db: Database, *, max_body_bytes: int = 1_048_576) -> Any:
+def create_app(
+    db: Database,
+    *,
+    max_body_bytes: int = 1_048_576,
+    public_cache_entries: int = 2048,
+    public_cache_refresh_ms: int = 1000,
+) -> Any:
     graphql = JointCodeGraphQL(db)
 
     async def healthz(_: Request) -> Response:
@@ -100,4 +107,12 @@ def create_app(db: Database, *, max_body_bytes: int = 1_048_576) -> Any:
         ],
         lifespan=lifespan,
     )
-    return BodySizeLimit(app, max_bytes=max_body_bytes)
+    served: Any = app
+    if public_cache_entries > 0:
+        served = PublicCache(
+            app,
+            db=db,
+            max_entries=public_cache_entries,
+            refresh_seconds=public_cache_refresh_ms / 1000,
+        )
+    return BodySizeLimit(served, max_bytes=max_body_bytes)

@@ -145,7 +145,10 @@ def serve(
     typer.echo(f"Serving on http://{host}:{port}/  (GraphiQL at http://{host}:{port}/graphql)")
     sys.stdout.flush()
     application = create_app(
-        app_database(settings, endpoints), max_body_bytes=settings.max_body_bytes
+        app_database(settings, endpoints),
+        max_body_bytes=settings.max_body_bytes,
+        public_cache_entries=settings.public_cache_entries,
+        public_cache_refresh_ms=settings.public_cache_refresh_ms,
     )
     uvicorn.run(application, host=host, port=port, log_level=settings.log_level)
 

@@ -24,6 +24,8 @@ class Settings:
     statement_timeout_ms: int = 10_000
     max_body_bytes: int = 1_048_576
     log_level: str = "info"
+    public_cache_entries: int = 2048  # 0 turns the public response cache off
+    public_cache_refresh_ms: int = 1000
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,4 +41,6 @@ class Settings:
             statement_timeout_ms=_int("JOINTCODE_STATEMENT_TIMEOUT_MS", 10_000),
             max_body_bytes=_int("JOINTCODE_MAX_BODY_BYTES", 1_048_576),
             log_level=env.get("JOINTCODE_LOG_LEVEL", "info"),
+            public_cache_entries=_int("JOINTCODE_PUBLIC_CACHE_ENTRIES", 2048),
+            public_cache_refresh_ms=_int("JOINTCODE_PUBLIC_CACHE_REFRESH_MS", 1000),
         )

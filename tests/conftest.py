@@ -74,7 +74,8 @@ async def _empty_tables(owner_db: Database) -> None:
 
 @pytest_asyncio.fixture
 async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(db))
+    # the public cache is on, reading the epoch on every request so tests never wait
+    transport = httpx.ASGITransport(app=create_app(db, public_cache_refresh_ms=0))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
 

@@ -1,0 +1,168 @@
+"""The public response cache: token-less GraphQL answers served before GraphQL runs.
+
+Public answers change only when something public changes (a release, the party
+registry, an adoption, a sanction mapping); PostgreSQL counts those changes in
+``public_epoch``. A cached answer is keyed by the request's query, variables and
+operation and by the epoch, so it is never served after a change. The epoch is read at
+most once per ``refresh_seconds`` (other replicas' changes show within that), and at once
+after this process runs any authenticated mutation. Answers carry an ``ETag``; a GET with
+a matching ``If-None-Match`` gets 304, and GET answers are marked cacheable for CDNs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import OrderedDict
+from typing import Any
+
+from sqlalchemy import text
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from db.session import Database
+
+JSON = b"application/json"
+
+
+class PublicCache:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        db: Database,
+        path: str = "/graphql",
+        max_entries: int = 2048,
+        refresh_seconds: float = 1.0,
+        max_age: int = 30,
+    ) -> None:
+        self.app, self.db, self.path = app, db, path
+        self.max_entries, self.refresh_seconds, self.max_age = max_entries, refresh_seconds, max_age
+        self.entries: OrderedDict[tuple[int, str], tuple[bytes, str]] = OrderedDict()
+        self.epoch = 0
+        self.checked_at = 0.0
+
+    async def current_epoch(self, *, force: bool = False) -> int:
+        now = time.monotonic()
+        if force or now - self.checked_at > self.refresh_seconds:
+            async with self.db.engine.connect() as conn:
+                self.epoch = int(await conn.scalar(text("SELECT epoch FROM public_epoch")) or 0)
+            self.checked_at = now
+        return self.epoch
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if "authorization" in headers:
+            # Authenticated traffic is never cached; a mutation may change public answers.
+            await self.app(scope, receive, send)
+            self.checked_at = 0.0
+            return
+        method = scope["method"]
+        body = b""
+        if method == "POST":
+            body = await _read_body(receive)
+        key = _key(method, scope.get("query_string", b""), body)
+        if key is None or "text/html" in headers.get("accept", ""):  # GraphiQL wants the page
+            await self.app(scope, _replay(body), send)
+            return
+        epoch = await self.current_epoch()
+        hit = self.entries.get((epoch, key))
+        if hit is not None:
+            self.entries.move_to_end((epoch, key))
+            payload, etag = hit
+            if method == "GET" and headers.get("if-none-match") == etag:
+                await _respond(send, 304, b"", etag, self._cache_control(method), "hit")
+            else:
+                await _respond(send, 200, payload, etag, self._cache_control(method), "hit")
+            return
+        captured: dict[str, Any] = {"status": 0, "headers": [], "body": b""}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                captured["body"] += message.get("body", b"")
+
+        await self.app(scope, _replay(body), capture)
+        payload = captured["body"]
+        content_type = dict(captured["headers"]).get(b"content-type", b"")
+        cacheable = (
+            captured["status"] == 200 and JSON in content_type and b'"errors"' not in payload
+        )
+        etag = f'"{hashlib.sha256(payload).hexdigest()[:32]}"'
+        if cacheable:
+            self.entries[(epoch, key)] = (payload, etag)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+            await _respond(send, 200, payload, etag, self._cache_control(method), "miss")
+            return
+        await send(
+            {"type": "http.response.start", "status": captured["status"],
+             "headers": captured["headers"]}
+        )  # fmt: skip
+        await send({"type": "http.response.body", "body": payload})
+
+    def _cache_control(self, method: str) -> str:
+        return f"public, max-age={self.max_age}" if method == "GET" else "no-store"
+
+
+def _key(method: str, query_string: bytes, body: bytes) -> str | None:
+    """The request's query, variables and operation, canonical; None if not cacheable."""
+    if method == "GET":
+        return "GET " + query_string.decode("latin-1") if b"query=" in query_string else None
+    if method != "POST":
+        return None
+    try:
+        request = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(request, dict) or not isinstance(request.get("query"), str):
+        return None
+    if request["query"].lstrip().startswith("mutation"):
+        return None
+    return json.dumps(
+        [request["query"], request.get("variables") or {}, request.get("operationName")],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+async def _read_body(receive: Receive) -> bytes:
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            return body
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+async def _respond(
+    send: Send, status: int, payload: bytes, etag: str, cache_control: str, state: str
+) -> None:
+    headers = [
+        (b"etag", etag.encode()),
+        (b"cache-control", cache_control.encode()),
+        (b"x-cache", state.encode()),
+    ]
+    if status == 200:
+        headers += [(b"content-type", JSON), (b"content-length", str(len(payload)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})

@@ -1,0 +1,61 @@
+"""The public response cache: hits before GraphQL, never stale after a change, ETags."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import GraphQLClient
+from tests.helpers import decide, issue_token, publish, register_party, submit
+
+QUERY = "query($g: [StatisticsDimension!]!) { statistics(groupBy: $g) { party count } }"
+
+
+async def _post(client: httpx.AsyncClient, group_by: list[str], **headers: str) -> httpx.Response:
+    return await client.post(
+        "/graphql", json={"query": QUERY, "variables": {"g": group_by}}, headers=headers
+    )
+
+
+async def test_public_answers_are_cached_per_epoch(
+    client: httpx.AsyncClient, gql: GraphQLClient, admin_token: str
+) -> None:
+    first = await _post(client, ["PARTY"])
+    second = await _post(client, ["PARTY"])
+    assert (first.headers["x-cache"], second.headers["x-cache"]) == ("miss", "hit")
+    assert first.json() == second.json() == {"data": {"statistics": []}}
+    assert first.headers["etag"] == second.headers["etag"]
+    assert (await _post(client, ["SANCTION"])).headers["x-cache"] == "miss"  # other variables
+
+    # a release changes public answers: the next request is answered afresh
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    for n in range(10):
+        await decide(gql, officer, await submit(gql, officer, f"C-{n}"))
+    assert (await publish(gql, officer))["errors"] == []
+    after = await _post(client, ["PARTY"])
+    assert after.headers["x-cache"] == "miss"
+    assert after.json() == {"data": {"statistics": [{"party": "party-a", "count": 10}]}}
+
+    # authenticated requests and errors are never cached
+    authed = await client.post(
+        "/graphql",
+        json={"query": "{ viewer { role } }"},
+        headers={"authorization": f"Bearer {officer}"},
+    )
+    assert "x-cache" not in authed.headers
+    for _ in range(2):
+        bad = await client.post("/graphql", json={"query": "{ statistics { count } }"})
+        assert "x-cache" not in bad.headers and "errors" in bad.json()
+
+
+async def test_get_supports_etag_and_cdn_caching(client: httpx.AsyncClient) -> None:
+    params = {"query": "{ codes { version contentHash } }"}
+    first = await client.get("/graphql", params=params, headers={"accept": "application/json"})
+    assert first.status_code == 200 and first.headers["cache-control"].startswith("public")
+    etag = first.headers["etag"]
+    again = await client.get(
+        "/graphql", params=params, headers={"accept": "application/json", "if-none-match": etag}
+    )
+    assert again.status_code == 304 and again.content == b""
+    page = await client.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "x-cache" not in page.headers  # GraphiQL itself
