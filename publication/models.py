@@ -70,6 +70,30 @@ class PublishedOutcome(Base):
     sanction: Mapped[str | None] = mapped_column(Text)
 
 
+class PublishedClass(Base):
+    """One equivalence class of a release and its size (at least k): what statistics sum."""
+
+    __tablename__ = "published_classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[UUID] = mapped_column()
+    party_id: Mapped[UUID] = mapped_column()
+    period: Mapped[str | None] = mapped_column(Text)
+    quarter: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    provisions: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    families: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    forms_of_hate: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    characteristics: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    channel: Mapped[str | None] = mapped_column(Text)
+    channel_group: Mapped[str | None] = mapped_column(Text)
+    respondent_role: Mapped[str | None] = mapped_column(Text)
+    respondent_role_group: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[int | None] = mapped_column(Integer)
+    sanction: Mapped[str | None] = mapped_column(Text)
+    n: Mapped[int] = mapped_column(Integer)
+
+
 class PartyCaseCounts(Base):
     __tablename__ = "party_case_counts"
 

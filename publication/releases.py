@@ -28,7 +28,7 @@ from db.errors import DomainError
 from parties.models import Party
 from publication.anonymise import PUBLISHED_COLUMNS, Outcome, Plan, plan_release, published_fields
 from publication.errors import PublicationErrorCode
-from publication.models import PublishedOutcome, Release, ReleasePreview
+from publication.models import PublishedClass, PublishedOutcome, Release, ReleasePreview
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +226,18 @@ async def publish_release(
     await session.execute(
         insert(PublishedOutcome),
         [{"release_id": release.id, "party_id": party_id, **record} for record in records],
+    )
+    classes: dict[str, tuple[dict[str, Any], int]] = {}
+    for record in records:
+        key = json.dumps(record, sort_keys=True, default=str)
+        found = classes.get(key)
+        classes[key] = (record, (found[1] if found else 0) + 1)
+    await session.execute(
+        insert(PublishedClass),
+        [
+            {"release_id": release.id, "party_id": party_id, **record, "n": n}
+            for record, n in classes.values()
+        ],
     )
     await session.execute(
         update(Case)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parties.models import Party
-from publication.models import PublishedOutcome
+from publication.models import PublishedClass
 
 
 class Dimension(Enum):
@@ -37,18 +37,18 @@ class Dimension(Enum):
 # dimension -> (published column, is a list). A record published more coarsely than a
 # dimension has no value for it and is left out of that grouping.
 COLUMNS: dict[Dimension, tuple[Any, bool]] = {
-    Dimension.YEAR: (PublishedOutcome.year, False),
-    Dimension.QUARTER: (PublishedOutcome.quarter, False),
-    Dimension.PROVISION: (PublishedOutcome.provisions, True),
-    Dimension.FAMILY: (PublishedOutcome.families, True),
-    Dimension.FORM_OF_HATE: (PublishedOutcome.forms_of_hate, True),
-    Dimension.CHARACTERISTIC: (PublishedOutcome.characteristics, True),
-    Dimension.CHANNEL: (PublishedOutcome.channel, False),
-    Dimension.CHANNEL_GROUP: (PublishedOutcome.channel_group, False),
-    Dimension.RESPONDENT_ROLE: (PublishedOutcome.respondent_role, False),
-    Dimension.RESPONDENT_ROLE_GROUP: (PublishedOutcome.respondent_role_group, False),
-    Dimension.SEVERITY: (PublishedOutcome.severity, False),
-    Dimension.SANCTION: (PublishedOutcome.sanction, False),
+    Dimension.YEAR: (PublishedClass.year, False),
+    Dimension.QUARTER: (PublishedClass.quarter, False),
+    Dimension.PROVISION: (PublishedClass.provisions, True),
+    Dimension.FAMILY: (PublishedClass.families, True),
+    Dimension.FORM_OF_HATE: (PublishedClass.forms_of_hate, True),
+    Dimension.CHARACTERISTIC: (PublishedClass.characteristics, True),
+    Dimension.CHANNEL: (PublishedClass.channel, False),
+    Dimension.CHANNEL_GROUP: (PublishedClass.channel_group, False),
+    Dimension.RESPONDENT_ROLE: (PublishedClass.respondent_role, False),
+    Dimension.RESPONDENT_ROLE_GROUP: (PublishedClass.respondent_role_group, False),
+    Dimension.SEVERITY: (PublishedClass.severity, False),
+    Dimension.SANCTION: (PublishedClass.sanction, False),
 }
 
 
@@ -78,7 +78,7 @@ async def statistics(
     where = where or StatisticsFilter()
     dims = list(dict.fromkeys(group_by))  # keep order, drop repeats
     selected: list[Any] = []
-    query_from: Any = PublishedOutcome.__table__
+    query_from: Any = PublishedClass.__table__
     conditions: list[Any] = []
     for dim in dims:
         if dim is Dimension.PARTY:
@@ -98,7 +98,7 @@ async def statistics(
             conditions.append(column.is_not(None))
     needs_party = Dimension.PARTY in dims or Dimension.PARTY in where.values
     if needs_party:
-        query_from = query_from.join(Party.__table__, Party.id == PublishedOutcome.party_id)
+        query_from = query_from.join(Party.__table__, Party.id == PublishedClass.party_id)
     for dim, value in where.values.items():
         if dim is Dimension.PARTY:
             conditions.append(Party.slug == value)
@@ -107,7 +107,7 @@ async def statistics(
         conditions.append(column.contains([value]) if is_list else column == value)
     extra = [Party.membership.label("membership")] if Dimension.PARTY in dims else []
     query = (
-        select(*selected, *extra, func.count().label("count"))
+        select(*selected, *extra, func.sum(PublishedClass.n).label("count"))
         .select_from(query_from)
         .where(*conditions)
     )

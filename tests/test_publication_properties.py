@@ -122,6 +122,11 @@ async def test_every_published_class_and_public_count_is_zero_or_at_least_k(
         ).all()
         assert all(row.n >= K for row in classes)
         assert sum(row.n for row in classes) == published
+        # the class table statistics read holds exactly these classes and sizes
+        rollup = (
+            await session.execute(text(f"SELECT release_id, {columns}, n FROM published_classes"))
+        ).all()
+        assert sorted(map(tuple, rollup), key=repr) == sorted(map(tuple, classes), key=repr)
 
         # every single dimension and pair, then random larger combinations, each under
         # no filter and under filters drawn from the values actually published
