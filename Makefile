@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema install clean bench bench-import
+.PHONY: run test lint schema install clean bench bench-import bench-publication
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,11 @@ schema: $(STAMP)
 bench-import: $(STAMP)
 	$(BIN)/python -m bench.import_cases --cases 100000
 
-bench: bench-import
+## Preview/publish over 1,000,000 cases, then wrk on the public API (needs wrk)
+bench-publication: $(STAMP)
+	$(BIN)/python -m bench.publication
+
+bench: bench-import bench-publication
 
 clean:
 	rm -rf $(VENV) .pytest_cache

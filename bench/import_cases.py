@@ -14,21 +14,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-import os
 import random
-import resource
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
+from bench.common import fresh_database, peak_rss_mib, server
 from cases import importing
-from db import embedded, migrate
 from db.audit import Actor
-from db.session import Database, app_role_url, asyncpg_url, make_engine, run_autocommit
+from db.session import Database, app_role_url, make_engine
 from parties import service as party_service
 
 PROVISIONS = ["JC1", "JC2", "JC4", "JC6", "JC7", "JC9", "JC10"]
@@ -62,21 +57,13 @@ def write_csv(path: Path, count: int, seed: int = 7) -> None:
             )
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
 async def run(server_url: str, count: int, workdir: Path) -> None:
     source = workdir / "bench.csv"
     started = time.perf_counter()
     write_csv(source, count)
     print(f"wrote {count:,} rows in {time.perf_counter() - started:.1f} s")
 
-    name = f"jointcode_bench_{uuid.uuid4().hex[:8]}"
-    await run_autocommit(server_url, f'CREATE DATABASE "{name}"')
-    owner = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        await asyncio.to_thread(migrate.upgrade, owner)
+    async with fresh_database(server_url, "jointcode_bench_import") as owner:
         db = Database(make_engine(app_role_url(owner), pool_size=2))
         try:
             async with db.transaction() as session:
@@ -97,25 +84,14 @@ async def run(server_url: str, count: int, workdir: Path) -> None:
             f"(already present {summary.already_present}, rejected {len(summary.rejected)})"
         )
         print(f"peak RSS of the process: {peak_rss_mib():.0f} MiB (before import {rss_before:.0f})")
-    finally:
-        await run_autocommit(server_url, f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-        server = None
-        if not url:
-            server = embedded.start(Path(tmp) / "pg")
-            url = embedded.owner_url(server, "postgres")
-        try:
-            asyncio.run(run(asyncpg_url(url), args.cases, Path(tmp)))
-        finally:
-            if server is not None:
-                server.cleanup()
+    with tempfile.TemporaryDirectory() as tmp, server() as url:
+        asyncio.run(run(url, args.cases, Path(tmp)))
 
 
 if __name__ == "__main__":

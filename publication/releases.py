@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import case, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
@@ -79,9 +79,24 @@ def release_hash(
 
 async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outcome], str]:
     """The party's final, unpublished outcomes, and a fingerprint of exactly which."""
-    cases = list(
-        await session.scalars(
-            select(Case)
+    sanction_that_stands = case(
+        (Case.appeal_outcome.in_(["varied", "overturned"]), Case.appeal_sanction),
+        else_=Case.sanction,
+    )
+    cases = (
+        await session.execute(
+            select(
+                Case.id,
+                Case.version,
+                Case.decided_on,
+                Case.provisions,
+                Case.forms_of_hate,
+                Case.characteristics,
+                Case.channel,
+                Case.respondent_role,
+                Case.severity_level,
+                sanction_that_stands.label("sanction"),
+            )
             .where(
                 Case.party_id == party_id,
                 Case.state == CaseState.FINAL.value,
@@ -89,18 +104,18 @@ async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outco
             )
             .order_by(Case.id)
         )
-    )
+    ).all()
     outcomes = [
         Outcome(
             case_id=c.id,
-            decided_on=c.decided_on,  # type: ignore[arg-type]  # final cases are decided
+            decided_on=c.decided_on,
             provisions=tuple(c.provisions),
             forms_of_hate=tuple(c.forms_of_hate or ()),
             characteristics=tuple(c.characteristics or ()),
             channel=c.channel,
             respondent_role=c.respondent_role,
             severity=c.severity_level,
-            sanction=c.effective_sanction or "",
+            sanction=c.sanction or "",
         )
         for c in cases
     ]
