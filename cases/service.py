@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Uuid, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,7 @@ from cases.errors import CaseErrorCode
 from cases.models import Case, CaseState
 from codes import CodeVersion
 from db import audit
+from db.base import in_array
 from db.errors import DomainError, DomainErrors
 from db.pagination import Page, keyset_page
 from parties import service as party_service
@@ -258,7 +259,9 @@ async def get_cases(
     if not ids:
         return []
     found = list(
-        await session.scalars(select(Case).where(Case.party_id == party_id, Case.id.in_(ids)))
+        await session.scalars(
+            select(Case).where(Case.party_id == party_id, in_array(Case.id, ids, Uuid))
+        )
     )
     await _record_read(session, found)
     return found

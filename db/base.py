@@ -4,7 +4,11 @@ The migrations own the DDL. Models mirror the tables' columns but not their fore
 keys, so a lower package's model never needs a higher package's table to be imported.
 """
 
-from sqlalchemy import MetaData
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import MetaData, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -18,3 +22,12 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def in_array(column: Any, values: Iterable[Any], item_type: Any) -> Any:
+    """``column = ANY($1)`` with one array parameter: any number of values, one bind.
+
+    ``column.in_(values)`` binds one parameter per value, and PostgreSQL's protocol takes
+    at most 32,767 parameters a statement.
+    """
+    return column == any_(bindparam(None, list(values), type_=ARRAY(item_type)))

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, insert, select, text, update
+from sqlalchemy import Uuid, case, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
 from cases import lifecycle
 from cases.models import Case, CaseState
 from db import audit
+from db.base import in_array
 from db.errors import DomainError
 from parties.models import Party
 from publication.anonymise import PUBLISHED_COLUMNS, Outcome, Plan, plan_release, published_fields
@@ -256,7 +257,10 @@ async def publish_release(
     )
     await session.execute(
         update(Case)
-        .where(Case.party_id == party_id, Case.id.in_([o.case_id for o, _ in plan.released]))
+        .where(
+            Case.party_id == party_id,
+            in_array(Case.id, (o.case_id for o, _ in plan.released), Uuid),
+        )
         .values(release_id=release.id, version=Case.version + 1)
     )
     await audit.append(

@@ -22,6 +22,7 @@ from schema.types.cases import Case
 from schema.types.publication import AttributeLevel, PublishedRecord, Release
 
 Ctx = Info[RequestContext, None]
+HELD_BACK_SHOWN = 100
 
 
 @strawberry.input
@@ -46,7 +47,10 @@ class ReleasePreview:
     code_version: str
     records: list[PublishedRecord]
     levels: list[AttributeLevel]
-    held_back: list[HeldBackOutcome]
+    held_back: list[HeldBackOutcome] = strawberry.field(
+        description="Up to 100 held-back outcomes, smallest groups first; heldBackCount "
+        "counts them all."
+    )
     held_back_share: float
     record_count: int
     held_back_count: int
@@ -100,7 +104,13 @@ class ReleaseMutation:
             await _own_party(session, party_id, input.party if input else None)
             computed = await release_service.preview_release(session=session, party_id=party_id)
             plan = computed.plan
-            held = {o.case_id: size for o, size in plan.held_back}
+            # the smallest classes first: those are the outcomes furthest from publication
+            held = {
+                o.case_id: size
+                for o, size in sorted(plan.held_back, key=lambda h: (h[1], str(h[0].case_id)))[
+                    :HELD_BACK_SHOWN
+                ]
+            }
             cases = await case_service.get_cases(session=session, party_id=party_id, case_ids=held)
             return ReleasePreview(
                 id=to_global_id("ReleasePreview", computed.preview.id),
