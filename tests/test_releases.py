@@ -141,3 +141,20 @@ async def test_open_data_and_public_page(gql: GraphQLClient, officer: str, clien
         assert "O-0" not in body and "Private narrative" not in body
     page = await client.get("/")
     assert page.status_code == 200 and "<td>JC6</td>" in page.text and "O-0" not in page.text
+
+
+async def test_held_back_outcomes_roll_into_a_later_release(
+    gql: GraphQLClient, officer: str
+) -> None:
+    await _decided(gql, officer, "A", 10)  # JC6, advice: a class of 10
+    for n in range(3):  # 3 alike (JC3, expulsion): merging would hide too much; held back
+        case = await submit(gql, officer, f"H-{n}", provisions=["JC3"])
+        await decide(gql, officer, case, sanction="expulsion")
+    first = await publish(gql, officer)
+    assert (first["release"]["recordCount"], first["release"]["heldBackCount"]) == (10, 3)
+    for n in range(7):  # now 10 alike
+        case = await submit(gql, officer, f"M-{n}", provisions=["JC3"])
+        await decide(gql, officer, case, sanction="expulsion")
+    second = await publish(gql, officer)
+    assert (second["release"]["recordCount"], second["release"]["heldBackCount"]) == (10, 0)
+    assert second["release"]["previousHash"] == first["release"]["contentHash"]
