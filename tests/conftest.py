@@ -25,8 +25,10 @@ from db.session import Database, app_role_url, asyncpg_url, make_engine, run_aut
 from parties import tokens
 from parties.tokens import Role
 
+# every table a test may write; CASCADE reaches the rest through their foreign keys
 TABLES = (
-    "published_outcomes, cases, releases, tokens, party_case_counts, party_code_adoptions, parties"
+    "published_outcomes, cases, releases, tokens, party_case_counts, party_code_adoptions, "
+    "parties, committee_counts, committee_days, committee_due, committee_sanctions"
 )
 
 

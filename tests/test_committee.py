@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
@@ -126,3 +128,80 @@ async def test_committee_summary_suppresses_small_and_recoverable_counts(
         if not f["suppressed"]
     ]
     assert all(v == 0 or v >= summary["k"] for v in shown)
+
+
+DIRECT = """
+  SELECT c.party_id, count(*) AS received,
+         count(*) FILTER (WHERE c.state = 'closed_out_of_scope') AS closed_out_of_scope,
+         count(*) FILTER (WHERE c.state = 'withdrawn') AS withdrawn,
+         count(*) FILTER (WHERE c.state = 'respondent_left') AS respondent_left,
+         count(*) FILTER (WHERE c.decided_on IS NOT NULL) AS decided,
+         count(*) FILTER (WHERE c.state IN ('received', 'triaged', 'under_assessment')) AS open,
+         count(*) FILTER (WHERE c.appeal_lodged_on IS NOT NULL) AS appealed,
+         count(*) FILTER (WHERE c.decided_on <= c.decide_due) AS decided_on_time,
+         count(*) FILTER (WHERE
+           (c.state IN ('received', 'triaged', 'under_assessment') AND least(
+              CASE WHEN c.acknowledged_on IS NULL THEN c.acknowledge_due END,
+              CASE WHEN c.state = 'received' THEN c.triage_due END, c.decide_due) < :today)
+           OR (c.state = 'appealed' AND c.appeal_decide_due < :today)) AS open_overdue,
+         count(*) FILTER (WHERE c.release_id IS NOT NULL) AS published,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY c.decided_on - c.received_on)
+           AS median_days
+  FROM cases c WHERE c.received_on BETWEEN :f AND :t
+  GROUP BY GROUPING SETS ((c.party_id), ())
+"""
+
+
+async def test_rollups_match_a_direct_count_of_the_cases(
+    gql: GraphQLClient, tokens: dict[str, str], owner_db
+) -> None:
+    """The figures the triggers maintain equal a scan of the cases, after every kind of
+    change (submission, each workflow step, appeal, publication)."""
+    from sqlalchemy import text
+
+    from tests.helpers import publish, to_assessment
+
+    for party, count in (("a", 14), ("b", 5)):
+        token = tokens[party]
+        for n in range(count):
+            received = f"2026-0{1 + n % 6}-0{1 + n % 9}"
+            case = await submit(gql, token, f"R-{party}-{n}", receivedOn=received,
+                                acknowledgedOn=received if n % 2 else None)  # fmt: skip
+            if n % 4 == 0:
+                continue  # left received (some overdue)
+            if n % 4 == 1:
+                await to_assessment(gql, token, case, on="2026-07-01")
+                continue
+            decided = await decide(gql, token, case, decided_on="2026-07-15")
+            if n % 8 == 2:
+                await gql.ok(
+                    "mutation($i: LodgeAppealInput!) { lodgeAppeal(input: $i) "
+                    "{ errors { code } } }",
+                    {"i": {"id": decided["id"], "expectedVersion": decided["version"],
+                           "appellant": "RESPONDENT", "lodgedOn": "2026-07-20"}},
+                    token=token,
+                )  # fmt: skip
+    await publish(gql, tokens["a"])  # finalises and publishes: more updates to roll up
+
+    params = {"f": "2026-01-01", "t": "2026-12-31", "today": "2026-11-24"}
+    async with owner_db.transaction() as session:
+        direct = {
+            r.party_id: r._asdict()
+            for r in await session.execute(
+                text(DIRECT),
+                {
+                    "f": date(2026, 1, 1),
+                    "t": date(2026, 12, 31),
+                    "today": date(2026, 11, 24),
+                },
+            )
+        }
+        rolled = {
+            r.party_id: r._asdict()
+            for r in await session.execute(
+                text("SELECT * FROM committee_case_figures(:f, :t, :today)"),
+                {k: date.fromisoformat(v) for k, v in params.items()},
+            )
+        }
+    assert rolled == direct
+    assert direct[None]["received"] == 19 and direct[None]["open_overdue"] > 0
