@@ -47,7 +47,9 @@ DICTIONARY: dict[str, Any] = {
         "respondent_role": "The respondent's role (member, candidate...).",
         "respondent_role_group": "The broader role group.",
         "severity": "The code's severity level, 1-4 (empty: not published, or nothing proven).",
-        "sanction": "The sanction that stands on the common ladder (after any appeal).",
+        "sanction": "The sanction that stands on the common ladder (after any appeal), "
+        "when published at that level.",
+        "sanction_band": "The sanction's band (none, lesser, suspension, removal).",
     },
     "statistics": {
         "party": "The party's slug.",

@@ -101,6 +101,10 @@ def _build(doc: dict[str, Any], content_hash: str) -> CodeVersion:
             time_to_decision_bands=tuple(
                 (band[0], band[1]) for band in publication.get("time_to_decision_bands") or ()
             ),
+            sanction_bands=tuple(
+                (str(band["id"]), band["title"], tuple(band["sanctions"]))
+                for band in publication.get("sanction_bands") or ()
+            ),
         ),
         raw=doc,
     )

@@ -78,6 +78,10 @@ class PublicationRules:
     hierarchies: tuple[tuple[str, tuple[str, ...]], ...]
     never_published: tuple[str, ...]
     time_to_decision_bands: tuple[tuple[int, int | None], ...]
+    sanction_bands: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # id, title, sanctions
+
+    def sanction_band(self, sanction: str) -> str | None:
+        return next((band for band, _, members in self.sanction_bands if sanction in members), None)
 
     def hierarchy(self, attribute: str) -> tuple[str, ...]:
         return dict(self.hierarchies).get(attribute, (attribute, "any"))

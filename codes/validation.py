@@ -88,6 +88,13 @@ def _check_vocabulary(doc: dict[str, Any], key: str) -> Iterable[Problem]:
             seen.add(str(item["id"]))
         if not item.get("title"):
             yield Problem(f"{path}.title", "missing")
+        for name, value in item.items():
+            if value is None:
+                yield Problem(
+                    f"{path}.{name}",
+                    "a key with no value: in a {...} entry, put a title containing a comma "
+                    'in quotes ("Print (leaflets, letters)")',
+                )
 
 
 def _check_reference(doc: dict[str, Any], key: str, field: str, target: str) -> Iterable[Problem]:
@@ -243,6 +250,28 @@ def _check_publication(doc: dict[str, Any]) -> Iterable[Problem]:
             yield Problem(path, 'hierarchy must end at "any"')
         elif len(set(levels_of)) != len(levels_of):
             yield Problem(path, "a level appears twice")
+    ladder = _ids(doc, "sanctions")
+    banded: dict[str, str] = {}
+    yield from (
+        Problem(f"publication.{p.path}", p.message)
+        for p in _check_vocabulary(publication, "sanction_bands")
+    )
+    for index, band in enumerate(_items(publication, "sanction_bands")):
+        path = f"publication.sanction_bands[{index}].sanctions"
+        members = band.get("sanctions")
+        if not isinstance(members, list) or not members:
+            yield Problem(path, "must list the ladder's sanction ids in this band")
+            continue
+        yield from _check_subset(members, ladder, path, "sanctions")
+        for sanction in members:
+            if str(sanction) in banded:
+                yield Problem(path, f"{sanction!r} is already in band {banded[str(sanction)]!r}")
+            banded[str(sanction)] = str(band.get("id"))
+    if banded and set(banded) != ladder:
+        missing = ", ".join(sorted(ladder - set(banded)))
+        yield Problem(
+            "publication.sanction_bands", f"every sanction needs a band; missing: {missing}"
+        )
     never = publication.get("never_published") or []
     for index, name in enumerate(never if isinstance(never, list) else []):
         if name in hierarchies:

@@ -82,6 +82,7 @@ def _level_functions(version: CodeVersion) -> dict[str, Callable[[Outcome], Any]
         "respondent_role_group": lambda o: role_group.get(o.respondent_role) or o.respondent_role,
         "severity": lambda o: o.severity,
         "sanction": lambda o: o.sanction,
+        "sanction_band": lambda o: version.publication.sanction_band(o.sanction) or o.sanction,
         "any": lambda o: ANY,
     }
 
@@ -225,6 +226,7 @@ def published_fields(record: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "respondent_role_group": record["respondent_role"].get("respondent_role_group"),
         "severity": record["severity"].get("severity"),
         "sanction": record["sanction"].get("sanction"),
+        "sanction_band": record["sanction"].get("sanction_band"),
     }
 
 
@@ -242,4 +244,5 @@ PUBLISHED_COLUMNS = (
     "respondent_role_group",
     "severity",
     "sanction",
+    "sanction_band",
 )

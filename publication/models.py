@@ -68,6 +68,7 @@ class PublishedOutcome(Base):
     respondent_role_group: Mapped[str | None] = mapped_column(Text)
     severity: Mapped[int | None] = mapped_column(Integer)
     sanction: Mapped[str | None] = mapped_column(Text)
+    sanction_band: Mapped[str | None] = mapped_column(Text)
 
 
 class PublishedClass(Base):
@@ -91,6 +92,7 @@ class PublishedClass(Base):
     respondent_role_group: Mapped[str | None] = mapped_column(Text)
     severity: Mapped[int | None] = mapped_column(Integer)
     sanction: Mapped[str | None] = mapped_column(Text)
+    sanction_band: Mapped[str | None] = mapped_column(Text)
     n: Mapped[int] = mapped_column(Integer)
 
 

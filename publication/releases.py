@@ -51,7 +51,10 @@ def _digest(value: Any) -> str:
 
 
 def _sorted_records(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(records, key=lambda r: json.dumps(r, sort_keys=True, default=str))
+    """Records in a canonical order, without empty values: a column added later (empty in
+    older releases) never changes an older release's hash."""
+    present = [{k: v for k, v in r.items() if v is not None} for r in records]
+    return sorted(present, key=lambda r: json.dumps(r, sort_keys=True, default=str))
 
 
 def release_hash(

@@ -32,6 +32,7 @@ class Dimension(Enum):
     RESPONDENT_ROLE_GROUP = "respondent_role_group"
     SEVERITY = "severity"
     SANCTION = "sanction"
+    SANCTION_BAND = "sanction_band"
 
 
 # dimension -> (published column, is a list). A record published more coarsely than a
@@ -49,6 +50,7 @@ COLUMNS: dict[Dimension, tuple[Any, bool]] = {
     Dimension.RESPONDENT_ROLE_GROUP: (PublishedClass.respondent_role_group, False),
     Dimension.SEVERITY: (PublishedClass.severity, False),
     Dimension.SANCTION: (PublishedClass.sanction, False),
+    Dimension.SANCTION_BAND: (PublishedClass.sanction_band, False),
 }
 
 

@@ -201,3 +201,27 @@ async def test_code_query_shows_the_whole_version(gql) -> None:
 
     assert (await gql.ok(CODE, {"version": "99"}))["code"] is None
     assert (await gql.ok(CODE))["code"]["version"] == "1"
+
+
+def test_an_unquoted_comma_in_a_title_is_caught() -> None:
+    text = V1.read_text().replace(
+        'title: "Print (leaflets, letters)"', "title: Print (leaflets, letters)"
+    )
+    problems = validate_document(yaml.safe_load(text))
+    assert [p.path for p in problems] == ["channels[11].letters)"]
+    assert "in quotes" in problems[0].message
+
+
+def test_sanction_bands_cover_the_ladder_once() -> None:
+    doc = _v1()
+    bands = doc["publication"]["sanction_bands"]
+    bands[0]["sanctions"] = ["no_further_action", "advice"]  # advice twice
+    bands[3]["sanctions"] = ["bar_from_office", "banishment"]  # unknown; expulsion missing
+    problems = {p.path: p.message for p in validate_document(doc)}
+    assert "already in band 'none'" in problems["publication.sanction_bands[1].sanctions"]
+    assert (
+        "unknown reference 'banishment'" in problems["publication.sanction_bands[3].sanctions[1]"]
+    )
+    assert (
+        problems["publication.sanction_bands"] == "every sanction needs a band; missing: expulsion"
+    )

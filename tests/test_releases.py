@@ -158,3 +158,18 @@ async def test_held_back_outcomes_roll_into_a_later_release(
     second = await publish(gql, officer)
     assert (second["release"]["recordCount"], second["release"]["heldBackCount"]) == (10, 0)
     assert second["release"]["previousHash"] == first["release"]["contentHash"]
+
+
+async def test_a_sanction_may_be_published_as_its_band(gql: GraphQLClient, officer: str) -> None:
+    await _decided(gql, officer, "W", 10)  # advice
+    for n in range(3):
+        case = await submit(gql, officer, f"F-{n}")
+        await decide(gql, officer, case, sanction="formal_warning")  # same band: lesser
+    release = await publish(gql, officer)
+    assert (release["release"]["recordCount"], release["release"]["heldBackCount"]) == (13, 0)
+    rows = await gql.ok(
+        "{ statistics(groupBy: [SANCTION_BAND]) { sanctionBand count } "
+        "bySanction: statistics(groupBy: [SANCTION]) { sanction count } }"
+    )
+    assert rows["statistics"] == [{"sanctionBand": "lesser", "count": 13}]
+    assert rows["bySanction"] == []  # the exact step is not published

@@ -70,6 +70,7 @@ class StatisticsFilter:
     respondent_role_group: str | None = None
     severity: int | None = None
     sanction: str | None = None
+    sanction_band: str | None = None
 
     def to_domain(self) -> stats.StatisticsFilter:
         values = {
@@ -88,6 +89,7 @@ class StatisticsFilter:
                 ("respondent_role_group", self.respondent_role_group),
                 ("severity", self.severity),
                 ("sanction", self.sanction),
+                ("sanction_band", self.sanction_band),
             )
             if value is not None
         }
@@ -109,6 +111,7 @@ class StatisticsRow:
     respondent_role_group: str | None
     severity: int | None
     sanction: str | None
+    sanction_band: str | None
     count: int
     rate_per_1000_members: float | None = strawberry.field(
         description="When grouped by party and the party gave its membership."
@@ -148,6 +151,7 @@ class PublishedRecord:
     respondent_role_group: str | None
     severity: int | None
     sanction: str | None
+    sanction_band: str | None
 
     @classmethod
     def from_values(
