@@ -47,52 +47,41 @@ class ReleasePreview(Base):
     held_back_count: Mapped[int] = mapped_column(Integer)
 
 
-class PublishedOutcome(Base):
+class PublishedValues:
+    """The columns of a published record, shared by records and by classes of records."""
+
+    release_id: Mapped[UUID] = mapped_column()
+    party_id: Mapped[UUID] = mapped_column()
+    period: Mapped[str | None] = mapped_column(Text)
+    quarter: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    provisions: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    families: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    forms_of_hate: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    characteristics: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    channel: Mapped[str | None] = mapped_column(Text)
+    channel_group: Mapped[str | None] = mapped_column(Text)
+    respondent_role: Mapped[str | None] = mapped_column(Text)
+    respondent_role_group: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[int | None] = mapped_column(Integer)
+    sanction: Mapped[str | None] = mapped_column(Text)
+    sanction_band: Mapped[str | None] = mapped_column(Text)
+
+
+class PublishedOutcome(PublishedValues, Base):
     """One released outcome: coded attributes only, never anything that names a person."""
 
     __tablename__ = "published_outcomes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    release_id: Mapped[UUID] = mapped_column()
-    party_id: Mapped[UUID] = mapped_column()
-    period: Mapped[str | None] = mapped_column(Text)
-    quarter: Mapped[str | None] = mapped_column(Text)
-    year: Mapped[int | None] = mapped_column(Integer)
-    provisions: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    families: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    forms_of_hate: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    characteristics: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    channel: Mapped[str | None] = mapped_column(Text)
-    channel_group: Mapped[str | None] = mapped_column(Text)
-    respondent_role: Mapped[str | None] = mapped_column(Text)
-    respondent_role_group: Mapped[str | None] = mapped_column(Text)
-    severity: Mapped[int | None] = mapped_column(Integer)
-    sanction: Mapped[str | None] = mapped_column(Text)
-    sanction_band: Mapped[str | None] = mapped_column(Text)
 
 
-class PublishedClass(Base):
+class PublishedClass(PublishedValues, Base):
     """One equivalence class of a release and its size (at least k): what statistics sum."""
 
     __tablename__ = "published_classes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    release_id: Mapped[UUID] = mapped_column()
-    party_id: Mapped[UUID] = mapped_column()
-    period: Mapped[str | None] = mapped_column(Text)
-    quarter: Mapped[str | None] = mapped_column(Text)
-    year: Mapped[int | None] = mapped_column(Integer)
-    provisions: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    families: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    forms_of_hate: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    characteristics: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    channel: Mapped[str | None] = mapped_column(Text)
-    channel_group: Mapped[str | None] = mapped_column(Text)
-    respondent_role: Mapped[str | None] = mapped_column(Text)
-    respondent_role_group: Mapped[str | None] = mapped_column(Text)
-    severity: Mapped[int | None] = mapped_column(Integer)
-    sanction: Mapped[str | None] = mapped_column(Text)
-    sanction_band: Mapped[str | None] = mapped_column(Text)
     n: Mapped[int] = mapped_column(Integer)
 
 
