@@ -83,12 +83,3 @@ class PublishedClass(PublishedValues, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
-
-
-class PartyCaseCounts(Base):
-    __tablename__ = "party_case_counts"
-
-    party_id: Mapped[UUID] = mapped_column(primary_key=True)
-    received: Mapped[int] = mapped_column(Integer, default=0)
-    decided: Mapped[int] = mapped_column(Integer, default=0)
-    published: Mapped[int] = mapped_column(Integer, default=0)

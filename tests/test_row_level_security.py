@@ -130,7 +130,7 @@ async def test_party_binding_never_leaks_through_the_pool(owner_url: str) -> Non
 async def test_app_role_cannot_write_the_committee_rollup(db: Database) -> None:
     with pytest.raises(DBAPIError, match="permission denied"):
         async with db.transaction() as session:
-            await session.execute(text("UPDATE party_case_counts SET received = 0"))
+            await session.execute(text("UPDATE committee_counts SET n = 0"))
 
 
 # Tables holding a party's private rows: a raw SELECT as party B shows none of A's.
