@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema install clean bench bench-import bench-publication
+.PHONY: run test lint schema install clean bench bench-import bench-publication bench-disclosure
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,11 @@ bench-import: $(STAMP)
 bench-publication: $(STAMP)
 	$(BIN)/python -m bench.publication
 
-bench: bench-import bench-publication
+## What the public gets before/after issue 10 (records kept, table cells published), pure Python
+bench-disclosure: $(STAMP)
+	$(BIN)/python -m bench.disclosure
+
+bench: bench-import bench-publication bench-disclosure
 
 clean:
 	rm -rf $(VENV) .pytest_cache

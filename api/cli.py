@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -93,12 +94,17 @@ def _in_transaction(work):
         _fail("\n".join(e.message for e in exc.errors))
 
 
-def _print_demo(settings: Settings, endpoints: Endpoints) -> None:
+def _print_demo(settings: Settings, endpoints: Endpoints, profile: str | None = None) -> None:
     from api import demo
+    from cases.synthetic import PROFILES
+
+    chosen = profile or os.environ.get("JOINTCODE_DEMO_PROFILE") or demo.DEFAULT_PROFILE
+    if chosen not in PROFILES:
+        _fail(f"Unknown demo profile {chosen!r}; profiles: {', '.join(PROFILES)}.")
 
     async def work(db):
         seeded = await demo.is_seeded(db)
-        created = 0 if seeded else await demo.seed(db)
+        created = 0 if seeded else await demo.seed(db, profile=chosen)
         return created, await demo.issue_tokens(db)
 
     created, tokens = _run(settings, endpoints, work)
@@ -117,16 +123,23 @@ def migrate() -> None:
     typer.echo("Database is up to date.")
 
 
+PROFILE_HELP = (
+    "Synthetic caseload: demo (~1,500, ~300 and ~40 cases a year over 2.5 years), small "
+    "(a tenth), 10x. Default: JOINTCODE_DEMO_PROFILE, else demo."
+)
+
+
 @app.command()
-def demo() -> None:
+def demo(profile: str | None = typer.Option(None, help=PROFILE_HELP)) -> None:
     """Seed the demo data unless present, and print fresh demo tokens."""
     settings = Settings.from_env()
-    _print_demo(settings, _prepare(settings))
+    _print_demo(settings, _prepare(settings), profile)
 
 
 @app.command()
 def serve(
     demo_data: bool = typer.Option(False, "--demo", help="Seed demo data and print tokens."),
+    profile: str | None = typer.Option(None, help=PROFILE_HELP),
     host: str | None = typer.Option(None, help="Overrides JOINTCODE_HOST."),
     port: int | None = typer.Option(None, help="Overrides JOINTCODE_PORT."),
 ) -> None:
@@ -139,7 +152,7 @@ def serve(
     logging.basicConfig(level=settings.log_level.upper())
     endpoints = _prepare(settings)
     if demo_data:
-        _print_demo(settings, endpoints)
+        _print_demo(settings, endpoints, profile)
     host = host or settings.host
     port = port or settings.port
     typer.echo(f"Serving on http://{host}:{port}/  (GraphiQL at http://{host}:{port}/graphql)")

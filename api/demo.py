@@ -6,16 +6,15 @@ appear: no made-up statistic is ever shown under a real party's name.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
-import codes
-from cases import lifecycle
+from cases import lifecycle, synthetic
 from cases import service as case_service
-from codes.guidance import sanction_guidance
+from cases.models import AppealOutcome, Appellant
 from db.errors import DomainError
 from db.session import Database
 from parties import sanction_mapping, tokens
@@ -25,35 +24,7 @@ from parties.tokens import Role
 from publication import releases
 
 DEMO_LABEL = "demo"
-DEMO_PARTIES = [
-    ("lantern", "Lantern Party (demo)", "Lantern"),
-    ("meadow", "Meadow Alliance (demo)", "Meadow"),
-    ("harbour", "Harbour Union (demo)", "Harbour"),
-]
-DEMO_FACTS: dict[str, dict] = {
-    "lantern": {"nations": ["england", "wales"], "membership": 42_000},
-    "meadow": {"nations": ["england", "scotland", "wales", "northern_ireland"]},
-    "harbour": {"nations": ["scotland"], "membership": 9_500},
-}
-CASES_PER_PARTY = 200
-PROVISION_WEIGHTS = {"JC6": 10, "JC1": 4, "JC4": 4, "JC10": 2, "JC2": 1, "JC7": 1}
-FACTORS = ["repeated", "wide_audience", "election_period", "apology", "first_offence"]
-FORMS_OF_HATE = ["antisemitism", "islamophobia", "other_racism", "misogyny", "homophobia"]
-
-
-def _sanction(
-    rng: random.Random, provisions: list[str], factors: list[str], proven: bool
-) -> tuple[str, str | None]:
-    """A sanction as a party might choose it: mostly in the code's range, sometimes not."""
-    if not proven:
-        return "no_further_action", None
-    guidance = sanction_guidance(codes.default_version(), provisions=provisions, factors=factors)
-    if rng.random() < 0.6:  # parties mostly start at the bottom of the range
-        return guidance.lowest.id, None
-    if rng.random() < 0.95:
-        return rng.choice(guidance.recommended).id, None
-    outside = [s.id for s in codes.default_version().sanctions if not guidance.within_range(s)]
-    return rng.choice(outside), "proportionality"
+DEFAULT_PROFILE = "demo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,89 +34,132 @@ class DemoToken:
     secret: str
 
 
-def _pick(rng: random.Random, weights: dict[str, int]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
 async def is_seeded(db: Database) -> bool:
     async with db.transaction() as session:
         return await session.scalar(select(Party.id).where(Party.is_demo).limit(1)) is not None
 
 
-async def seed(db: Database, *, today: date | None = None) -> int:
-    """Create the demo parties and their cases, decide most, publish a release each."""
+async def _walk(session: Any, party_id: Any, case: Any, planned: synthetic.SyntheticCase) -> None:
+    """Take one submitted case through the real workflow as the generator planned it."""
+    if planned.closed is not None:
+        kind, on, reason = planned.closed
+        if kind == "out_of_scope":
+            await lifecycle.triage_case(
+                session=session, party_id=party_id, case_id=case.id,
+                expected_version=case.version, in_scope=False, out_of_scope_reason=reason,
+                triaged_on=on,
+            )  # fmt: skip
+        elif kind == "withdrawn":
+            await lifecycle.withdraw_case(
+                session=session, party_id=party_id, case_id=case.id,
+                expected_version=case.version, withdrawn_on=on,
+            )  # fmt: skip
+        else:
+            await lifecycle.record_respondent_left(
+                session=session, party_id=party_id, case_id=case.id,
+                expected_version=case.version, left_on=on,
+            )  # fmt: skip
+        return
+    decision = planned.decision
+    if decision is None:
+        return  # still open
+    case = await lifecycle.record_decided(
+        session=session,
+        party_id=party_id,
+        case=case,
+        assessment=lifecycle.Assessment(
+            findings={p: decision.proven for p in planned.provisions},
+            factors=list(decision.factors),
+        ),
+        sanction=decision.sanction,
+        suspension_months=decision.suspension_months,
+        departure_reason=decision.departure_reason,
+        decided_on=decision.decided_on,
+    )
+    if decision.appeal is not None:
+        lodged, outcome, new = decision.appeal
+        case = await lifecycle.lodge_appeal(
+            session=session, party_id=party_id, case_id=case.id,
+            expected_version=case.version, appellant=Appellant.RESPONDENT, lodged_on=lodged,
+        )  # fmt: skip
+        await lifecycle.decide_appeal(
+            session=session, party_id=party_id, case_id=case.id,
+            expected_version=case.version, outcome=AppealOutcome(outcome), sanction=new,
+            suspension_months=6 if new == "suspension" else None,
+            decided_on=min(lifecycle.today(), lodged + timedelta(days=20)),
+        )  # fmt: skip
+
+
+async def seed(
+    db: Database, *, today: date | None = None, profile: str = DEFAULT_PROFILE, seed: int = 0
+) -> int:
+    """Create the profile's fictional parties and cases through the real domain functions,
+    walk each case as planned, and publish a release every 500 cases and at the end."""
     today = today or date.today()
+    planned = synthetic.generate(profile, today=today, seed=seed)
     created = 0
-    for index, (slug, name, short) in enumerate(DEMO_PARTIES):
+    for party_profile in synthetic.PROFILES[profile].parties:
         async with db.transaction() as session:
             party = await party_service.register_party(
                 session=session,
-                slug=slug,
-                name=name,
-                short_name=short,
+                slug=party_profile.slug,
+                name=party_profile.name,
+                short_name=party_profile.short,
                 is_demo=True,
-                **DEMO_FACTS[slug],
+                nations=list(party_profile.nations),
+                membership=party_profile.membership,
             )
-            mapping_file = sanction_mapping.demo_file(slug)
+            mapping_file = sanction_mapping.demo_file(party_profile.slug)
             if mapping_file is not None:
                 await sanction_mapping.set_mapping(
                     session=session,
                     party_id=party.id,
                     entries=sanction_mapping.read_file(mapping_file).entries,
                 )
-        rng = random.Random(index)
-        async with db.transaction(party_id=party.id) as session:
-            for n in range(CASES_PER_PARTY):
-                received = today - timedelta(days=rng.randint(30, 640))
-                provisions = [_pick(rng, PROVISION_WEIGHTS)]
-                if rng.random() < 0.05:
-                    provisions.append("JC6" if provisions[0] != "JC6" else "JC1")
-                case, _ = await case_service.submit_case(
+        mine = [c for c in planned if c.party == party_profile.slug]
+        for start in range(0, len(mine), case_service.MAX_BATCH):
+            batch = mine[start : start + case_service.MAX_BATCH]
+            async with db.transaction(party_id=party.id) as session:
+                results = await case_service.submit_cases(
                     session=session,
                     party_id=party.id,
-                    reference=f"{short.upper()}-{n + 1:04d}",
-                    received_on=received,
-                    provisions=provisions,
-                    channel=rng.choice(
-                        ["social_x", "social_facebook", "email", "in_person_hustings"]
-                    ),
-                    respondent_role=rng.choice(["member", "member", "candidate", "office_holder"]),
-                    target_role=rng.choice(["candidate", "member", "public", "staff"]),
-                    forms_of_hate=[rng.choice(FORMS_OF_HATE)] if "JC4" in provisions else [],
-                    complainant_count=rng.choice([1, 1, 1, 2, 3]),
-                    respondent_ref=f"{short.upper()}-M{rng.randint(1, 150):04d}",
-                    acknowledged_on=received + timedelta(days=rng.choice([1, 2, 3, 4, 8])),
-                    summary="Synthetic demo complaint.",
+                    submissions=[
+                        case_service.Submission(
+                            reference=c.reference,
+                            received_on=c.received_on,
+                            provisions=c.provisions,
+                            channel=c.channel,
+                            respondent_role=c.respondent_role,
+                            target_role=c.target_role,
+                            characteristics=c.characteristics,
+                            forms_of_hate=c.forms_of_hate,
+                            summary="Synthetic demo complaint.",
+                            complainant_count=c.complainant_count,
+                            respondent_ref=c.respondent_ref,
+                            acknowledged_on=c.acknowledged_on,
+                        )
+                        for c in batch
+                    ],
                 )
-                created += 1
-                if rng.random() < 0.85:
-                    proven = rng.random() < 0.8
-                    factors = rng.sample(FACTORS, k=rng.choice([0, 0, 1, 1, 2]))
-                    sanction, departure = _sanction(rng, provisions, factors, proven)
-                    await lifecycle.record_decided(
-                        session=session,
-                        party_id=party.id,
-                        case=case,
-                        assessment=lifecycle.Assessment(
-                            findings={p: proven for p in provisions},
-                            factors=factors if proven else [],
-                        ),
-                        sanction=sanction,
-                        suspension_months=rng.choice([3, 6, 12])
-                        if sanction == "suspension"
-                        else None,
-                        departure_reason=departure,
-                        decided_on=min(today, received + timedelta(days=rng.randint(5, 150))),
-                    )
-        async with db.transaction(party_id=party.id) as session:
-            try:
-                preview = await releases.preview_release(session=session, party_id=party.id)
-                await releases.publish_release(
-                    session=session, party_id=party.id, preview_id=preview.preview.id
-                )
-            except DomainError:
-                pass  # nothing reached k: the demo still works, with less published
+                for result, planned_case in zip(results, batch, strict=True):
+                    assert result.case is not None, result.errors
+                    created += 1
+                    await _walk(session, party.id, result.case, planned_case)
+            if start + case_service.MAX_BATCH < len(mine):
+                await _publish(db, party.id)  # a release as the history fills in
+        await _publish(db, party.id)
     return created
+
+
+async def _publish(db: Database, party_id: Any) -> None:
+    async with db.transaction(party_id=party_id) as session:
+        try:
+            preview = await releases.preview_release(session=session, party_id=party_id)
+            await releases.publish_release(
+                session=session, party_id=party_id, preview_id=preview.preview.id
+            )
+        except DomainError:
+            pass  # nothing can be published safely yet: it waits for the next release
 
 
 async def issue_tokens(db: Database) -> list[DemoToken]:
@@ -153,7 +167,9 @@ async def issue_tokens(db: Database) -> list[DemoToken]:
     issued: list[DemoToken] = []
     async with db.transaction() as session:
         await tokens.revoke_labelled(session=session, label=DEMO_LABEL)
-        plan: list[tuple[Role, str | None]] = [(Role.OFFICER, slug) for slug, _, _ in DEMO_PARTIES]
+        plan: list[tuple[Role, str | None]] = [
+            (Role.OFFICER, p.slug) for p in synthetic.PROFILES[DEFAULT_PROFILE].parties
+        ]
         plan += [(Role.COMMITTEE, None), (Role.ADMIN, None)]
         for role, slug in plan:
             token = await tokens.issue_token(

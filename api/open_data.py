@@ -1,8 +1,9 @@
 """Open data: every released record and the standard statistics, as CSV and JSON.
 
 Only released records are served, so every row is shared by at least k records of its
-release and every statistic is 0 or at least k. The data dictionary says what each
-column means and why a value may be empty (published at a coarser level).
+release (and every group equal in all but the sanction shows at least l sanction bands);
+statistics are the protected tables (cell-key method), never between 1 and k-1. The data
+dictionary says what each column means and why a value may be empty (published at a coarser level).
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ from publication import outcomes, statistics
 from publication.anonymise import PUBLISHED_COLUMNS
 from publication.statistics import Dimension
 
-OUTCOME_COLUMNS = ("party", "release_number", *PUBLISHED_COLUMNS)
-STATISTICS_DIMENSIONS = [Dimension.PARTY, Dimension.YEAR, Dimension.FAMILY, Dimension.SANCTION]
-STATISTICS_COLUMNS = (*(d.value for d in STATISTICS_DIMENSIONS), "count", "rate_per_1000_members")
+OUTCOME_COLUMNS = ("party", "is_demo", "release_number", *PUBLISHED_COLUMNS)
+STATISTICS_COLUMNS = ("table", *(d.value for d in Dimension), "is_demo", "count")
 
 DICTIONARY: dict[str, Any] = {
     "about": "Anonymised outcomes of complaints under the joint code of conduct, as released "
@@ -33,6 +33,7 @@ DICTIONARY: dict[str, Any] = {
     "at all) to reach k; the coarser columns are then filled. Lists are separated by ';'.",
     "outcomes": {
         "party": "The party's slug (see the `parties` query for names).",
+        "is_demo": "true for a fictional demo party: synthetic data, not real outcomes.",
         "release_number": "The party's release the record belongs to (1, 2, ...).",
         "period": "Month (2026-03), quarter (2026-Q1) or year (2026) of the decision, "
         "whichever the release published; empty if not published.",
@@ -52,12 +53,31 @@ DICTIONARY: dict[str, Any] = {
         "sanction_band": "The sanction's band (none, lesser, suspension, removal).",
     },
     "statistics": {
-        "party": "The party's slug.",
-        "year": "Year of the decision (records published only as 'any' period are left out).",
-        "family": "A family of provisions; a record with several counts under each.",
+        "about": "One row per published cell of the declared tables (the `statisticsTables` "
+        "query lists them with their share of cells published and mean absolute perturbation). "
+        "Each table counts every final outcome of every party that has published, by the year "
+        "or quarter of the decision. Counts are protected by the cell-key method (ONS): small "
+        "noise is added, the same cell always shows the same number, and no count is between "
+        "1 and k-1; cells that came out as 0 are not listed. A case with several provisions, "
+        "families, forms of hate or characteristics counts under each.",
+        "table": "The table's id: its dimensions joined by '+' ('total': all outcomes).",
+        "party": "The party's slug; empty in all-party tables.",
+        "year": "Year of the decision.",
+        "quarter": "Quarter of the decision (2026-Q1).",
+        "provision": "A provision of the code (JC1...).",
+        "family": "A family of provisions.",
+        "form_of_hate": "A named form of hate.",
+        "characteristic": "A protected characteristic recorded on the case.",
+        "channel": "Where it happened.",
+        "channel_group": "online or offline.",
+        "respondent_role": "The respondent's role.",
+        "respondent_role_group": "The broader role group.",
+        "severity": "The code's severity level, 1-4.",
         "sanction": "The sanction that stands.",
-        "count": "Number of released records: 0 or at least k, never between.",
-        "rate_per_1000_members": "count per 1,000 members, where the party gave its membership.",
+        "sanction_band": "The sanction's band.",
+        "is_demo": "true when the party (or, in all-party tables, every party) is a "
+        "fictional demo party.",
+        "count": "Outcomes in the cell, perturbed: 0 is not listed, never 1 to k-1.",
     },
     "never_published": "Names, the party's own reference, dates (other than the period), "
     "free text, the respondent's pseudonym and the number of complainants.",
@@ -81,19 +101,26 @@ def _csv_line(values: list[Any]) -> str:
 async def _outcome_rows(db: Database) -> AsyncIterator[dict[str, Any]]:
     async with db.transaction() as session:
         async for row in outcomes.iterate_all(session=session):
-            yield {"party": row.party, "release_number": row.release_number, **row.values}
+            yield {
+                "party": row.party,
+                "is_demo": row.is_demo,
+                "release_number": row.release_number,
+                **row.values,
+            }
 
 
 async def _statistics_rows(db: Database) -> list[dict[str, Any]]:
     async with db.transaction() as session:
-        rows = await statistics.statistics(session=session, group_by=STATISTICS_DIMENSIONS)
+        cells = await statistics.all_cells(session=session)
     return [
         {
-            **{d.value: r.values[d] for d in STATISTICS_DIMENSIONS},
-            "count": r.count,
-            "rate_per_1000_members": r.rate_per_1000_members,
+            "table": c.table,
+            **{d.value: c.values.get(d.value) for d in Dimension},
+            "party": c.party,
+            "is_demo": c.is_demo,
+            "count": c.count,
         }
-        for r in rows
+        for c in cells
     ]
 
 

@@ -93,6 +93,8 @@ def _build(doc: dict[str, Any], content_hash: str) -> CodeVersion:
         deadlines=Deadlines(**doc["deadlines"]),
         publication=PublicationRules(
             k=int(publication.get("k", 10)),
+            l_diversity=int(publication.get("l", 2)),
+            reporting_year_start_month=int(publication.get("reporting_year_start_month", 4)),
             hierarchies=tuple(
                 (name, tuple(levels))
                 for name, levels in (publication.get("hierarchies") or {}).items()

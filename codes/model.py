@@ -79,6 +79,10 @@ class PublicationRules:
     never_published: tuple[str, ...]
     time_to_decision_bands: tuple[tuple[int, int | None], ...]
     sanction_bands: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # id, title, sanctions
+    # distinct sanction bands every group of released records equal in all else must show
+    l_diversity: int = 2
+    # the Committee's reporting year starts on the 1st of this month (4: April to March)
+    reporting_year_start_month: int = 4
 
     def sanction_band(self, sanction: str) -> str | None:
         return next((band for band, _, members in self.sanction_bands if sanction in members), None)

@@ -236,6 +236,16 @@ def _check_publication(doc: dict[str, Any]) -> Iterable[Problem]:
     k = publication.get("k")
     if not isinstance(k, int) or isinstance(k, bool) or k < 2:
         yield Problem("publication.k", f"must be a whole number >= 2, not {k!r}")
+    diversity = publication.get("l", 2)
+    if not isinstance(diversity, int) or isinstance(diversity, bool) or diversity < 1:
+        yield Problem("publication.l", f"must be a whole number >= 1, not {diversity!r}")
+    elif isinstance(k, int) and not isinstance(k, bool) and k >= 2 and diversity > k:
+        yield Problem("publication.l", f"cannot exceed k ({k}): a group of k shows at most k bands")
+    month = publication.get("reporting_year_start_month", 4)
+    if not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12:
+        yield Problem(
+            "publication.reporting_year_start_month", f"must be a month number 1-12, not {month!r}"
+        )
     hierarchies = publication.get("hierarchies") or {}
     if not isinstance(hierarchies, dict):
         yield Problem("publication.hierarchies", "must map each published attribute to its levels")

@@ -1,22 +1,36 @@
-"""The Committee's cross-party figures: from all cases, with every small count suppressed.
+"""The Committee's cross-party figures: fixed reporting periods, protected cell by cell.
 
-Counts come from owner-run aggregate functions (the application role never reads
-another party's case rows); this module arranges them into tables with their published
-totals and applies small-count and secondary suppression before anything leaves.
+Figures come from rollups kept with the cases, through owner-run functions that accept
+only a fixed reporting period (a calendar quarter, a calendar year, or the Committee's
+reporting year from the code) and return counts already perturbed with the cell-key
+method (``publication.cellkey``): the application never holds an exact count of another
+party. So:
+
+- no day-level window can be asked, and two periods overlap only as a quarter inside a
+  year, where differencing leaves the noise of both cells, never an exact count;
+- a count perturbed to 0 (a true 0, or 1..k-1) is *withheld* with its reason, so a zero
+  is indistinguishable from a small count and no row of zeros completes a small cell;
+- there is no secondary suppression: every cell, each party's and the all-party total,
+  is protected on its own, so a small party never blanks a large one;
+- shares and the median are computed from the protected counts only (the median from
+  the code's time-to-decision bands), so they reveal nothing the counts do not.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from enum import Enum
 from uuid import UUID
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
+from db.errors import DomainError
 from parties.models import Party
-from publication.suppression import Relation, suppress
+from publication.errors import PublicationErrorCode
 
 TOTAL = "*"
 COUNTS = (
@@ -31,14 +45,73 @@ COUNTS = (
     "open_overdue",
     "published",
 )
-# received = the five ways a case can stand now, so a reader can subtract: a relation
-RECEIVED_PARTS = ("closed_out_of_scope", "withdrawn", "respondent_left", "decided", "open")
+
+
+class PeriodKind(Enum):
+    QUARTER = "quarter"
+    YEAR = "year"
+    REPORTING_YEAR = "reporting_year"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportingPeriod:
+    kind: PeriodKind
+    label: str  # 2026-Q2, 2026, 2026/27
+    start: date
+    end: date
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _period(kind: PeriodKind, label: str, start: date, months: int) -> ReportingPeriod:
+    return ReportingPeriod(kind, label, start, _add_months(start, months) - timedelta(days=1))
+
+
+def parse_period(value: str, *, start_month: int) -> ReportingPeriod:
+    """2026-Q2 (a quarter), 2026 (a calendar year) or 2026/27 (a reporting year)."""
+    value = value.strip()
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
+        year, quarter = int(m[1]), int(m[2])
+        return _period(PeriodKind.QUARTER, value, date(year, 3 * quarter - 2, 1), 3)
+    if m := re.fullmatch(r"(\d{4})", value):
+        return _period(PeriodKind.YEAR, value, date(int(m[1]), 1, 1), 12)
+    if (m := re.fullmatch(r"(\d{4})/(\d{2})", value)) and (int(m[1]) + 1) % 100 == int(m[2]):
+        return _period(PeriodKind.REPORTING_YEAR, value, date(int(m[1]), start_month, 1), 12)
+    raise DomainError(
+        PublicationErrorCode.NOT_A_REPORTING_PERIOD,
+        "Committee figures are for fixed reporting periods only: a quarter (2026-Q2), a "
+        f"calendar year (2026) or a reporting year from month {start_month} (2026/27).",
+        field=("period",),
+    )
+
+
+def periods_up_to(today: date, *, since: date, start_month: int) -> list[ReportingPeriod]:
+    """Every period that has begun, newest first: what the Committee may ask for."""
+    found: list[ReportingPeriod] = []
+    for year in range(since.year - 1, today.year + 1):
+        for q in range(1, 5):
+            found.append(parse_period(f"{year}-Q{q}", start_month=start_month))
+        found.append(parse_period(str(year), start_month=start_month))
+        found.append(parse_period(f"{year}/{(year + 1) % 100:02d}", start_month=start_month))
+    found = [p for p in found if p.start <= today and p.end >= since]
+    return sorted(found, key=lambda p: (p.start, p.end), reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    value: float | None  # None when suppressed
+    value: float | None  # None when withheld
     suppressed: bool
+    explanation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BandFigure:
+    from_days: int
+    to_days: int | None
+    figure: Figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +120,8 @@ class PartyFigures:
     name: str
     is_demo: bool
     counts: dict[str, Figure]
+    time_to_decision: list[BandFigure]
+    median_band: str | None
     median_days_to_decision: Figure
     share_decided_on_time: Figure
     share_published: Figure
@@ -68,82 +143,113 @@ class LevelConsistency:
 
 @dataclass(frozen=True, slots=True)
 class CommitteeSummary:
-    received_from: date
-    received_to: date
+    period: ReportingPeriod
     k: int
     parties: list[PartyFigures]
     total: PartyFigures
     consistency: list[LevelConsistency]
 
 
-def _figure(value: float | None, hidden: bool) -> Figure:
-    return Figure(value=None if hidden else value, suppressed=hidden)
+def _count(value: int, k: int) -> Figure:
+    if value <= 0:
+        return Figure(
+            value=None,
+            suppressed=True,
+            explanation=f"Fewer than {k} (possibly none): counts this small are never shown, "
+            "so that no case can be singled out.",
+        )
+    return Figure(value=value, suppressed=False)
 
 
-def _share(part: str, whole: str, values: dict, hidden: set, row: str) -> Figure:
-    if (row, part) in hidden or (row, whole) in hidden:
-        return Figure(value=None, suppressed=True)
-    denominator = values[(row, whole)]
-    return Figure(value=round(values[(row, part)] / denominator, 4) if denominator else None,
-                  suppressed=False)  # fmt: skip
+def _share(part: Figure, whole: Figure) -> Figure:
+    if part.value is None or whole.value is None:
+        return Figure(
+            value=None,
+            suppressed=True,
+            explanation="Not shown: a count it is made from is withheld.",
+        )
+    return Figure(value=round(min(1.0, part.value / whole.value), 4), suppressed=False)
 
 
-async def committee_summary(
-    *, session: AsyncSession, received_from: date, received_to: date, today: date
-) -> CommitteeSummary:
+def _band_label(low: int, high: int | None) -> str:
+    return f"{low}-{high} days" if high is not None else f"over {low - 1} days"
+
+
+def _median(bands: list[BandFigure], k: int) -> tuple[str | None, Figure]:
+    """The grouped median of the protected band counts (interpolated inside its band)."""
+    shown = [(b, int(b.figure.value or 0)) for b in bands]
+    total = sum(n for _, n in shown)
+    if total < k:
+        return None, Figure(
+            value=None,
+            suppressed=True,
+            explanation=f"Not shown: fewer than {k} decided cases in the period.",
+        )
+    below = 0
+    for band, n in shown:
+        if n and below + n >= total / 2:
+            label = _band_label(band.from_days, band.to_days)
+            if band.to_days is None:
+                return label, Figure(
+                    value=None,
+                    suppressed=True,
+                    explanation=f"The median is in the open-ended band ({label}).",
+                )
+            width = band.to_days - band.from_days + 1
+            estimate = band.from_days + (total / 2 - below) / n * width
+            return label, Figure(value=round(estimate, 1), suppressed=False)
+        below += n
+    return None, Figure(value=None, suppressed=True, explanation="No decided cases.")
+
+
+async def committee_summary(*, session: AsyncSession, period: str, today: date) -> CommitteeSummary:
     version = codes.default_version(today)
     k = version.k
-    party_rows = {p.id: p for p in await session.scalars(select(Party).order_by(Party.name))}
-    figures = {
-        row.party_id: row
-        for row in await session.execute(
-            text("SELECT * FROM committee_case_figures(:f, :t, :today)"),
-            {"f": received_from, "t": received_to, "today": today},
-        )
-    }
-    slugs = [p.slug for p in party_rows.values()]
-    by_slug = {p.slug: p for p in party_rows.values()}
-    values: dict[tuple[str, str], int] = {}
-    medians: dict[str, float | None] = {}
-    for party_id, party in party_rows.items():
-        row = figures.get(party_id)
-        for metric in COUNTS:
-            values[(party.slug, metric)] = int(getattr(row, metric)) if row else 0
-        medians[party.slug] = row.median_days if row else None
-    for metric in COUNTS:
-        values[(TOTAL, metric)] = sum(values[(s, metric)] for s in slugs)
-    relations = [
-        Relation(total=(row, "received"), parts=tuple((row, m) for m in RECEIVED_PARTS))
-        for row in [*slugs, TOTAL]
-    ] + [
-        Relation(total=(TOTAL, metric), parts=tuple((s, metric) for s in slugs))
-        for metric in COUNTS
-    ]
-    hidden = suppress(values, relations, k=k)
+    chosen = parse_period(period, start_month=version.publication.reporting_year_start_month)
+    bands = version.publication.time_to_decision_bands
+    parties = {p.id: p for p in await session.scalars(select(Party).order_by(Party.name))}
+    values: dict[tuple[UUID | None, str], int] = {}
+    for row in await session.execute(
+        text(
+            "SELECT * FROM committee_period_figures(:f, :t, :today, :k, :m, "
+            "CAST(:bands AS integer[]))"
+        ),
+        {
+            "f": chosen.start,
+            "t": chosen.end,
+            "today": today,
+            "k": k,
+            "m": version.publication.reporting_year_start_month,
+            "bands": [low for low, _ in bands],
+        },
+    ):
+        values[(row.party_id, row.metric)] = int(row.value)
 
-    def party_figures(row: str, name: str, is_demo: bool, median: float | None) -> PartyFigures:
-        decided_hidden = (row, "decided") in hidden or values[(row, "decided")] < k
+    def figures(party_id: UUID | None, slug: str, name: str, is_demo: bool) -> PartyFigures:
+        counts = {m: _count(values.get((party_id, m), 0), k) for m in COUNTS}
+        band_figures = [
+            BandFigure(low, high, _count(values.get((party_id, f"days_band_{i}"), 0), k))
+            for i, (low, high) in enumerate(bands, start=1)
+        ]
+        label, median = _median(band_figures, k)
         return PartyFigures(
-            party=row,
+            party=slug,
             name=name,
             is_demo=is_demo,
-            counts={m: _figure(values[(row, m)], (row, m) in hidden) for m in COUNTS},
-            median_days_to_decision=_figure(median, decided_hidden and median is not None),
-            share_decided_on_time=_share("decided_on_time", "decided", values, hidden, row),
-            share_published=_share("published", "decided", values, hidden, row),
+            counts=counts,
+            time_to_decision=band_figures,
+            median_band=label,
+            median_days_to_decision=median,
+            share_decided_on_time=_share(counts["decided_on_time"], counts["decided"]),
+            share_published=_share(counts["published"], counts["decided"]),
         )
 
-    everyone = figures.get(None)
-    overall = everyone.median_days if everyone else None
     return CommitteeSummary(
-        received_from=received_from,
-        received_to=received_to,
+        period=chosen,
         k=k,
-        parties=[party_figures(s, by_slug[s].name, by_slug[s].is_demo, medians[s]) for s in slugs],
-        total=party_figures(TOTAL, "All parties", False, overall),
-        consistency=await _consistency(
-            session, version=version, party_rows=party_rows, received=(received_from, received_to)
-        ),
+        parties=[figures(p.id, p.slug, p.name, p.is_demo) for p in parties.values()],
+        total=figures(None, TOTAL, "All parties", False),
+        consistency=await _consistency(session, version=version, parties=parties, period=chosen),
     )
 
 
@@ -151,52 +257,39 @@ async def _consistency(
     session: AsyncSession,
     *,
     version: codes.CodeVersion,
-    party_rows: dict[UUID, Party],
-    received: tuple[date, date],
+    parties: dict[UUID, Party],
+    period: ReportingPeriod,
 ) -> list[LevelConsistency]:
-    """Per severity level: each party's distribution of sanctions, suppressed like above."""
+    """Per severity level: each party's sanctions, every cell protected on its own."""
     k = version.k
-    counts: dict[tuple[int, str, str], int] = {}
+    values: dict[tuple[int, UUID | None, str | None], int] = {}
     for row in await session.execute(
-        text("SELECT * FROM committee_sanction_figures(:f, :t)"),
-        {"f": received[0], "t": received[1]},
+        text("SELECT * FROM committee_period_sanctions(:f, :t, :k, :m)"),
+        {
+            "f": period.start,
+            "t": period.end,
+            "k": k,
+            "m": version.publication.reporting_year_start_month,
+        },
     ):
-        party = party_rows.get(row.party_id)
-        if party is not None and row.sanction:
-            counts[(row.severity, party.slug, row.sanction)] = int(row.n)
-    slugs = [p.slug for p in party_rows.values()]
-    ladder = list(version.sanction_ids)
-    levels = []
-    for level in version.severity.levels:
-        values: dict[tuple[str, str], int] = {}
-        for slug in slugs:
-            for sanction in ladder:
-                values[(slug, sanction)] = counts.get((level.level, slug, sanction), 0)
-            values[(slug, TOTAL)] = sum(values[(slug, s)] for s in ladder)
-        for sanction in [*ladder, TOTAL]:
-            values[(TOTAL, sanction)] = sum(values[(s, sanction)] for s in slugs)
-        relations = [
-            Relation(total=(row, TOTAL), parts=tuple((row, s) for s in ladder))
-            for row in [*slugs, TOTAL]
-        ] + [
-            Relation(total=(TOTAL, column), parts=tuple((s, column) for s in slugs))
-            for column in [*ladder, TOTAL]
-        ]
-        hidden = suppress(values, relations, k=k)
-        levels.append(
-            LevelConsistency(
-                level=level.level,
-                title=level.title,
-                parties=[
-                    SanctionFigures(
-                        party=row,
-                        total=_figure(values[(row, TOTAL)], (row, TOTAL) in hidden),
-                        sanctions={
-                            s: _figure(values[(row, s)], (row, s) in hidden) for s in ladder
-                        },
-                    )
-                    for row in [*slugs, TOTAL]
-                ],
-            )
+        values[(row.severity, row.party_id, row.sanction)] = int(row.value)
+    rows: list[tuple[UUID | None, str]] = [(p.id, p.slug) for p in parties.values()]
+    rows.append((None, TOTAL))
+    return [
+        LevelConsistency(
+            level=level.level,
+            title=level.title,
+            parties=[
+                SanctionFigures(
+                    party=slug,
+                    total=_count(values.get((level.level, party_id, None), 0), k),
+                    sanctions={
+                        s: _count(values.get((level.level, party_id, s), 0), k)
+                        for s in version.sanction_ids
+                    },
+                )
+                for party_id, slug in rows
+            ],
         )
-    return levels
+        for level in version.severity.levels
+    ]

@@ -48,7 +48,7 @@ class ReleasePreview(Base):
 
 
 class PublishedValues:
-    """The columns of a published record, shared by records and by classes of records."""
+    """The columns of a published record."""
 
     release_id: Mapped[UUID] = mapped_column()
     party_id: Mapped[UUID] = mapped_column()
@@ -74,12 +74,3 @@ class PublishedOutcome(PublishedValues, Base):
     __tablename__ = "published_outcomes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-
-
-class PublishedClass(PublishedValues, Base):
-    """One equivalence class of a release and its size (at least k): what statistics sum."""
-
-    __tablename__ = "published_classes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    n: Mapped[int] = mapped_column(Integer)

@@ -17,6 +17,7 @@ from publication.models import PublishedOutcome, Release
 @dataclass(frozen=True, slots=True)
 class OutcomeRow:
     party: str
+    is_demo: bool
     release_number: int
     values: dict[str, Any]
 
@@ -26,6 +27,7 @@ def _query(party: str | None) -> Any:
         select(
             PublishedOutcome.id,
             Party.slug,
+            Party.is_demo,
             Release.number,
             *(getattr(PublishedOutcome, c) for c in PUBLISHED_COLUMNS),
         )
@@ -55,6 +57,7 @@ async def published_outcomes(
             encode_cursor("outcome", [row.id]),
             OutcomeRow(
                 party=row.slug,
+                is_demo=row.is_demo,
                 release_number=row.number,
                 values={c: getattr(row, c) for c in PUBLISHED_COLUMNS},
             ),
@@ -70,6 +73,7 @@ async def iterate_all(*, session: AsyncSession, party: str | None = None) -> Any
     async for row in result:
         yield OutcomeRow(
             party=row.slug,
+            is_demo=row.is_demo,
             release_number=row.number,
             values={c: getattr(row, c) for c in PUBLISHED_COLUMNS},
         )

@@ -27,9 +27,18 @@ from db import audit
 from db.base import in_array
 from db.errors import DomainError
 from parties.models import Party
-from publication.anonymise import PUBLISHED_COLUMNS, Outcome, Plan, plan_release, published_fields
+from publication import statistics
+from publication.anonymise import (
+    PUBLISHED_COLUMNS,
+    Outcome,
+    Plan,
+    UnsafeRelease,
+    check_release,
+    plan_release,
+    published_fields,
+)
 from publication.errors import PublicationErrorCode
-from publication.models import PublishedClass, PublishedOutcome, Release, ReleasePreview
+from publication.models import PublishedOutcome, Release, ReleasePreview
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +104,6 @@ async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outco
                 Case.decided_on,
                 Case.provisions,
                 Case.forms_of_hate,
-                Case.characteristics,
                 Case.channel,
                 Case.respondent_role,
                 Case.severity_level,
@@ -115,7 +123,6 @@ async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outco
             decided_on=c.decided_on,
             provisions=tuple(c.provisions),
             forms_of_hate=tuple(c.forms_of_hate or ()),
-            characteristics=tuple(c.characteristics or ()),
             channel=c.channel,
             respondent_role=c.respondent_role,
             severity=c.severity_level,
@@ -125,6 +132,17 @@ async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outco
     ]
     fingerprint = _digest([[str(c.id), c.version] for c in cases])
     return outcomes, fingerprint
+
+
+def _planned(outcomes: list[Outcome], version: Any) -> tuple[Plan, list[dict[str, Any]]]:
+    """The plan and its records as they will be stored, recounted before anything is."""
+    plan = plan_release(outcomes, version=version, k=version.k)
+    records = [published_fields(record) for _, record in plan.released]
+    try:
+        check_release(records, k=version.k, l_diversity=version.publication.l_diversity)
+    except UnsafeRelease as unsafe:  # a bug in the planner: never publish, say so loudly
+        raise RuntimeError(f"release failed its final recount: {unsafe}") from unsafe
+    return plan, records
 
 
 async def _lock(session: AsyncSession, party_id: UUID) -> None:
@@ -149,8 +167,7 @@ async def preview_release(*, session: AsyncSession, party_id: UUID) -> Preview:
     await lifecycle.finalise_due(session=session, party_id=party_id)
     _, version = await _party_and_version(session, party_id)
     outcomes, fingerprint = await _candidates(session, party_id)
-    plan = plan_release(outcomes, version=version, k=version.k)
-    records = [published_fields(record) for _, record in plan.released]
+    plan, records = _planned(outcomes, version)
     preview = ReleasePreview(
         party_id=party_id,
         code_version=version.id,
@@ -193,8 +210,7 @@ async def publish_release(
         )
     party, version = await _party_and_version(session, party_id)
     outcomes, fingerprint = await _candidates(session, party_id)
-    plan = plan_release(outcomes, version=version, k=version.k)
-    records = [published_fields(record) for _, record in plan.released]
+    plan, records = _planned(outcomes, version)
     if (
         fingerprint != preview.candidate_hash
         or version.id != preview.code_version
@@ -246,18 +262,6 @@ async def publish_release(
         insert(PublishedOutcome),
         [{"release_id": release.id, "party_id": party_id, **record} for record in records],
     )
-    classes: dict[str, tuple[dict[str, Any], int]] = {}
-    for record in records:
-        key = json.dumps(record, sort_keys=True, default=str)
-        found = classes.get(key)
-        classes[key] = (record, (found[1] if found else 0) + 1)
-    await session.execute(
-        insert(PublishedClass),
-        [
-            {"release_id": release.id, "party_id": party_id, **record, "n": n}
-            for record, n in classes.values()
-        ],
-    )
     await session.execute(
         update(Case)
         .where(
@@ -266,6 +270,8 @@ async def publish_release(
         )
         .values(release_id=release.id, version=Case.version + 1)
     )
+    # the tables now count every final outcome of this party, released or held back
+    await statistics.refresh(session=session, party_id=party_id, k=version.k)
     await audit.append(
         session,
         action="release.publish",

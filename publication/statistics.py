@@ -1,21 +1,30 @@
-"""Public statistics and Committee summaries.
+"""Public statistics: a declared set of protected frequency tables, served by lookup.
 
-Public figures are computed from released records only. Each release is k-anonymous
-over all its published attributes, so every group any combination of these filters and
-dimensions can form is a union of whole classes: its count is 0 or at least k.
+The tables are computed when a party publishes, from every final outcome of every party
+that has published (not only the released records), by an owner-run database function
+that stores them already perturbed with the cell-key method (``publication.cellkey``):
+no stored count is between 1 and k-1, the same cell always shows the same number, and
+exact counts never reach the application. ``statistics`` answers any question that is
+exactly one declared table (its group-by dimensions plus its filters), and refuses any
+other with the list of what can be asked: a table that is not declared is not computed,
+so no two answers can be combined into a new one.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import func, select, true
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parties.models import Party
-from publication.models import PublishedClass
+import codes
+from db.errors import DomainError
+from publication.errors import PublicationErrorCode
 
 
 class Dimension(Enum):
@@ -35,28 +44,64 @@ class Dimension(Enum):
     SANCTION_BAND = "sanction_band"
 
 
-# dimension -> (published column, is a list). A record published more coarsely than a
-# dimension has no value for it and is left out of that grouping.
-COLUMNS: dict[Dimension, tuple[Any, bool]] = {
-    Dimension.YEAR: (PublishedClass.year, False),
-    Dimension.QUARTER: (PublishedClass.quarter, False),
-    Dimension.PROVISION: (PublishedClass.provisions, True),
-    Dimension.FAMILY: (PublishedClass.families, True),
-    Dimension.FORM_OF_HATE: (PublishedClass.forms_of_hate, True),
-    Dimension.CHARACTERISTIC: (PublishedClass.characteristics, True),
-    Dimension.CHANNEL: (PublishedClass.channel, False),
-    Dimension.CHANNEL_GROUP: (PublishedClass.channel_group, False),
-    Dimension.RESPONDENT_ROLE: (PublishedClass.respondent_role, False),
-    Dimension.RESPONDENT_ROLE_GROUP: (PublishedClass.respondent_role_group, False),
-    Dimension.SEVERITY: (PublishedClass.severity, False),
-    Dimension.SANCTION: (PublishedClass.sanction, False),
-    Dimension.SANCTION_BAND: (PublishedClass.sanction_band, False),
-}
+@dataclass(frozen=True, slots=True)
+class Table:
+    dimensions: tuple[Dimension, ...]
+
+    @property
+    def id(self) -> str:
+        return "+".join(d.value for d in self.dimensions) or "total"
+
+    @property
+    def title(self) -> str:
+        names = [d.value.replace("_", " ") for d in self.dimensions]
+        return "Outcomes by " + " and ".join(names) if names else "All outcomes"
+
+
+D = Dimension
+# What each party's row may be broken down by (periods: all years, or each year).
+PARTY_BREAKDOWNS = (
+    D.FAMILY,
+    D.CHARACTERISTIC,
+    D.CHANNEL_GROUP,
+    D.RESPONDENT_ROLE_GROUP,
+    D.SEVERITY,
+    D.SANCTION_BAND,
+)
+# Across all parties, the detailed vocabularies too.
+TOTAL_BREAKDOWNS = (
+    D.PROVISION,
+    D.FAMILY,
+    D.FORM_OF_HATE,
+    D.CHARACTERISTIC,
+    D.CHANNEL,
+    D.CHANNEL_GROUP,
+    D.RESPONDENT_ROLE,
+    D.RESPONDENT_ROLE_GROUP,
+    D.SEVERITY,
+    D.SANCTION,
+    D.SANCTION_BAND,
+)
+TABLES: tuple[Table, ...] = (
+    *(Table((D.PARTY, *period)) for period in ((), (D.YEAR,), (D.QUARTER,))),
+    *(Table((D.PARTY, *period, x)) for period in ((), (D.YEAR,)) for x in PARTY_BREAKDOWNS),
+    Table((D.PARTY, D.SEVERITY, D.SANCTION_BAND)),
+    *(Table(period) for period in ((), (D.YEAR,), (D.QUARTER,))),
+    *(Table((*period, x)) for period in ((), (D.YEAR,)) for x in TOTAL_BREAKDOWNS),
+    Table((D.QUARTER, D.FAMILY)),
+    Table((D.QUARTER, D.SANCTION_BAND)),
+    Table((D.SEVERITY, D.SANCTION_BAND)),
+)
+BY_DIMENSIONS = {frozenset(t.dimensions): t for t in TABLES}
+
+
+def find_table(dimensions: set[Dimension]) -> Table | None:
+    return BY_DIMENSIONS.get(frozenset(dimensions))
 
 
 @dataclass(frozen=True, slots=True)
 class StatisticsFilter:
-    """Equality filters; a list attribute matches when the record lists the value."""
+    """Equality filters on a table's dimensions."""
 
     values: dict[Dimension, Any] = field(default_factory=dict)
 
@@ -68,67 +113,164 @@ class StatisticsRow:
     rate_per_1000_members: float | None = None
 
 
+def _unanswerable(dimensions: set[Dimension]) -> DomainError:
+    asked = " + ".join(sorted(d.name for d in dimensions)) or "no dimension"
+    tables = "; ".join(" + ".join(d.name for d in t.dimensions) or "(no dimension)" for t in TABLES)
+    return DomainError(
+        PublicationErrorCode.UNKNOWN_TABLE,
+        f"No published table is {asked}: groupBy and filter together must name exactly the "
+        f"dimensions of one table. Tables: {tables}.",
+        field=("groupBy",),
+    )
+
+
+def _check_value(dimension: Dimension, value: Any) -> None:
+    if isinstance(value, str) and (
+        len(value) > 100 or any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF for ch in value)
+    ):
+        raise DomainError(
+            PublicationErrorCode.BAD_FILTER,
+            "A filter value may not hold control characters or exceed 100 characters.",
+            field=("filter", dimension.value),
+        )
+
+
 async def statistics(
     *, session: AsyncSession, group_by: list[Dimension], where: StatisticsFilter | None = None
 ) -> list[StatisticsRow]:
-    """Counts of released records grouped by the dimensions, in SQL.
+    """The cells of the one declared table that group_by and the filters name, by lookup.
 
-    Each release is k-anonymous over all its published values, and every group or filter
-    here is a function of those values, so every group is a union of whole classes: its
-    count is 0 or at least k, however dimensions and filters combine.
+    Every count was perturbed when the table was stored: 0 is never stored, and no count
+    is between 1 and k-1.
     """
     where = where or StatisticsFilter()
     dims = list(dict.fromkeys(group_by))  # keep order, drop repeats
-    selected: list[Any] = []
-    query_from: Any = PublishedClass.__table__
-    conditions: list[Any] = []
-    for dim in dims:
-        if dim is Dimension.PARTY:
-            selected.append(Party.slug.label("party"))
-            continue
-        column, is_list = COLUMNS[dim]
-        if is_list:
-            unnested = (
-                func.unnest(column)
-                .table_valued("value", name=f"{dim.value}_values")
-                .render_derived()
-            )
-            query_from = query_from.join(unnested, true())
-            selected.append(unnested.c.value.label(dim.value))
-        else:
-            selected.append(column.label(dim.value))
-            conditions.append(column.is_not(None))
-    needs_party = Dimension.PARTY in dims or Dimension.PARTY in where.values
-    if needs_party:
-        query_from = query_from.join(Party.__table__, Party.id == PublishedClass.party_id)
-    for dim, value in where.values.items():
-        if dim is Dimension.PARTY:
-            conditions.append(Party.slug == value)
-            continue
-        column, is_list = COLUMNS[dim]
-        conditions.append(column.contains([value]) if is_list else column == value)
-    extra = [Party.membership.label("membership")] if Dimension.PARTY in dims else []
-    query = (
-        select(*selected, *extra, func.sum(PublishedClass.n).label("count"))
-        .select_from(query_from)
-        .where(*conditions)
+    table = find_table(set(dims) | set(where.values))
+    if table is None:
+        raise _unanswerable(set(dims) | set(where.values))
+    for dimension, value in where.values.items():
+        _check_value(dimension, value)
+    contained = {d.value: v for d, v in where.values.items() if d is not D.PARTY}
+    params: dict[str, Any] = {"table": table.id, "contained": json.dumps(contained)}
+    conditions = ["s.table_id = :table", "s.cell @> CAST(:contained AS jsonb)"]
+    if D.PARTY in where.values:
+        conditions.append("p.slug = :party")
+        params["party"] = where.values[D.PARTY]
+    order = [("p.slug" if d is D.PARTY else f"s.cell -> '{d.value}'") for d in dims]
+    rows = await session.execute(
+        text(
+            "SELECT p.slug, p.membership, s.cell, s.count FROM statistics_cells s "
+            "LEFT JOIN parties p ON p.id = s.party_id "
+            f"WHERE {' AND '.join(conditions)} ORDER BY {', '.join([*order, 's.count'])}"
+        ),
+        params,
     )
-    if selected:
-        query = query.group_by(*selected, *extra).order_by(*selected)
-    rows = await session.execute(query)
     found = []
     for row in rows:
-        mapping = row._mapping
-        if not mapping["count"]:
-            continue
-        membership = mapping.get("membership") if extra else None
+        values = {d: (row.slug if d is D.PARTY else row.cell.get(d.value)) for d in dims}
         found.append(
             StatisticsRow(
-                count=mapping["count"],
-                values={d: mapping[d.value] for d in dims},
-                rate_per_1000_members=round(mapping["count"] * 1000 / membership, 3)
-                if membership
+                count=row.count,
+                values=values,
+                rate_per_1000_members=round(row.count * 1000 / row.membership, 3)
+                if D.PARTY in dims and row.membership
                 else None,
             )
         )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class TableSummary:
+    table: Table
+    computed_at: datetime | None
+    cells: int  # cells with at least one outcome
+    published_cells: int  # of those, shown (not perturbed to 0)
+    mean_abs_perturbation: float
+
+    @property
+    def published_share(self) -> float | None:
+        return self.published_cells / self.cells if self.cells else None
+
+
+async def table_summaries(*, session: AsyncSession) -> list[TableSummary]:
+    stored = {
+        row.id: row
+        for row in await session.execute(
+            text(
+                "SELECT id, computed_at, cells, published_cells, mean_abs_perturbation "
+                "FROM statistics_tables"
+            )
+        )
+    }
+    summaries = []
+    for table in TABLES:
+        row = stored.get(table.id)
+        summaries.append(
+            TableSummary(
+                table=table,
+                computed_at=row.computed_at if row else None,
+                cells=row.cells if row else 0,
+                published_cells=row.published_cells if row else 0,
+                mean_abs_perturbation=row.mean_abs_perturbation if row else 0.0,
+            )
+        )
+    return summaries
+
+
+def _hierarchy() -> dict[str, dict[str, dict[str, str]]]:
+    """Each code version's coarser values, for the database to derive them from."""
+    found = {}
+    for version in codes.load_versions().values():
+        found[version.id] = {
+            "family": {p.id: p.family for p in version.provisions if p.family},
+            "channel_group": {c.id: c.group for c in version.channels if c.group},
+            "respondent_role_group": {r.id: r.group for r in version.respondent_roles if r.group},
+            "sanction_band": {
+                s: band for band, _, members in version.publication.sanction_bands for s in members
+            },
+        }
+    return found
+
+
+async def refresh(*, session: AsyncSession, party_id: UUID, k: int) -> None:
+    """Recompute every declared table, the publishing party's outcomes now included."""
+    await session.execute(
+        text("SELECT refresh_statistics(:party, CAST(:tables AS jsonb), CAST(:h AS jsonb), :k)"),
+        {
+            "party": party_id,
+            "tables": json.dumps(
+                [{"id": t.id, "dimensions": [d.value for d in t.dimensions]} for t in TABLES]
+            ),
+            "h": json.dumps(_hierarchy()),
+            "k": k,
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    table: str
+    party: str | None
+    is_demo: bool
+    values: dict[str, Any]
+    count: int
+
+
+async def all_cells(*, session: AsyncSession) -> list[Cell]:
+    """Every published cell of every declared table (open data), in table order."""
+    order = {t.id: n for n, t in enumerate(TABLES)}
+    rows = await session.execute(
+        text(
+            "SELECT s.table_id, p.slug, coalesce(p.is_demo, bool_and_demo.all_demo) AS is_demo, "
+            "s.cell, s.count FROM statistics_cells s LEFT JOIN parties p ON p.id = s.party_id "
+            "CROSS JOIN (SELECT coalesce(bool_and(is_demo), false) AS all_demo FROM parties) "
+            "AS bool_and_demo ORDER BY s.table_id, p.slug, s.cell::text"
+        )
+    )
+    cells = [
+        Cell(table=r.table_id, party=r.slug, is_demo=r.is_demo, values=r.cell, count=r.count)
+        for r in rows
+        if r.table_id in order
+    ]
+    return sorted(cells, key=lambda c: order[c.table])

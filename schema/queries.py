@@ -39,9 +39,11 @@ from schema.types.publication import (
     CommitteeSummary,
     PublishedRecord,
     Release,
+    ReportingPeriod,
     StatisticsDimension,
     StatisticsFilter,
     StatisticsRow,
+    StatisticsTable,
 )
 
 Ctx = Info[RequestContext, None]
@@ -144,8 +146,9 @@ class Query:
             return [Party.from_model(p) for p in await party_service.list_parties(session=session)]
 
     @strawberry.field(
-        description="Counts of published outcomes, grouped by the dimensions given. Computed "
-        "from released records only: every count is 0 or at least k."
+        description="Final outcomes counted in one of the declared tables (see "
+        "statisticsTables): groupBy plus the filtered dimensions must be exactly one table's "
+        "dimensions. Counts carry cell-key noise and are never between 1 and k-1."
     )
     async def statistics(
         self,
@@ -154,9 +157,20 @@ class Query:
         filter: StatisticsFilter | None = None,
     ) -> list[StatisticsRow]:
         where = filter.to_domain() if filter else None
-        async with info.context.db.transaction() as session:
-            rows = await stats.statistics(session=session, group_by=group_by, where=where)
+        try:
+            async with info.context.db.transaction() as session:
+                rows = await stats.statistics(session=session, group_by=group_by, where=where)
+        except (DomainError, DomainErrors) as error:
+            raise bad_input(error) from None
         return [StatisticsRow.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The declared statistical tables: what statistics can answer, with each "
+        "table's share of cells published and mean absolute perturbation."
+    )
+    async def statistics_tables(self, info: Ctx) -> list[StatisticsTable]:
+        async with info.context.db.transaction() as session:
+            return [StatisticsTable.of(t) for t in await stats.table_summaries(session=session)]
 
     @strawberry.field(
         description="Every released record, newest first (public): coded values only, each "
@@ -311,23 +325,35 @@ class Query:
         )
 
     @strawberry.field(
-        description="Per-party figures from all cases received in the period (the Committee): "
-        "compliance, outcomes published, and sanction consistency per severity level. Counts "
-        "from 1 to k-1 are suppressed, with secondary suppression so no total gives one away."
+        description="Per-party figures for cases received in one fixed reporting period (the "
+        "Committee): compliance, time to decision, outcomes published, and sanction "
+        "consistency per severity level. Every count is protected by the cell-key method; "
+        "counts fewer than k are withheld with the reason. Periods: see reportingPeriods."
     )
-    async def committee_summary(
-        self,
-        info: Ctx,
-        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
-        to: date | None = None,
-    ) -> CommitteeSummary:
+    async def committee_summary(self, info: Ctx, period: str) -> CommitteeSummary:
         require(info, Role.COMMITTEE)
         today = datetime.now(UTC).date()
-        async with info.context.db.transaction() as session:
-            summary = await committee.committee_summary(
-                session=session,
-                received_from=from_ or date(2000, 1, 1),
-                received_to=to or today,
-                today=today,
-            )
+        try:
+            async with info.context.db.transaction() as session:
+                summary = await committee.committee_summary(
+                    session=session, period=period, today=today
+                )
+        except (DomainError, DomainErrors) as error:
+            raise bad_input(error) from None
         return CommitteeSummary.of(summary)
+
+    @strawberry.field(
+        description="The fixed reporting periods committeeSummary answers, newest first."
+    )
+    def reporting_periods(self, info: Ctx) -> list[ReportingPeriod]:
+        require(info, Role.COMMITTEE)
+        today = datetime.now(UTC).date()
+        version = codes.default_version(today)
+        return [
+            ReportingPeriod.of(p)
+            for p in committee.periods_up_to(
+                today,
+                since=date(today.year - 4, 1, 1),
+                start_month=version.publication.reporting_year_start_month,
+            )
+        ]

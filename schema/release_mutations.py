@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from uuid import UUID
 
 import strawberry
@@ -32,12 +33,24 @@ class PreviewReleaseInput:
     )
 
 
+HeldBackReason = strawberry.enum(
+    Enum(
+        "HeldBackReason", {"K_ANONYMITY": "k", "L_DIVERSITY": "l", "BEYOND_HIERARCHY": "hierarchy"}
+    ),
+    name="HeldBackReason",
+    description="K_ANONYMITY: fewer than k outcomes share its values; L_DIVERSITY: the "
+    "outcomes equal to it in all but the sanction show fewer than l sanction bands; "
+    "BEYOND_HIERARCHY: a value the code's hierarchies cannot generalise.",
+)
+
+
 @strawberry.type(description="A final outcome the preview holds back, and why.")
 class HeldBackOutcome:
     case: Case
     class_size: int = strawberry.field(
-        description="How many outcomes share its values at the chosen levels (fewer than k)."
+        description="How many outcomes share its values at the chosen levels."
     )
+    reason: HeldBackReason  # type: ignore[valid-type]
 
 
 @strawberry.type(description="What publishing would release now; nothing is published yet.")
@@ -54,6 +67,21 @@ class ReleasePreview:
     held_back_share: float
     record_count: int
     held_back_count: int
+    l_diversity: int = strawberry.field(
+        description="The code's l: distinct sanction bands every group of records equal in "
+        "all other values must show."
+    )
+    k_reached: int | None = strawberry.field(
+        description="The smallest class of records released (at least k), recounted as stored."
+    )
+    l_reached: int | None = strawberry.field(
+        description="The fewest sanction bands any group shows (at least l); null when no "
+        "sanction is published."
+    )
+    generalised_share: float = strawberry.field(
+        description="Share of released records with at least one value published coarser "
+        "than recorded."
+    )
 
 
 @strawberry.type
@@ -106,10 +134,10 @@ class ReleaseMutation:
             plan = computed.plan
             # the smallest classes first: those are the outcomes furthest from publication
             held = {
-                o.case_id: size
-                for o, size in sorted(plan.held_back, key=lambda h: (h[1], str(h[0].case_id)))[
-                    :HELD_BACK_SHOWN
-                ]
+                h.outcome.case_id: h
+                for h in sorted(
+                    plan.held_back, key=lambda h: (h.class_size, str(h.outcome.case_id))
+                )[:HELD_BACK_SHOWN]
             }
             cases = await case_service.get_cases(session=session, party_id=party_id, case_ids=held)
             return ReleasePreview(
@@ -124,19 +152,28 @@ class ReleaseMutation:
                     for a in plan.attribute_loss
                 ],
                 held_back=[
-                    HeldBackOutcome(case=Case.from_model(c), class_size=held[c.id]) for c in cases
+                    HeldBackOutcome(
+                        case=Case.from_model(c),
+                        class_size=held[c.id].class_size,
+                        reason=HeldBackReason(held[c.id].reason),
+                    )
+                    for c in cases
                 ],
                 held_back_share=plan.held_back_share,
                 record_count=len(plan.released),
                 held_back_count=len(plan.held_back),
+                l_diversity=plan.l_diversity,
+                k_reached=plan.k_reached,
+                l_reached=plan.l_reached,
+                generalised_share=plan.generalised_share,
             )
 
         preview, errors = await in_transaction(info.context, party_id, work)
         return PreviewReleasePayload(preview=preview, errors=errors)
 
     @strawberry.mutation(
-        description="Publish exactly the named preview as a k-anonymous, numbered, "
-        "hash-chained release; refused (PREVIEW_STALE) if your outcomes changed since."
+        description="Publish exactly the named preview as a k-anonymous, l-diverse, "
+        "numbered, hash-chained release; refused (PREVIEW_STALE) if your outcomes changed since."
     )
     async def publish_release(self, info: Ctx, input: PublishReleaseInput) -> PublishReleasePayload:
         viewer = require_officer(info)

@@ -106,7 +106,7 @@ async def test_officer_cannot_administer(gql: GraphQLClient, admin_token: str) -
     officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
     body = await gql("mutation { issueToken(input: {role: ADMIN}) { token } }", token=officer)
     assert _codes(body) == {"FORBIDDEN"}
-    body = await gql("{ committeeSummary { k } }", token=officer)
+    body = await gql('{ committeeSummary(period: "2026") { k } }', token=officer)
     assert _codes(body) == {"FORBIDDEN"}
 
 

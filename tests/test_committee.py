@@ -1,74 +1,19 @@
-"""Committee figures: small counts suppressed, and none recoverable from the totals."""
+"""Committee figures: fixed reporting periods only, every cell protected by the cell key."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from hypothesis import event, given, settings
-from hypothesis import strategies as st
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
-from publication.suppression import Relation, suppress
+from db.session import Database
+from publication.cellkey import perturb
 from tests.conftest import GraphQLClient
 from tests.helpers import decide, issue_token, register_party, submit
 
 K = 10
-
-
-def _pinned(values: dict, relations: list[Relation], hidden: set, k: int) -> set:
-    """An attacker's view, written independently of the suppressor: for each published
-    total, the interval each hidden part can take given the shown parts, assuming hidden
-    counts are at least 1 and (for small ones) at most k-1; a width-0 interval is a leak."""
-    leaked = set()
-    for relation in relations:
-        if relation.total in hidden:
-            continue
-        parts = [p for p in relation.parts if p in hidden]
-        if not parts:
-            continue
-        rest = values[relation.total] - sum(values[p] for p in relation.parts if p not in hidden)
-        for upper in (None, k - 1):  # without, then with, the small-count assumption
-            for part in parts:
-                others = len(parts) - 1
-                low = 1 if upper is None else max(1, rest - others * upper)
-                high = rest - others if upper is None else min(upper, rest - others)
-                if low == high:
-                    leaked.add(part)
-    return leaked
-
-
-TABLES = st.lists(
-    st.lists(st.integers(0, 3 * K).map(lambda n: n if n % 3 else n // 7), min_size=4, max_size=4),
-    min_size=1,
-    max_size=6,
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(rows=TABLES)
-def test_no_suppressed_cell_can_be_recomputed_from_totals(rows: list[list[int]]) -> None:
-    """Rows are parties, columns the parts of a row total; row and column totals shown."""
-    values: dict = {}
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            values[(r, c)] = value
-        values[(r, "total")] = sum(row)
-    for c in [*range(4), "total"]:
-        values[("all", c)] = sum(values[(r, c)] for r in range(len(rows)))
-    relations = [
-        Relation(total=(r, "total"), parts=tuple((r, c) for c in range(4)))
-        for r in [*range(len(rows)), "all"]
-    ] + [
-        Relation(total=("all", c), parts=tuple((r, c) for r in range(len(rows))))
-        for c in [*range(4), "total"]
-    ]
-    hidden = suppress(values, relations, k=K)
-    secondary = {c for c in hidden if not 0 < values[c] < K}
-    event(f"secondary suppression: {'yes' if secondary else 'no'}")
-    shown = {cell: v for cell, v in values.items() if cell not in hidden}
-    assert all(v == 0 or v >= K for v in shown.values())  # no small count is shown
-    assert all(values[cell] > 0 for cell in hidden if cell not in {r.total for r in relations})
-    assert not _pinned(values, relations, hidden, K)
 
 
 @pytest.fixture
@@ -84,81 +29,137 @@ async def tokens(gql: GraphQLClient, admin_token: str) -> dict[str, str]:
 
 
 SUMMARY = """
-{ committeeSummary {
-    k
-    parties { party received { value suppressed } decided { value suppressed }
-              open { value suppressed } medianDaysToDecision { value suppressed } }
+query($period: String!) { committeeSummary(period: $period) {
+    k period { label kind startsOn endsOn }
+    parties { party received { value suppressed explanation } decided { value suppressed }
+              open { value suppressed } medianBand medianDaysToDecision { value suppressed }
+              timeToDecision { fromDays toDays figure { value suppressed } } }
     total { received { value suppressed } decided { value suppressed } }
     sanctionConsistency { level parties { party total { value suppressed }
-                          sanctions { sanction figure { value suppressed } } } }
+                          sanctions { sanction figure { value suppressed explanation } } } }
 } }"""
 
 
-async def test_committee_summary_suppresses_small_and_recoverable_counts(
-    gql: GraphQLClient, tokens: dict[str, str]
+async def _true_counts(owner_db: Database, start: date, end: date) -> dict:
+    """An independent scan of the cases as the owner: each party's received count and the
+    sum of its record keys, for the cell-key check."""
+    async with owner_db.transaction() as session:
+        rows = await session.execute(
+            text(
+                "SELECT p.slug, count(*) AS n, sum(c.record_key) AS keys FROM cases c "
+                "JOIN parties p ON p.id = c.party_id WHERE c.received_on BETWEEN :f AND :t "
+                "GROUP BY GROUPING SETS ((p.slug), ())"
+            ),
+            {"f": start, "t": end},
+        )
+        return {row.slug or "*": (row.n, int(row.keys)) for row in rows}
+
+
+async def test_figures_are_cell_key_protected_for_fixed_periods(
+    gql: GraphQLClient, tokens: dict[str, str], owner_db: Database
 ) -> None:
     for n in range(12):
         await decide(gql, tokens["a"], await submit(gql, tokens["a"], f"A-{n}"))
     for n in range(3):
         await submit(gql, tokens["b"], f"B-{n}")  # 3 open cases: a small count
-    summary = (await gql.ok(SUMMARY, token=tokens["committee"]))["committeeSummary"]
+    body = await gql.ok(SUMMARY, {"period": "2026"}, token=tokens["committee"])
+    summary = body["committeeSummary"]
+    assert summary["period"] == {
+        "label": "2026", "kind": "YEAR", "startsOn": "2026-01-01", "endsOn": "2026-12-31"
+    }  # fmt: skip
     figures = {p["party"]: p for p in summary["parties"]}
-    assert figures["party-b"]["received"] == {"value": None, "suppressed": True}
-    assert figures["party-b"]["open"] == {"value": None, "suppressed": True}
-    # the column total (15) is shown, so one more received count must hide: party A's
-    assert summary["total"]["received"] == {"value": 15, "suppressed": False}
-    assert figures["party-a"]["received"]["suppressed"] is True
-    assert figures["party-c"]["received"] == {"value": 0, "suppressed": False}
-    assert figures["party-a"]["decided"] == {"value": 12, "suppressed": False}
-    assert figures["party-a"]["medianDaysToDecision"]["value"] == 63  # 2026-03-02 to 05-04
-    level_two = next(lv for lv in summary["sanctionConsistency"] if lv["level"] == 2)
-    a_advice = {
-        s["sanction"]: s["figure"]
-        for p in level_two["parties"]
-        if p["party"] == "party-a"
-        for s in p["sanctions"]
-    }
-    assert a_advice["advice"] == {"value": 12, "suppressed": False}
-
+    true = await _true_counts(owner_db, date(2026, 1, 1), date(2026, 12, 31))
+    # every count is exactly the perturbation table applied to the true cell
+    for slug in ("party-a", "party-b"):
+        n, keys = true[slug]
+        expected = perturb(n, keys, K)
+        shown = figures[slug]["received"]
+        assert shown["value"] == (expected or None)
+        assert shown["suppressed"] is (expected == 0)
+    assert summary["total"]["received"]["value"] == perturb(*true["*"], K)
+    # a party with no case looks exactly like one with a few: withheld, with the reason
+    assert figures["party-c"]["received"]["suppressed"] is True
+    assert "Fewer than 10" in figures["party-c"]["received"]["explanation"]
+    # party B's small count never blanks party A (no secondary suppression)
+    assert figures["party-a"]["received"]["value"] is not None
+    assert 10 <= figures["party-a"]["decided"]["value"] <= 14
+    # the median comes from the protected time bands only (63 days: the 0-90 band)
+    assert figures["party-a"]["medianBand"] == "0-90 days"
     shown = [
         f["value"]
-        for p in [*summary["parties"], summary["total"]]
-        for key in ("received", "decided")
+        for p in summary["parties"]
+        for key in ("received", "decided", "open")
         for f in [p[key]]
         if not f["suppressed"]
     ]
-    assert all(v == 0 or v >= summary["k"] for v in shown)
+    assert all(v >= summary["k"] for v in shown)
+    # sanction consistency: zeros and small counts alike are withheld, never shown as 0
+    level_two = next(lv for lv in summary["sanctionConsistency"] if lv["level"] == 2)
+    a_row = next(p for p in level_two["parties"] if p["party"] == "party-a")
+    cells = {s["sanction"]: s["figure"] for s in a_row["sanctions"]}
+    assert 10 <= cells["advice"]["value"] <= 14
+    assert all(f["suppressed"] and f["value"] is None for s, f in cells.items() if s != "advice")
 
 
-DIRECT = """
-  SELECT c.party_id, count(*) AS received,
-         count(*) FILTER (WHERE c.state = 'closed_out_of_scope') AS closed_out_of_scope,
-         count(*) FILTER (WHERE c.state = 'withdrawn') AS withdrawn,
-         count(*) FILTER (WHERE c.state = 'respondent_left') AS respondent_left,
-         count(*) FILTER (WHERE c.decided_on IS NOT NULL) AS decided,
-         count(*) FILTER (WHERE c.state IN ('received', 'triaged', 'under_assessment')) AS open,
-         count(*) FILTER (WHERE c.appeal_lodged_on IS NOT NULL) AS appealed,
-         count(*) FILTER (WHERE c.decided_on <= c.decide_due) AS decided_on_time,
-         count(*) FILTER (WHERE
-           (c.state IN ('received', 'triaged', 'under_assessment') AND least(
-              CASE WHEN c.acknowledged_on IS NULL THEN c.acknowledge_due END,
-              CASE WHEN c.state = 'received' THEN c.triage_due END, c.decide_due) < :today)
-           OR (c.state = 'appealed' AND c.appeal_decide_due < :today)) AS open_overdue,
-         count(*) FILTER (WHERE c.release_id IS NOT NULL) AS published,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY c.decided_on - c.received_on)
-           AS median_days
-  FROM cases c WHERE c.received_on BETWEEN :f AND :t
-  GROUP BY GROUPING SETS ((c.party_id), ())
-"""
+@pytest.mark.parametrize(
+    "period", ["2026-03-02", "2026-01-01..2026-03-31", "2026-Q5", "2026/28", "", "2026\x00"]
+)
+async def test_day_windows_and_bad_periods_are_refused(
+    gql: GraphQLClient, tokens: dict[str, str], period: str
+) -> None:
+    body = await gql(SUMMARY, {"period": period}, token=tokens["committee"])
+    assert body["data"] is None
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "fixed reporting periods" in error["message"]
+
+
+async def test_the_database_refuses_day_windows_to_the_application(db: Database) -> None:
+    """Even a compromised application process cannot ask the owner's function for a window
+    ending on a chosen day: the function checks the period itself."""
+    with pytest.raises(DBAPIError, match="not a fixed reporting period"):
+        async with db.transaction() as session:
+            await session.execute(
+                text(
+                    "SELECT * FROM committee_period_figures('2026-01-01', '2026-06-07', "
+                    "'2026-11-24', 10, 4, ARRAY[0, 91])"
+                )
+            )
+    with pytest.raises(DBAPIError, match="permission denied"):
+        async with db.transaction() as session:
+            await session.execute(text("SELECT * FROM committee_counts"))
+
+
+async def test_reporting_periods_are_listed(gql: GraphQLClient, tokens: dict[str, str]) -> None:
+    body = await gql.ok("{ reportingPeriods { label kind } }", token=tokens["committee"])
+    labels = {p["label"]: p["kind"] for p in body["reportingPeriods"]}
+    assert labels["2026"] == "YEAR" and labels["2026-Q1"] == "QUARTER"
+    assert labels["2025/26"] == "REPORTING_YEAR"
+
+
+ROLLED = {
+    "committee_counts": "party_id, received_on, state, decided, on_time, appealed, published",
+    "committee_days": "party_id, received_on, days",
+}
+DIRECT = {
+    "committee_counts": """
+      SELECT party_id, received_on, state, decided_on IS NOT NULL AS decided,
+             coalesce(decided_on <= decide_due, false) AS on_time,
+             appeal_lodged_on IS NOT NULL AS appealed, release_id IS NOT NULL AS published,
+             count(*) AS n, sum(record_key) AS key_sum
+      FROM cases GROUP BY 1, 2, 3, 4, 5, 6, 7""",
+    "committee_days": """
+      SELECT party_id, received_on, decided_on - received_on AS days, count(*) AS n,
+             sum(record_key) AS key_sum
+      FROM cases WHERE decided_on IS NOT NULL GROUP BY 1, 2, 3""",
+}
 
 
 async def test_rollups_match_a_direct_count_of_the_cases(
-    gql: GraphQLClient, tokens: dict[str, str], owner_db
+    gql: GraphQLClient, tokens: dict[str, str], owner_db: Database
 ) -> None:
-    """The figures the triggers maintain equal a scan of the cases, after every kind of
-    change (submission, each workflow step, appeal, publication)."""
-    from sqlalchemy import text
-
+    """The rollups the triggers maintain (counts and record-key sums) equal a scan of the
+    cases after every kind of change (submission, workflow steps, appeal, publication)."""
     from tests.helpers import publish, to_assessment
 
     for party, count in (("a", 14), ("b", 5)):
@@ -168,7 +169,7 @@ async def test_rollups_match_a_direct_count_of_the_cases(
             case = await submit(gql, token, f"R-{party}-{n}", receivedOn=received,
                                 acknowledgedOn=received if n % 2 else None)  # fmt: skip
             if n % 4 == 0:
-                continue  # left received (some overdue)
+                continue
             if n % 4 == 1:
                 await to_assessment(gql, token, case, on="2026-07-01")
                 continue
@@ -181,27 +182,14 @@ async def test_rollups_match_a_direct_count_of_the_cases(
                            "appellant": "RESPONDENT", "lodgedOn": "2026-07-20"}},
                     token=token,
                 )  # fmt: skip
-    await publish(gql, tokens["a"])  # finalises and publishes: more updates to roll up
-
-    params = {"f": "2026-01-01", "t": "2026-12-31", "today": "2026-11-24"}
+    await publish(gql, tokens["a"])
     async with owner_db.transaction() as session:
-        direct = {
-            r.party_id: r._asdict()
-            for r in await session.execute(
-                text(DIRECT),
-                {
-                    "f": date(2026, 1, 1),
-                    "t": date(2026, 12, 31),
-                    "today": date(2026, 11, 24),
-                },
-            )
-        }
-        rolled = {
-            r.party_id: r._asdict()
-            for r in await session.execute(
-                text("SELECT * FROM committee_case_figures(:f, :t, :today)"),
-                {k: date.fromisoformat(v) for k, v in params.items()},
-            )
-        }
-    assert rolled == direct
-    assert direct[None]["received"] == 19 and direct[None]["open_overdue"] > 0
+        for table, direct in DIRECT.items():
+            scanned = {tuple(r) for r in await session.execute(text(direct))}
+            rolled = {
+                tuple(r)
+                for r in await session.execute(
+                    text(f"SELECT {ROLLED[table]}, n, key_sum FROM {table} WHERE n <> 0")
+                )
+            }
+            assert rolled == scanned, table

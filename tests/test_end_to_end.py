@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 from tests.conftest import GraphQLClient
 from tests.helpers import (
     CASES,
@@ -51,47 +49,40 @@ async def test_whole_path(gql: GraphQLClient, admin_token: str) -> None:
         await decide(gql, officer_a, case, sanction="advice")
     for case in cases[12:]:
         await decide(gql, officer_a, case, sanction="expulsion")
+    for n in range(12):  # a second band for the same facts: the release may show bands
+        case = await submit(gql, officer_a, f"A-S{n}")
+        await decide(gql, officer_a, case, sanction="suspension", suspensionMonths=6)
 
     release = await publish(gql, officer_a)
     assert release["errors"] == []
     assert release["release"]["number"] == 1
-    # 12 JC6 outcomes with advice, 5 JC3 with expulsion: merging them would hide the
-    # provision, severity and sanction of all 17, which loses more than holding 5 back
-    assert release["release"]["recordCount"] == 12
-    assert release["release"]["heldBackCount"] == 5
+    # 24 JC6 outcomes in two bands are released; the 5 JC3 ones are held back, and that
+    # count (below k) is published only as "fewer than k"
+    assert release["release"]["recordCount"] == 24
+    assert release["release"]["heldBackCount"] is None
     assert release["release"]["previousHash"] is None
 
-    # Public statistics: only the published class, never a count between 1 and k-1.
-    dims = ["PARTY", "YEAR", "QUARTER", "PROVISION", "FAMILY", "CHANNEL", "SANCTION"]
-    for size in range(len(dims) + 1):
-        for group_by in itertools.combinations(dims, size):
-            rows = (await gql.ok(STATISTICS, {"groupBy": list(group_by)}))["statistics"]
-            assert all(row["count"] >= K for row in rows), (group_by, rows)
-            assert sum(row["count"] for row in rows) == 12, group_by
-    by_party = (await gql.ok(STATISTICS, {"groupBy": ["PARTY", "SANCTION"]}))["statistics"]
-    assert by_party == [
-        {"party": "party-a", "year": None, "provision": None, "sanction": "advice", "count": 12}
-    ]
-    held = await gql.ok(STATISTICS, {"groupBy": ["PARTY"], "filter": {"sanction": "expulsion"}})
-    assert held["statistics"] == []
+    # Public statistics: protected tables over all 29 final outcomes, never 1..k-1.
+    for group_by in (["PARTY"], ["PARTY", "YEAR"], ["PARTY", "FAMILY"], ["SANCTION_BAND"],
+                     ["YEAR", "PROVISION"], ["QUARTER"]):  # fmt: skip
+        rows = (await gql.ok(STATISTICS, {"groupBy": group_by}))["statistics"]
+        assert rows and all(row["count"] >= K for row in rows), (group_by, rows)
+    by_party = (await gql.ok(STATISTICS, {"groupBy": ["PARTY"]}))["statistics"]
+    assert by_party[0]["party"] == "party-a" and 27 <= by_party[0]["count"] <= 31
+    refused = await gql(STATISTICS, {"groupBy": ["PARTY", "CHANNEL", "SANCTION"]})
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "PARTY + YEAR + FAMILY" in refused["errors"][0]["message"]
 
-    # The committee sees counts per party, and no case.
+    # The committee sees protected counts per party for a fixed period, and no case.
     summary = await gql.ok(
-        "{ committeeSummary { k parties { party received { value suppressed } "
-        "decided { value } published { value } sharePublished { value } } "
-        "total { received { value } } } }",
+        '{ committeeSummary(period: "2026") { k parties { party received { value suppressed } '
+        "decided { value } published { value } } total { received { value } } } }",
         token=committee,
     )
     figures = {p["party"]: p for p in summary["committeeSummary"]["parties"]}
-    assert figures["party-a"] == {
-        "party": "party-a",
-        "received": {"value": 17, "suppressed": False},
-        "decided": {"value": 17},
-        "published": {"value": 12},
-        "sharePublished": {"value": round(12 / 17, 4)},
-    }
-    assert figures["party-b"]["received"] == {"value": 0, "suppressed": False}
-    assert summary["committeeSummary"]["total"]["received"] == {"value": 17}
+    assert 27 <= figures["party-a"]["received"]["value"] <= 31
+    assert 22 <= figures["party-a"]["published"]["value"] <= 26
+    assert figures["party-b"]["received"] == {"value": None, "suppressed": True}
 
     # Party B cannot see or touch party A's cases: by id, by filter, or by reference.
     a_case = cases[12]

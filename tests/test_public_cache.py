@@ -34,7 +34,9 @@ async def test_public_answers_are_cached_per_epoch(
     assert (await publish(gql, officer))["errors"] == []
     after = await _post(client, ["PARTY"])
     assert after.headers["x-cache"] == "miss"
-    assert after.json() == {"data": {"statistics": [{"party": "party-a", "count": 10}]}}
+    [row] = after.json()["data"]["statistics"]
+    # the count is cell-key perturbed (never below k): 10 cases publish as 10 give or take
+    assert row["party"] == "party-a" and 10 <= row["count"] <= 12
 
     # authenticated requests and errors are never cached
     authed = await client.post(

@@ -120,23 +120,43 @@ async def test_app_role_cannot_change_a_release(db: Database, gql: GraphQLClient
                 await session.execute(text(statement))
 
 
-async def test_open_data_and_public_page(gql: GraphQLClient, officer: str, client) -> None:
-    await _decided(gql, officer, "O", 12)
+async def _decided_as(gql: GraphQLClient, officer: str, ref: str, n: int, sanction: str,
+                      **decision) -> None:  # fmt: skip
+    for i in range(n):
+        case = await submit(gql, officer, f"{ref}-{i}")
+        await decide(gql, officer, case, sanction=sanction, **decision)
+
+
+async def test_open_data_and_public_page(
+    gql: GraphQLClient, officer: str, client, owner_db: Database
+) -> None:
+    await _decided_as(gql, officer, "O", 12, "advice")
+    await _decided_as(gql, officer, "S", 12, "suspension", suspensionMonths=6)
     await publish(gql, officer)
     outcomes_csv = await client.get("/open-data/outcomes.csv")
     lines = outcomes_csv.text.strip().splitlines()
-    assert lines[0].startswith("party,release_number,period,quarter,year,provisions")
-    assert len(lines) == 13 and lines[1].startswith("party-a,1,2026-05,2026-Q2,2026,JC6")
+    assert lines[0].startswith("party,is_demo,release_number,period,quarter,year,provisions")
+    assert len(lines) == 25 and lines[1].startswith("party-a,False,1,2026-05,2026-Q2,2026,JC6")
     outcomes_json = (await client.get("/open-data/outcomes.json")).json()
-    assert len(outcomes_json) == 12 and outcomes_json[0]["families"] == ["abuse"]
+    assert len(outcomes_json) == 24 and outcomes_json[0]["families"] == ["abuse"]
+    assert {o["sanction_band"] for o in outcomes_json} == {"lesser", "suspension"}
     stats_csv = (await client.get("/open-data/statistics.csv")).text.strip().splitlines()
-    assert stats_csv == [
-        "party,year,family,sanction,count,rate_per_1000_members",
-        "party-a,2026,abuse,advice,12,",
-    ]
-    assert (await client.get("/open-data/statistics.json")).json()[0]["count"] == 12
+    assert stats_csv[0] == (
+        "table,party,year,quarter,provision,family,form_of_hate,characteristic,channel,"
+        "channel_group,respondent_role,respondent_role_group,severity,sanction,sanction_band,"
+        "is_demo,count"
+    )
+    tables = {line.split(",")[0] for line in stats_csv[1:]}
+    assert {"party", "party+year", "party+family", "sanction_band"} <= tables
+    # every count is the cell-key perturbation of the true count (24 here), never 1..k-1
+    assert all(int(line.split(",")[-1]) >= 10 for line in stats_csv[1:])
+    party_row = next(line for line in stats_csv[1:] if line.startswith("party,party-a,"))
+    assert 22 <= int(party_row.split(",")[-1]) <= 26
+    statistics_json = (await client.get("/open-data/statistics.json")).json()
+    assert len(statistics_json) == len(stats_csv) - 1
     dictionary = (await client.get("/open-data/dictionary.json")).json()
-    assert set(dictionary["outcomes"]) == {"party", "release_number", *PUBLISHED_COLUMNS}
+    assert set(dictionary["outcomes"]) == {"party", "is_demo", "release_number",
+                                           *PUBLISHED_COLUMNS}  # fmt: skip
     for body in (outcomes_csv.text, str(outcomes_json)):
         assert "O-0" not in body and "Private narrative" not in body
     page = await client.get("/")
@@ -146,30 +166,46 @@ async def test_open_data_and_public_page(gql: GraphQLClient, officer: str, clien
 async def test_held_back_outcomes_roll_into_a_later_release(
     gql: GraphQLClient, officer: str
 ) -> None:
-    await _decided(gql, officer, "A", 10)  # JC6, advice: a class of 10
+    await _decided_as(gql, officer, "A", 10, "advice")
+    await _decided_as(gql, officer, "B", 10, "suspension", suspensionMonths=6)
     for n in range(3):  # 3 alike (JC3, expulsion): merging would hide too much; held back
         case = await submit(gql, officer, f"H-{n}", provisions=["JC3"])
         await decide(gql, officer, case, sanction="expulsion")
     first = await publish(gql, officer)
-    assert (first["release"]["recordCount"], first["release"]["heldBackCount"]) == (10, 3)
-    for n in range(7):  # now 10 alike
+    assert first["release"]["recordCount"] == 20
+    # 3 held back: a count below k describing a release is published as "fewer than k"
+    assert first["release"]["heldBackCount"] is None
+    for n in range(17):  # now 20 JC3, two bands
         case = await submit(gql, officer, f"M-{n}", provisions=["JC3"])
-        await decide(gql, officer, case, sanction="expulsion")
+        await decide(gql, officer, case, sanction="expulsion" if n < 7 else "suspension",
+                     suspensionMonths=6 if n >= 7 else None)  # fmt: skip
     second = await publish(gql, officer)
-    assert (second["release"]["recordCount"], second["release"]["heldBackCount"]) == (10, 0)
+    assert (second["release"]["recordCount"], second["release"]["heldBackCount"]) == (20, 0)
     assert second["release"]["previousHash"] == first["release"]["contentHash"]
 
 
 async def test_a_sanction_may_be_published_as_its_band(gql: GraphQLClient, officer: str) -> None:
-    await _decided(gql, officer, "W", 10)  # advice
-    for n in range(3):
-        case = await submit(gql, officer, f"F-{n}")
-        await decide(gql, officer, case, sanction="formal_warning")  # same band: lesser
-    release = await publish(gql, officer)
-    assert (release["release"]["recordCount"], release["release"]["heldBackCount"]) == (13, 0)
-    rows = await gql.ok(
-        "{ statistics(groupBy: [SANCTION_BAND]) { sanctionBand count } "
-        "bySanction: statistics(groupBy: [SANCTION]) { sanction count } }"
-    )
-    assert rows["statistics"] == [{"sanctionBand": "lesser", "count": 13}]
-    assert rows["bySanction"] == []  # the exact step is not published
+    await _decided_as(gql, officer, "W", 10, "advice")
+    await _decided_as(gql, officer, "F", 3, "formal_warning")  # same band: lesser
+    await _decided_as(gql, officer, "S", 13, "suspension", suspensionMonths=6)
+    preview = (await gql.ok(PREVIEW, token=officer))["previewRelease"]["preview"]
+    levels = {lv["attribute"]: lv["level"] for lv in preview["levels"]}
+    assert levels["sanction"] == "sanction_band"
+    assert (preview["recordCount"], preview["heldBackCount"]) == (26, 0)
+    assert {r["sanction"] for r in preview["records"]} == {None}  # the exact step is hidden
+
+
+async def test_a_single_band_is_never_released(gql: GraphQLClient, officer: str) -> None:
+    """Homogeneity: 20 outcomes alike in everything, all one band. Showing the band would
+    tell anyone who knows one of them its sanction; the release hides it instead."""
+    await _decided_as(gql, officer, "U", 20, "advice")
+    preview = (
+        await gql.ok(
+            "mutation { previewRelease(input: {}) { preview { recordCount lDiversity lReached "
+            "kReached levels { attribute level } records { sanction sanctionBand } } } }",
+            token=officer,
+        )
+    )["previewRelease"]["preview"]
+    assert preview["lDiversity"] == 2 and preview["kReached"] >= 10
+    assert {r["sanctionBand"] for r in preview["records"]} == {None}
+    assert preview["lReached"] is None

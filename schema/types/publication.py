@@ -21,14 +21,23 @@ class Release(Node):
     code_version: str
     k: int
     record_count: int
-    held_back_count: int
+    held_back_count: int | None = strawberry.field(
+        description="Outcomes held back for a later release; null when between 1 and k-1 "
+        "(a count that small is never published): see heldBack."
+    )
+    held_back: str = strawberry.field(
+        description='"none", "fewer than k" (with k\'s value) or the count.'
+    )
     content_hash: str
     previous_hash: str | None
     levels: list[AttributeLevel]
-    held_back_share: float | None
+    held_back_share: float | None = strawberry.field(
+        description="Null when the count held back is between 1 and k-1."
+    )
 
     @classmethod
     def from_model(cls, r: models.Release, party_slug: str) -> Release:
+        small = 0 < r.held_back_count < r.k
         return cls(
             id=to_global_id("Release", r.id),
             party_slug=party_slug,
@@ -37,7 +46,14 @@ class Release(Node):
             code_version=r.code_version,
             k=r.k,
             record_count=r.record_count,
-            held_back_count=r.held_back_count,
+            held_back_count=None if small else r.held_back_count,
+            held_back=(
+                "none"
+                if not r.held_back_count
+                else f"fewer than {r.k}"
+                if small
+                else str(r.held_back_count)
+            ),
             content_hash=r.content_hash,
             previous_hash=r.previous_hash,
             levels=[
@@ -50,7 +66,7 @@ class Release(Node):
                 )
                 for attribute, level in (r.levels or {}).items()
             ],
-            held_back_share=(r.information_loss or {}).get("held_back_share"),
+            held_back_share=None if small else (r.information_loss or {}).get("held_back_share"),
         )
 
 
@@ -96,7 +112,10 @@ class StatisticsFilter:
         return stats.StatisticsFilter(values=values)
 
 
-@strawberry.type(description="One group of published outcomes; count is 0 or at least k.")
+@strawberry.type(
+    description="One cell of a protected table: count carries cell-key noise and is never "
+    "between 1 and k-1 (cells perturbed to 0 are not listed)."
+)
 class StatisticsRow:
     party: str | None
     year: int | None
@@ -164,17 +183,29 @@ class PublishedRecord:
         )
 
 
-@strawberry.type(description="A figure for the Committee: null when suppressed.")
+@strawberry.type(
+    description="A figure for the Committee: counts carry cell-key noise; null when withheld."
+)
 class Figure:
     value: float | None
     suppressed: bool = strawberry.field(
-        description="A count from 1 to k-1, or one that would let a hidden count be "
-        "recovered from a total."
+        description="Withheld: a count fewer than k (possibly none), or a share or median "
+        "made from one."
     )
+    explanation: str | None = strawberry.field(description="Why it is withheld, in words.")
 
     @classmethod
     def of(cls, f: committee.Figure) -> Figure:
-        return cls(value=f.value, suppressed=f.suppressed)
+        return cls(value=f.value, suppressed=f.suppressed, explanation=f.explanation)
+
+
+@strawberry.type(
+    description="Decided cases whose time to decision falls in one of the code's bands."
+)
+class TimeBandFigure:
+    from_days: int
+    to_days: int | None
+    figure: Figure
 
 
 @strawberry.type(description="One party's compliance figures (or all parties': party *).")
@@ -192,7 +223,13 @@ class PartyFigures:
     decided_on_time: Figure
     open_overdue: Figure
     published: Figure
-    median_days_to_decision: Figure
+    time_to_decision: list[TimeBandFigure]
+    median_band: str | None = strawberry.field(
+        description="The time-to-decision band holding the median decided case."
+    )
+    median_days_to_decision: Figure = strawberry.field(
+        description="Estimated from the protected band counts (interpolated in its band)."
+    )
     share_decided_on_time: Figure
     share_published: Figure = strawberry.field(description="Of decided outcomes.")
 
@@ -202,6 +239,11 @@ class PartyFigures:
             party=p.party,
             name=p.name,
             is_demo=p.is_demo,
+            time_to_decision=[
+                TimeBandFigure(from_days=b.from_days, to_days=b.to_days, figure=Figure.of(b.figure))
+                for b in p.time_to_decision
+            ],
+            median_band=p.median_band,
             median_days_to_decision=Figure.of(p.median_days_to_decision),
             share_decided_on_time=Figure.of(p.share_decided_on_time),
             share_published=Figure.of(p.share_published),
@@ -229,8 +271,27 @@ class LevelConsistency:
     parties: list[PartySanctions]
 
 
-@strawberry.type(description="Cross-party figures from all cases, small counts suppressed.")
+ReportingPeriodKind = strawberry.enum(committee.PeriodKind, name="ReportingPeriodKind")
+
+
+@strawberry.type(description="A fixed reporting period the Committee may ask for.")
+class ReportingPeriod:
+    label: str = strawberry.field(description="2026-Q2, 2026 or 2026/27: give it as period.")
+    kind: ReportingPeriodKind  # type: ignore[valid-type]
+    starts_on: date
+    ends_on: date
+
+    @classmethod
+    def of(cls, p: committee.ReportingPeriod) -> ReportingPeriod:
+        return cls(label=p.label, kind=p.kind, starts_on=p.start, ends_on=p.end)
+
+
+@strawberry.type(
+    description="Cross-party figures for cases received in one fixed reporting period, every "
+    "count protected by the cell-key method (small noise; fewer than k withheld)."
+)
 class CommitteeSummary:
+    period: ReportingPeriod
     received_from: date
     received_to: date
     k: int
@@ -241,8 +302,9 @@ class CommitteeSummary:
     @classmethod
     def of(cls, s: committee.CommitteeSummary) -> CommitteeSummary:
         return cls(
-            received_from=s.received_from,
-            received_to=s.received_to,
+            period=ReportingPeriod.of(s.period),
+            received_from=s.period.start,
+            received_to=s.period.end,
             k=s.k,
             parties=[PartyFigures.of(p) for p in s.parties],
             total=PartyFigures.of(s.total),
@@ -264,4 +326,31 @@ class CommitteeSummary:
                 )
                 for level in s.consistency
             ],
+        )
+
+
+@strawberry.type(description="A declared statistical table and how much protection cost it.")
+class StatisticsTable:
+    id: str
+    title: str
+    dimensions: list[StatisticsDimension]  # type: ignore[valid-type]
+    computed_at: datetime | None
+    cells: int = strawberry.field(description="Cells with at least one outcome.")
+    published_cells: int = strawberry.field(description="Of those, cells shown (not 0).")
+    published_share: float | None
+    mean_absolute_perturbation: float = strawberry.field(
+        description="Average size of the noise over the table's cells."
+    )
+
+    @classmethod
+    def of(cls, t: stats.TableSummary) -> StatisticsTable:
+        return cls(
+            id=t.table.id,
+            title=t.table.title,
+            dimensions=list(t.table.dimensions),
+            computed_at=t.computed_at,
+            cells=t.cells,
+            published_cells=t.published_cells,
+            published_share=t.published_share,
+            mean_absolute_perturbation=round(t.mean_abs_perturbation, 4),
         )
