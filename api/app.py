@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -14,6 +15,8 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
 
 from api import open_data, pages
 from api.auth import BadCredentials, viewer_from_header
@@ -23,8 +26,14 @@ from db import code_versions
 from db.session import Database
 from schema import schema as graphql_schema
 from schema.context import RequestContext
+from schema.hardening import pre_execution_code, precheck, without_suggestions
 
 log = logging.getLogger("jointcode")
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def _wants_graphql_response(request: Any) -> bool:
+    return GRAPHQL_RESPONSE in (request.headers.get("accept") or "")
 
 
 class JointCodeGraphQL(GraphQL):
@@ -39,6 +48,49 @@ class JointCodeGraphQL(GraphQL):
             request=request,
             response=response,
         )
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """Bodies that are not UTF-8 JSON are the client's error (400), never a 500."""
+        try:
+            return await super().parse_http_body(request)
+        except (UnicodeDecodeError, RecursionError) as exc:
+            raise HTTPException(400, "The request body is not valid UTF-8 JSON.") from exc
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        data = kwargs["request_data"]
+        refused = precheck(data.query, data.variables)
+        if refused is not None:
+            return ExecutionResult(data=None, errors=[refused])
+        return await super().execute_single(*args, **kwargs)
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Errors before execution get a code and lose suggestions; with the
+        graphql-response+json media type they answer 4xx without a data entry."""
+        before_execution = result.data is None and bool(result.errors)
+        for error in result.errors or ():
+            error.message = without_suggestions(error.message)
+            if error.path is None and not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": pre_execution_code(error)}
+        processed = process_result(result)
+        if before_execution and _wants_graphql_response(request):
+            processed.pop("data", None)
+            request.scope["jointcode.sub_response"].status_code = 400
+        return processed
+
+    async def get_sub_response(self, request: Any) -> Any:
+        sub_response = await super().get_sub_response(request)
+        request.scope["jointcode.sub_response"] = sub_response
+        sub_response.jointcode_media = (
+            GRAPHQL_RESPONSE if _wants_graphql_response(request) else "application/json"
+        )
+        return sub_response
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = getattr(
+            sub_response, "jointcode_media", "application/json"
+        )
+        return response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -119,8 +119,8 @@ def _key(method: str, query_string: bytes, body: bytes) -> str | None:
         return None
     try:
         request = json.loads(body)
-    except ValueError:
-        return None
+    except (ValueError, RecursionError):
+        return None  # not JSON (or nested past the parser's limit): GraphQL answers 400
     if not isinstance(request, dict) or not isinstance(request.get("query"), str):
         return None
     if request["query"].lstrip().startswith("mutation"):

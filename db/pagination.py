@@ -47,14 +47,39 @@ def invalid_cursor() -> DomainError:
     )
 
 
+MAX_CURSOR_LENGTH = 256
+BIGINT = 2**63 - 1
+
+
+def _plain(value: Any) -> bool:
+    """A cursor holds only short strings and 64-bit integers: what encode_cursor writes."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 0 <= value <= BIGINT
+    return isinstance(value, str) and len(value) <= 64
+
+
 def decode_cursor(kind: str, cursor: str, *, arity: int) -> list[Any]:
+    """The key a cursor holds, or INVALID_CURSOR for anything encode_cursor did not write.
+
+    Cursors are client input: length is bounded before decoding (no deep nesting reaches
+    the JSON parser's recursion) and every element is checked for type and range.
+    """
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise invalid_cursor()
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if decoded[0] != kind or len(decoded) != arity + 1:
-            raise ValueError(cursor)
-        return decoded[1:]
-    except (ValueError, TypeError, IndexError, KeyError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise invalid_cursor() from exc
+    if (
+        not isinstance(decoded, list)
+        or len(decoded) != arity + 1
+        or decoded[0] != kind
+        or not all(_plain(v) for v in decoded[1:])
+    ):
+        raise invalid_cursor()
+    return decoded[1:]
 
 
 def check_page_size(first: int) -> None:

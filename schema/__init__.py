@@ -17,6 +17,7 @@ from strawberry.extensions import (
 from schema.masking import MaskUnexpectedErrors
 from schema.mutations import Mutation
 from schema.queries import Query
+from schema.scalars import SCALAR_OVERRIDES
 from schema.types.cases import Case
 from schema.types.parties import Party
 from schema.types.publication import Release
@@ -38,6 +39,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[Case, Party, Release],
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             MaskUnexpectedErrors,
             lambda: ParserCache(maxsize=1_000),

@@ -1,0 +1,96 @@
+"""What a request must satisfy before GraphQL spends anything on it, and how refusals read.
+
+Every check here runs before validation and execution and answers with one error, so a
+hostile document (a thousand directives, text PostgreSQL cannot store) costs a parse at
+most and never reaches a resolver or the database.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSyntaxError, Visitor, parse, visit
+from graphql.language import DirectiveNode, FieldNode, StringValueNode
+
+from schema.scalars import find_bad_text, text_problem
+
+MAX_DIRECTIVES_PER_FIELD = 3
+MAX_DIRECTIVES = 20
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+class _Census(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.directives = 0
+        self.most_on_one = 0
+        self.bad_literal: tuple[StringValueNode, str] | None = None
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        self.most_on_one = max(self.most_on_one, len(node.directives or ()))
+
+    def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+        self.directives += 1
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        problem = text_problem(node.value)
+        if problem is not None and self.bad_literal is None:
+            self.bad_literal = (node, problem)
+
+
+@lru_cache(maxsize=1_000)
+def _document_problem(query: str) -> tuple[str, str] | None:
+    """(code, message) for a document refused whatever its variables; cached by text."""
+    try:
+        document = parse(query, max_tokens=5_000)
+    except GraphQLSyntaxError:
+        return None  # GraphQL reports syntax errors itself, with their location
+    census = _Census()
+    visit(document, census)
+    if census.most_on_one > MAX_DIRECTIVES_PER_FIELD or census.directives > MAX_DIRECTIVES:
+        return (
+            "GRAPHQL_VALIDATION_FAILED",
+            f"Too many directives: at most {MAX_DIRECTIVES_PER_FIELD} on a field and "
+            f"{MAX_DIRECTIVES} in a document.",
+        )
+    if census.bad_literal is not None:
+        node, problem = census.bad_literal
+        where = f" (line {node.loc.source.get_location(node.loc.start).line})" if node.loc else ""
+        return "BAD_USER_INPUT", f"A string literal{where}: {problem}"
+    return None
+
+
+def precheck(query: str | None, variables: dict[str, Any] | None) -> GraphQLError | None:
+    """The one error a request is refused with before validation, or None."""
+    if variables:
+        bad = find_bad_text(variables, "$")
+        if bad is not None:
+            where, problem = bad
+            path = where.replace("$.", "$", 1)
+            return GraphQLError(
+                f"Variable {path}: {problem}",
+                extensions={"code": "BAD_USER_INPUT", "field": path},
+            )
+    if query:
+        found = _document_problem(query)
+        if found is not None:
+            code, message = found
+            return GraphQLError(message, extensions={"code": code})
+    return None
+
+
+def pre_execution_code(error: GraphQLError) -> str:
+    """The code of an error raised before execution (it has no path)."""
+    message = error.message
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    if message.startswith("Variable '$"):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+def without_suggestions(message: str) -> str:
+    """Field and type suggestions map a schema for whoever probes it; they are dropped."""
+    return _SUGGESTION.sub("", message)

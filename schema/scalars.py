@@ -1,0 +1,105 @@
+"""Checks every input needs, applied once at the boundary, before anything runs.
+
+Text that PostgreSQL cannot store (NUL), that no encoder can write (a lone UTF-16
+surrogate) or that only hides things from people reading it (other C0 control characters)
+is refused, in variables and in the document's literals alike; the error names where.
+Date-times must say their zone, and dates and date-times stay within years the service
+can do arithmetic on (deadlines, expiry), so neither reaches a server error.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any, NewType
+
+import strawberry
+
+# C0 controls except tab, line feed and carriage return; DEL; lone surrogates
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 9000
+
+
+def text_problem(value: str) -> str | None:
+    """Why a string may not enter the service, or None when it may."""
+    bad = _FORBIDDEN.search(value)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
+    return f"Text contains {what} (U+{code:04X}) at position {bad.start()}."
+
+
+def check_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def find_bad_text(value: Any, path: str) -> tuple[str, str] | None:
+    """The first string in a variables tree that may not enter, with its path."""
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:  # iterative: a deeply nested value cannot exhaust the recursion limit
+        item, where = stack.pop()
+        if isinstance(item, str):
+            problem = text_problem(item)
+            if problem is not None:
+                return where, problem
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                problem = text_problem(key) if isinstance(key, str) else None
+                if problem is not None:
+                    return where, problem
+                stack.append((child, f"{where}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}[{n}]") for n, child in enumerate(item))
+    return None
+
+
+def _in_range(year: int) -> None:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValueError(f"The year must be between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
+def parse_datetime(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("A date-time is an ISO 8601 string, e.g. 2026-12-31T12:00:00Z.")
+    try:
+        parsed = datetime.fromisoformat(check_text(value))
+    except ValueError as exc:
+        raise ValueError(f"Not an ISO 8601 date-time: {value!r}.") from exc
+    if parsed.tzinfo is None:
+        raise ValueError("A date-time must say its zone, e.g. 2026-12-31T12:00:00Z or +01:00.")
+    _in_range(parsed.year)
+    return parsed.astimezone(UTC)
+
+
+def parse_date(value: Any) -> date:
+    if not isinstance(value, str):
+        raise ValueError("A date is an ISO 8601 string, e.g. 2026-12-31.")
+    try:
+        parsed = date.fromisoformat(check_text(value))
+    except ValueError as exc:
+        raise ValueError(f"Not an ISO 8601 date: {value!r}.") from exc
+    _in_range(parsed.year)
+    return parsed
+
+
+DateTime = strawberry.scalar(
+    NewType("DateTime", datetime),
+    name="DateTime",
+    description="Date with time (ISO 8601), with its zone.",
+    serialize=lambda v: v.isoformat(),
+    parse_value=parse_datetime,
+)
+Date = strawberry.scalar(
+    NewType("Date", date),
+    name="Date",
+    description="Date (ISO 8601).",
+    serialize=lambda v: v.isoformat(),
+    parse_value=parse_date,
+)
+
+SCALAR_OVERRIDES: dict[object, Any] = {datetime: DateTime, date: Date}
