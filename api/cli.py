@@ -12,7 +12,7 @@ from uuid import UUID
 
 import typer
 
-from api.database import Endpoints, app_database, resolve
+from api.database import Endpoints, app_database, operator_database, resolve
 from api.settings import Settings
 
 app = typer.Typer(
@@ -58,8 +58,13 @@ def _prepare(settings: Settings, *, migrate: bool = True) -> Endpoints:
 
 
 def _run(settings: Settings, endpoints: Endpoints, work):
+    """Operator work, as the database owner (audited as the operator)."""
+
     async def main():
-        db = app_database(settings, endpoints)
+        try:
+            db = operator_database(settings, endpoints)
+        except PermissionError as exc:
+            _fail(str(exc))
         try:
             return await work(db)
         finally:
@@ -77,7 +82,7 @@ def _operator():
 
 
 def _in_transaction(work):
-    """Run one domain call in one transaction as the app role; a DomainError exits 1."""
+    """Run one domain call in one transaction as the operator; a DomainError exits 1."""
     from db.errors import DomainError, DomainErrors
 
     settings = Settings.from_env()
@@ -168,8 +173,8 @@ def serve(
 
 @token_app.command("issue")
 def token_issue(
-    role: str = typer.Option(..., help="officer, committee or admin."),
-    party: str | None = typer.Option(None, help="Party slug (officers only)."),
+    role: str = typer.Option(..., help="officer, party_admin, committee or admin."),
+    party: str | None = typer.Option(None, help="Party slug (officer and party_admin)."),
     label: str = typer.Option("", help="A note on who holds the token."),
     expires_days: int | None = typer.Option(None, help="Days until the token expires."),
 ) -> None:
@@ -180,7 +185,7 @@ def token_issue(
     try:
         parsed_role = Role(role)
     except ValueError:
-        _fail("role must be officer, committee or admin")
+        _fail("role must be officer, party_admin, committee or admin")
     expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
     issued = _in_transaction(
         lambda session: tokens.issue_token(
@@ -188,6 +193,24 @@ def token_issue(
         )
     )
     typer.echo(issued.secret)
+
+
+@token_app.command("enrolment")
+def token_enrolment(
+    party: str = typer.Argument(..., help="The party's slug."),
+) -> None:
+    """Create a one-time enrolment code for a party's administrator and print it."""
+    from parties import tokens
+
+    enrolment = _in_transaction(
+        lambda session: tokens.create_enrolment(session=session, party_slug=party)
+    )
+    typer.echo(enrolment.code)
+    typer.echo(
+        f"valid until {enrolment.expires_at:%Y-%m-%d %H:%M} UTC; the party enrols with the "
+        "`enrol` mutation and then issues its own officer tokens",
+        err=True,
+    )
 
 
 @token_app.command("revoke")

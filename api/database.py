@@ -41,3 +41,17 @@ def app_database(settings: Settings, endpoints: Endpoints) -> Database:
             statement_timeout_ms=settings.statement_timeout_ms,
         )
     )
+
+
+def operator_database(settings: Settings, endpoints: Endpoints) -> Database:
+    """The owner's connection for command-line operator work, bound as the operator.
+
+    Operator commands (parties, tokens, imports, demo data) are the database owner's by
+    design: the application role cannot do them on its own (migration 0014).
+    """
+    if endpoints.owner_url is None:
+        raise PermissionError(
+            "operator commands connect as the database owner: set DATABASE_URL "
+            "(APP_DATABASE_URL alone serves the API only)"
+        )
+    return Database(make_engine(endpoints.owner_url, pool_size=2), operator=True)

@@ -170,7 +170,7 @@ async def issue_tokens(db: Database) -> list[DemoToken]:
         plan: list[tuple[Role, str | None]] = [
             (Role.OFFICER, p.slug) for p in synthetic.PROFILES[DEFAULT_PROFILE].parties
         ]
-        plan += [(Role.COMMITTEE, None), (Role.ADMIN, None)]
+        plan += [(Role.PARTY_ADMIN, "lantern"), (Role.COMMITTEE, None), (Role.ADMIN, None)]
         for role, slug in plan:
             token = await tokens.issue_token(
                 session=session, role=role, party_slug=slug, label=DEMO_LABEL

@@ -68,3 +68,17 @@ def _changed(version: codes.CodeVersion, known: str) -> CodeFileError:
         f"now hashes to {version.content_hash[:12]}…: an adopted version is immutable. "
         "Restore the file, or publish the change as a new version."
     )
+
+
+async def record_rules(*, session: AsyncSession) -> None:
+    """Owner-run at every migration: each version's publication floor, for the database
+    to hold releases to whatever the service is told."""
+    for version in codes.load_versions().values():
+        await session.execute(
+            text(
+                "INSERT INTO code_rules (code_version, k, l_diversity) VALUES (:id, :k, :l) "
+                "ON CONFLICT (code_version) DO UPDATE SET k = EXCLUDED.k, "
+                "l_diversity = EXCLUDED.l_diversity"
+            ),
+            {"id": version.id, "k": version.k, "l": version.publication.l_diversity},
+        )

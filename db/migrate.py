@@ -42,6 +42,7 @@ async def _after_upgrade(owner_url: str, password: str | None) -> None:
     try:
         async with AsyncSession(engine) as session, session.begin():
             await code_versions.check(session=session)
+            await code_versions.record_rules(session=session)
             if password:
                 quoted = await session.scalar(text("SELECT quote_literal(:p)"), {"p": password})
                 await session.execute(text(f"ALTER ROLE {APP_ROLE} PASSWORD {quoted}"))

@@ -1,8 +1,12 @@
-"""Engines and sessions, with the request's party bound to every transaction.
+"""Engines and sessions, with the caller bound to every transaction by the database.
 
-Row-level security reads ``jointcode.party_id``. It is set with ``set_config(..., true)``
-(transaction-local) from an ``after_begin`` hook, so a pooled connection can never carry
-one request's party into the next request.
+Row-level security and the owner's functions ask ``jc_viewer()``, which accepts only a
+binding sealed by the database for this very transaction (migration 0014). The
+application role gets one by handing the caller's token to ``jc_bind_token`` as each
+transaction begins; it cannot make one up, so a compromised process reaches no more than
+the tokens passing through it. The owner (operator commands) binds with
+``jc_bind_operator``, which the application role may not call. Bindings are
+transaction-local, so a pooled connection never carries one request's into the next.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from sqlalchemy.orm import Session
 
 from db.audit import ACTOR_KEY, Actor
 
-PARTY_KEY = "jointcode.party_id"
 APP_ROLE = "jointcode_app"
+CREDENTIAL_KEY = "credential"
+OPERATOR_KEY = "operator"
 
 
 def asyncpg_url(url: str) -> str:
@@ -64,39 +69,102 @@ class PartySession(Session):
 
 
 @event.listens_for(PartySession, "after_begin")
-def _bind_party(session: Session, transaction: Any, connection: Any) -> None:
-    party_id = session.info.get("party_id")
-    connection.execute(
-        text("SELECT set_config(:key, :value, true)"),
-        {"key": PARTY_KEY, "value": str(party_id) if party_id else ""},
-    )
+def _bind(session: Session, transaction: Any, connection: Any) -> None:
+    credential = session.info.get(CREDENTIAL_KEY)
+    if credential:
+        connection.execute(text("SELECT jc_bind_token(:secret)"), {"secret": credential})
+    elif session.info.get(OPERATOR_KEY):
+        party_id = session.info.get("party_id")
+        connection.execute(text("SELECT jc_bind_operator(:party)"), {"party": party_id})
+
+
+OPERATOR = Actor(id="operator", role="operator")
 
 
 class Database:
-    """One engine and a factory for party-scoped sessions."""
+    """One engine and a factory for sessions bound to their caller.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    ``operator=True`` is for the owner's URL only (command-line operator work): its
+    transactions are bound as the operator, to ``party_id`` when given.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, operator: bool = False) -> None:
         self.engine = engine
+        self.operator = operator
         self._factory = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=PartySession
         )
 
-    def session(self, *, party_id: UUID | None = None, actor: Actor | None = None) -> AsyncSession:
-        return self._factory(info={"party_id": party_id, ACTOR_KEY: actor})
+    def session(
+        self,
+        *,
+        party_id: UUID | None = None,
+        actor: Actor | None = None,
+        credential: str | None = None,
+    ) -> AsyncSession:
+        if party_id is not None and not credential and not self.operator:
+            raise ValueError("the application binds a party only through a caller's token")
+        return self._factory(
+            info={
+                "party_id": party_id,
+                ACTOR_KEY: actor or (OPERATOR if self.operator else None),
+                CREDENTIAL_KEY: credential,
+                OPERATOR_KEY: self.operator,
+            }
+        )
 
     @asynccontextmanager
     async def transaction(
-        self, *, party_id: UUID | None = None, actor: Actor | None = None
+        self,
+        *,
+        party_id: UUID | None = None,
+        actor: Actor | None = None,
+        credential: str | None = None,
     ) -> AsyncIterator[AsyncSession]:
         """One session, one transaction: committed on success, rolled back on any error.
 
-        The actor is who the audit trail names for anything recorded in the transaction.
+        The actor is who the audit trail names for anything recorded in the transaction;
+        the credential (a token's secret) is what the database binds the caller by.
         """
-        async with self.session(party_id=party_id, actor=actor) as session, session.begin():
+        async with (
+            self.session(party_id=party_id, actor=actor, credential=credential) as session,
+            session.begin(),
+        ):
             yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+    def for_caller(self, *, credential: str | None, actor: Actor | None) -> Database:
+        """This database as one caller sees it: every transaction bound by its token."""
+        return CallerDatabase(self, credential=credential, actor=actor)
+
+
+class CallerDatabase(Database):
+    """A request's view of the database: the caller's token binds each transaction."""
+
+    def __init__(self, base: Database, *, credential: str | None, actor: Actor | None) -> None:
+        self.engine = base.engine
+        self.operator = base.operator
+        self._factory = base._factory
+        self._credential = credential
+        self._actor = actor
+
+    def session(
+        self,
+        *,
+        party_id: UUID | None = None,
+        actor: Actor | None = None,
+        credential: str | None = None,
+    ) -> AsyncSession:
+        return super().session(
+            party_id=party_id,
+            actor=actor or self._actor,
+            credential=credential or self._credential,
+        )
+
+    async def dispose(self) -> None:
+        """The process's engine outlives any request: nothing to do here."""
 
 
 async def run_autocommit(url: str, sql: str) -> None:

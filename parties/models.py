@@ -56,7 +56,8 @@ class Token(Base):
     __tablename__ = "tokens"
 
     id: Mapped[UUID] = mapped_column(primary_key=True, server_default=func.gen_random_uuid())
-    token_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    # never read back: the application role may write a hash but not select one
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True, deferred=True)
     display_prefix: Mapped[str] = mapped_column(Text)
     label: Mapped[str] = mapped_column(Text, default="")
     role: Mapped[str] = mapped_column(Text)

@@ -1,19 +1,28 @@
-"""Bearer tokens: random, shown once, stored only as a SHA-256 hash.
+"""Bearer tokens: random, shown once, stored only as a SHA-256 hash, held by their party.
 
 A token carries 256 bits from ``secrets``, so a plain (unsalted) hash is enough to make
-a stolen table useless while keeping look-up a single indexed equality.
+a stolen table useless while keeping look-up a single indexed equality. Only the
+database compares hashes (``jc_bind_token``): the application role cannot read them.
+
+Who may issue what: a party's administrators issue and revoke their party's officer and
+administrator tokens; the registry admin issues Committee and admin tokens, registers
+parties and creates a one-time enrolment code for a party's first administrator, and may
+revoke any token (break-glass) but never issue or rotate a party's. The operator (the
+database owner at the command line) may do anything, audited as the operator. The
+database's policies hold the same rules (migration 0014), so a compromised process
+cannot step around this module.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import audit
@@ -28,19 +37,37 @@ PREFIX = "jc_"
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
+ENROLMENT_LIFETIME = timedelta(days=7)
+
+
 class Role(Enum):
     OFFICER = "officer"
+    PARTY_ADMIN = "party_admin"
     COMMITTEE = "committee"
     ADMIN = "admin"
 
 
+PARTY_ROLES = frozenset({Role.OFFICER, Role.PARTY_ADMIN})
+# what each issuer may issue; None is the operator at the command line
+ISSUABLE: dict[Role | None, frozenset[Role]] = {
+    None: frozenset(Role),
+    Role.ADMIN: frozenset({Role.COMMITTEE, Role.ADMIN}),
+    Role.PARTY_ADMIN: PARTY_ROLES,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """Who is calling: resolved once per request from the bearer token."""
+    """Who is calling: resolved once per request from the bearer token.
+
+    ``credential`` is the token itself, kept for the request only so that each of its
+    transactions can have the database bind the caller again; it is never logged.
+    """
 
     token_id: UUID
     role: Role
     party_id: UUID | None
+    credential: str = field(default="", repr=False, compare=False)
 
     @property
     def actor(self) -> Actor:
@@ -57,6 +84,10 @@ def hash_secret(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
 
+def _new_secret() -> str:
+    return PREFIX + secrets.token_urlsafe(32)
+
+
 async def issue_token(
     *,
     session: AsyncSession,
@@ -65,13 +96,39 @@ async def issue_token(
     label: str = "",
     expires_at: datetime | None = None,
     rotated_from: UUID | None = None,
+    issuer: Viewer | None = None,
 ) -> IssuedToken:
-    """A new token; its secret is in the result and nowhere else, ever."""
+    """A new token; its secret is in the result and nowhere else, ever.
+
+    ``issuer`` is the calling token (None: the operator). A party's administrator issues
+    for its own party only, whatever party is named.
+    """
+    issuer_role = issuer.role if issuer else None
+    if role not in ISSUABLE.get(issuer_role, frozenset()):
+        raise DomainError(
+            PartyErrorCode.ROLE_NOT_ISSUABLE,
+            f"A {issuer_role.value if issuer_role else 'caller'} may not issue "
+            f"{role.value} tokens"
+            + (": a party's own administrators issue its tokens." if role in PARTY_ROLES
+               else "."),
+            field=("role",),
+        )  # fmt: skip
+    if issuer is not None and issuer.role is Role.PARTY_ADMIN and role in PARTY_ROLES:
+        own = await party_service.get(session=session, party_id=issuer.party_id)
+        if party_slug and party_slug != own.slug:
+            raise DomainError(
+                PartyErrorCode.PARTY_NOT_ALLOWED,
+                "A party's administrator issues tokens for its own party only.",
+                field=("party",),
+            )
+        party_slug = own.slug
     party: Party | None = None
-    if role is Role.OFFICER:
+    if role in PARTY_ROLES:
         if not party_slug:
             raise DomainError(
-                PartyErrorCode.PARTY_REQUIRED, "An officer token needs a party.", field=("party",)
+                PartyErrorCode.PARTY_REQUIRED,
+                f"A {role.value} token needs a party.",
+                field=("party",),
             )
         party = await party_service.require_by_slug(session=session, slug=party_slug)
     elif party_slug:
@@ -84,7 +141,7 @@ async def issue_token(
         raise DomainError(
             PartyErrorCode.INVALID_EXPIRY, "The expiry must be in the future.", field=("expiresAt",)
         )
-    secret = PREFIX + secrets.token_urlsafe(32)
+    secret = _new_secret()
     token = Token(
         token_hash=hash_secret(secret),
         display_prefix=secret[:8],
@@ -113,32 +170,33 @@ async def issue_token(
 
 
 async def authenticate(*, session: AsyncSession, secret: str) -> Viewer | None:
-    """The viewer for a live token, or None for an unknown, expired or revoked one alike."""
-    now = datetime.now(UTC)
-    token = await session.scalar(
-        select(Token).where(
-            Token.token_hash == hash_secret(secret),
-            Token.revoked_at.is_(None),
-            or_(Token.expires_at.is_(None), Token.expires_at > now),
+    """The viewer for a live token, or None for an unknown, expired or revoked one alike.
+
+    The database compares the hash and binds this transaction to the token.
+    """
+    row = (
+        await session.execute(
+            text("SELECT token_id, role, party_id FROM jc_bind_token(:secret)"),
+            {"secret": secret},
         )
-    )
-    if token is None:
+    ).first()
+    if row is None:
         return None
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
-        await session.execute(update(Token).where(Token.id == token.id).values(last_used_at=now))
-    return Viewer(token_id=token.id, role=Role(token.role), party_id=token.party_id)
+    return Viewer(
+        token_id=row.token_id, role=Role(row.role), party_id=row.party_id, credential=secret
+    )
 
 
 async def revoke_token(
     *, session: AsyncSession, token_id: UUID | None = None, secret: str | None = None
 ) -> Token:
-    """Revoke by id, or by the token itself (what a holder reporting a leak has at hand)."""
-    if token_id is not None:
-        token = await session.get(Token, token_id)
-    elif secret is not None:
-        token = await session.scalar(select(Token).where(Token.token_hash == hash_secret(secret)))
-    else:
-        token = None
+    """Revoke by id (as the token's manager), or by the token itself (what a holder
+    reporting a leak has at hand: anyone holding it may revoke it)."""
+    if token_id is None and secret is not None:
+        token_id = await session.scalar(
+            text("SELECT jc_revoke_by_secret(:secret)"), {"secret": secret}
+        )
+    token = await session.get(Token, token_id) if token_id is not None else None
     if token is None:
         raise DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such token.", field=("id",))
     if token.revoked_at is None:
@@ -151,7 +209,11 @@ async def revoke_token(
 
 
 async def rotate_token(
-    *, session: AsyncSession, token_id: UUID, expires_at: datetime | None = None
+    *,
+    session: AsyncSession,
+    token_id: UUID,
+    expires_at: datetime | None = None,
+    issuer: Viewer | None = None,
 ) -> IssuedToken:
     """Replace a live token with a new secret of the same role, party and label.
 
@@ -159,6 +221,13 @@ async def rotate_token(
     or neither; a new expiry may be given, else the old token's lifetime is kept.
     """
     old = await session.scalar(select(Token).where(Token.id == token_id).with_for_update())
+    if old is not None and Role(old.role) not in ISSUABLE.get(issuer.role if issuer else None, ()):
+        raise DomainError(
+            PartyErrorCode.ROLE_NOT_ISSUABLE,
+            "Only who may issue a token may rotate it: a party's own administrators rotate "
+            "its tokens.",
+            field=("id",),
+        )
     if old is None or old.revoked_at is not None:
         raise DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such live token.", field=("id",))
     now = datetime.now(UTC)
@@ -179,6 +248,7 @@ async def rotate_token(
         label=old.label,
         expires_at=expires_at,
         rotated_from=old.id,
+        issuer=issuer,
     )
 
 
@@ -212,7 +282,7 @@ async def list_tokens(
 
 
 async def revoke_labelled(*, session: AsyncSession, label: str) -> int:
-    """Revoke every live token with this label (used to rotate the demo tokens)."""
+    """Revoke every live token with this label (the operator rotating the demo tokens)."""
     revoked = list(
         await session.scalars(
             update(Token)
@@ -230,3 +300,60 @@ async def revoke_labelled(*, session: AsyncSession, label: str) -> int:
             details={"label": label},
         )
     return len(revoked)
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    id: UUID
+    party_id: UUID
+    code: str
+    expires_at: datetime
+
+
+async def create_enrolment(*, session: AsyncSession, party_slug: str) -> Enrolment:
+    """A one-time code for a party's first (or a replacement) administrator: the registry
+    admin hands it over; whoever enrols with it gets a party administrator token, and the
+    event is in the party's own audit chain for its administrators to see."""
+    party = await party_service.require_by_slug(session=session, slug=party_slug)
+    code = "jce_" + secrets.token_urlsafe(24)
+    expires_at = datetime.now(UTC) + ENROLMENT_LIFETIME
+    enrolment_id = await session.scalar(
+        text(
+            "INSERT INTO enrolments (party_id, code_hash, expires_at) "
+            "VALUES (:party, :hash, :expires) RETURNING id"
+        ),
+        {"party": party.id, "hash": hash_secret(code), "expires": expires_at},
+    )
+    await audit.append(
+        session,
+        action="enrolment.create",
+        subject_type="Party",
+        subject_ids=[party.id],
+        details={"enrolment": enrolment_id, "expires_at": expires_at},
+    )
+    return Enrolment(id=enrolment_id, party_id=party.id, code=code, expires_at=expires_at)
+
+
+async def enrol(*, session: AsyncSession, code: str, label: str = "") -> IssuedToken:
+    """Trade a live enrolment code for a party administrator token (once)."""
+    secret = _new_secret()
+    row = (
+        await session.execute(
+            text("SELECT token_id, party_id FROM jc_enrol(:code, :hash, :prefix, :label)"),
+            {"code": code, "hash": hash_secret(secret), "prefix": secret[:8], "label": label},
+        )
+    ).first()
+    if row is None:
+        raise DomainError(
+            PartyErrorCode.INVALID_ENROLMENT,
+            "Unknown, used or expired enrolment code: ask the registry for a new one.",
+            field=("code",),
+        )
+    # the database bound this transaction to the new administrator: audit in its chain
+    session.info["party_id"] = row.party_id
+    session.info[audit.ACTOR_KEY] = Actor(id=f"token:{row.token_id}", role="party_admin")
+    await audit.append(session, action="token.enrol", subject_type="Token",
+                       subject_ids=[row.token_id], details={"label": label})  # fmt: skip
+    token = await session.get(Token, row.token_id)
+    assert token is not None
+    return IssuedToken(token=token, secret=secret)

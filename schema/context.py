@@ -88,6 +88,10 @@ class RequestContext:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        # every transaction of the request is bound by the database to the caller's token
+        self.db = self.db.for_caller(
+            credential=self.viewer.credential if self.viewer else None, actor=self.actor
+        )
         self.loaders = Loaders(self.db)
 
     @property

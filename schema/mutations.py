@@ -13,6 +13,7 @@ from parties import sanction_mapping
 from parties import service as party_service
 from parties import tokens as token_service
 from parties.errors import PartyErrorCode
+from parties.models import Token
 from parties.tokens import Role
 from schema.case_mutations import CaseMutation
 from schema.context import RequestContext
@@ -107,7 +108,9 @@ class AdoptCodePayload:
 @strawberry.input
 class IssueTokenInput:
     role: AccountRole  # type: ignore[valid-type]
-    party: str | None = strawberry.field(default=None, description="Party slug (officers).")
+    party: str | None = strawberry.field(
+        default=None, description="Party slug (party roles; a party's administrator's own)."
+    )
     label: str = ""
     expires_at: datetime | None = None
 
@@ -225,9 +228,13 @@ class Mutation(CaseMutation, ReleaseMutation):
         party, errors = await in_transaction(info.context, None, work)
         return SetSanctionMappingPayload(party=party, errors=errors)
 
-    @strawberry.mutation(description="Issue a token (admin); the secret is in the payload once.")
+    @strawberry.mutation(
+        description="Issue a token; the secret is in the payload once. A party's "
+        "administrators issue their party's OFFICER and PARTY_ADMIN tokens; the registry "
+        "admin issues COMMITTEE and ADMIN tokens, never a party's."
+    )
     async def issue_token(self, info: Ctx, input: IssueTokenInput) -> IssueTokenPayload:
-        require(info, Role.ADMIN)
+        viewer = require(info, Role.ADMIN, Role.PARTY_ADMIN)
 
         async def work(session: AsyncSession) -> tuple[str, TokenInfo]:
             issued = await token_service.issue_token(
@@ -236,16 +243,20 @@ class Mutation(CaseMutation, ReleaseMutation):
                 party_slug=input.party,
                 label=input.label,
                 expires_at=input.expires_at,
+                issuer=viewer,
             )
-            return issued.secret, TokenInfo.from_model(issued.token, input.party)
+            return issued.secret, await _token_info(session, issued.token)
 
-        result, errors = await in_transaction(info.context, None, work)
+        result, errors = await in_transaction(info.context, viewer.party_id, work)
         secret, token_info = result if result else (None, None)
         return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
 
-    @strawberry.mutation(description="Revoke a token (admin); it stops working at once.")
+    @strawberry.mutation(
+        description="Revoke a token; it stops working at once. A party's administrators "
+        "revoke their party's tokens; the registry admin may revoke any (break-glass)."
+    )
     async def revoke_token(self, info: Ctx, input: RevokeTokenInput) -> RevokeTokenPayload:
-        require(info, Role.ADMIN)
+        viewer = require(info, Role.ADMIN, Role.PARTY_ADMIN)
 
         async def work(session: AsyncSession) -> TokenInfo:
             token_id = uuid_of(
@@ -254,21 +265,18 @@ class Mutation(CaseMutation, ReleaseMutation):
                 DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such token.", field=("id",)),
             )
             token = await token_service.revoke_token(session=session, token_id=token_id)
-            slug = None
-            if token.party_id:
-                party = await party_service.get(session=session, party_id=token.party_id)
-                slug = party.slug if party else None
-            return TokenInfo.from_model(token, slug)
+            return await _token_info(session, token)
 
-        token_info, errors = await in_transaction(info.context, None, work)
+        token_info, errors = await in_transaction(info.context, viewer.party_id, work)
         return RevokeTokenPayload(token_info=token_info, errors=errors)
 
     @strawberry.mutation(
         description="Replace a live token with a new secret of the same role, party and label "
-        "(admin); the old one stops working at once. The new secret is in the payload once."
+        "(whoever may issue it); the old one stops working at once. The new secret is in the "
+        "payload once."
     )
     async def rotate_token(self, info: Ctx, input: RotateTokenInput) -> IssueTokenPayload:
-        require(info, Role.ADMIN)
+        viewer = require(info, Role.ADMIN, Role.PARTY_ADMIN)
 
         async def work(session: AsyncSession) -> tuple[str, TokenInfo]:
             token_id = uuid_of(
@@ -277,17 +285,72 @@ class Mutation(CaseMutation, ReleaseMutation):
                 DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such live token.", field=("id",)),
             )
             issued = await token_service.rotate_token(
-                session=session, token_id=token_id, expires_at=input.expires_at
+                session=session, token_id=token_id, expires_at=input.expires_at, issuer=viewer
             )
-            slug = None
-            if issued.token.party_id:
-                party = await party_service.get(session=session, party_id=issued.token.party_id)
-                slug = party.slug if party else None
-            return issued.secret, TokenInfo.from_model(issued.token, slug)
+            return issued.secret, await _token_info(session, issued.token)
+
+        result, errors = await in_transaction(info.context, viewer.party_id, work)
+        secret, token_info = result if result else (None, None)
+        return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
+
+    @strawberry.mutation(
+        description="A one-time code (valid 7 days) with which a party's first, or a "
+        "replacement, administrator enrols (registry admin). Hand it to the party; the "
+        "enrolment is recorded in the party's own audit trail."
+    )
+    async def create_enrolment(
+        self, info: Ctx, input: CreateEnrolmentInput
+    ) -> CreateEnrolmentPayload:
+        require(info, Role.ADMIN)
+
+        async def work(session: AsyncSession) -> token_service.Enrolment:
+            return await token_service.create_enrolment(session=session, party_slug=input.party)
+
+        enrolment, errors = await in_transaction(info.context, None, work)
+        return CreateEnrolmentPayload(
+            code=enrolment.code if enrolment else None,
+            expires_at=enrolment.expires_at if enrolment else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Trade an enrolment code for a PARTY_ADMIN token (no token needed); "
+        "the code works once. The secret is in the payload once."
+    )
+    async def enrol(self, info: Ctx, input: EnrolInput) -> IssueTokenPayload:
+        async def work(session: AsyncSession) -> tuple[str, TokenInfo]:
+            issued = await token_service.enrol(session=session, code=input.code, label=input.label)
+            return issued.secret, await _token_info(session, issued.token)
 
         result, errors = await in_transaction(info.context, None, work)
         secret, token_info = result if result else (None, None)
         return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
+
+
+async def _token_info(session: AsyncSession, token: Token) -> TokenInfo:
+    slug = None
+    if token.party_id:
+        party = await party_service.get(session=session, party_id=token.party_id)
+        slug = party.slug if party else None
+    return TokenInfo.from_model(token, slug)
+
+
+@strawberry.input
+class CreateEnrolmentInput:
+    party: str = strawberry.field(description="The party's slug.")
+
+
+@strawberry.type
+class CreateEnrolmentPayload:
+    code: str | None = strawberry.field(description="The code: shown this once, never again.")
+    expires_at: datetime | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class EnrolInput:
+    code: str
+    label: str = strawberry.field(default="", description="Who holds the new token.")
 
 
 __all__ = ["Mutation", "user_errors"]

@@ -236,8 +236,9 @@ class Query:
         return connection_from_page(page, Case.from_model, after=after)
 
     @strawberry.field(
-        description="API tokens, newest first (admin): never a secret, only its first "
-        "characters. Live tokens unless filter.includeRevoked."
+        description="API tokens, newest first: never a secret, only its first characters. "
+        "The registry admin sees every token's record; a party's administrators see their "
+        "party's. Live tokens unless filter.includeRevoked."
     )
     async def tokens(
         self,
@@ -246,12 +247,12 @@ class Query:
         after: str | None = None,
         filter: TokenFilter | None = None,
     ) -> Connection[TokenInfo]:
-        require(info, Role.ADMIN)
+        viewer = require(info, Role.ADMIN, Role.PARTY_ADMIN)
         filter = filter or TokenFilter()
         try:
             async with info.context.db.transaction() as session:
-                party_id = None
-                if filter.party is not None:
+                party_id = viewer.party_id  # a party's administrators: their party only
+                if filter.party is not None and party_id is None:
                     party = await party_service.require_by_slug(session=session, slug=filter.party)
                     party_id = party.id
                 page = await token_service.list_tokens(

@@ -55,7 +55,7 @@ def owner_url(server_url: str) -> Iterator[str]:
 
 @pytest_asyncio.fixture(scope="session")
 async def owner_db(owner_url: str) -> AsyncIterator[Database]:
-    db = Database(make_engine(owner_url, pool_size=2))
+    db = Database(make_engine(owner_url, pool_size=2), operator=True)
     yield db
     await db.dispose()
 
@@ -116,8 +116,8 @@ def gql(client: httpx.AsyncClient) -> GraphQLClient:
 
 
 @pytest_asyncio.fixture
-async def admin_token(db: Database) -> str:
-    """Bootstrap: the first admin token comes from the CLI's domain call, as in production."""
-    async with db.transaction() as session:
+async def admin_token(owner_db: Database) -> str:
+    """Bootstrap: the first admin token comes from the operator's CLI call, as in production."""
+    async with owner_db.transaction() as session:
         issued = await tokens.issue_token(session=session, role=Role.ADMIN, label="test admin")
     return issued.secret

@@ -80,8 +80,32 @@ async def register_party(gql: GraphQLClient, admin: str, slug: str) -> str:
     return data["registerParty"]["party"]["id"]
 
 
+ENROLMENT = """mutation($party: String!) {
+  createEnrolment(input: {party: $party}) { code errors { code message } }
+}"""
+ENROL = """mutation($code: String!) {
+  enrol(input: {code: $code, label: "test"}) { token errors { code message } }
+}"""
+
+
+async def party_admin_token(gql: GraphQLClient, admin: str, party: str) -> str:
+    """A party's administrator, as in production: the registry admin's one-time code,
+    traded for a PARTY_ADMIN token with no token at all."""
+    created = await gql.ok(ENROLMENT, {"party": party}, token=admin)
+    assert created["createEnrolment"]["errors"] == [], created
+    enrolled = await gql.ok(ENROL, {"code": created["createEnrolment"]["code"]})
+    assert enrolled["enrol"]["errors"] == [], enrolled
+    return enrolled["enrol"]["token"]
+
+
 async def issue_token(gql: GraphQLClient, admin: str, role: str, party: str | None = None) -> str:
-    data = await gql.ok(ISSUE_TOKEN, {"input": {"role": role, "party": party}}, token=admin)
+    """A token of any role: party roles go through the party's own administrator."""
+    if role == "PARTY_ADMIN":
+        assert party is not None
+        return await party_admin_token(gql, admin, party)
+    issuer = await party_admin_token(gql, admin, party) if role == "OFFICER" else admin
+    assert role != "OFFICER" or party is not None
+    data = await gql.ok(ISSUE_TOKEN, {"input": {"role": role, "party": party}}, token=issuer)
     assert data["issueToken"]["errors"] == [], data
     return data["issueToken"]["token"]
 
