@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, func, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -109,7 +109,11 @@ async def keyset_page(
     """
     kind = f"{kind}{'' if descending else '+asc'}"
     check_page_size(first)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    # count over the filtered rows only: the entity's columns are not selected (some, like
+    # a token's hash, are not the application's to read)
+    total = await session.scalar(
+        query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    )
     column, id_column = key
     if after:
         value, raw_id = decode_cursor(kind, after, arity=2)

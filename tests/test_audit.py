@@ -48,10 +48,18 @@ async def test_every_change_and_case_read_names_the_account(
     officer_actor = await _token_id(owner_db, officer[:8])
     rows = await _entries(owner_db)
     trail = [(r.slug, r.action, r.actor, r.actor_role) for r in rows]
-    assert trail[0] == (None, "token.issue", "system", "system")  # the fixture's bootstrap
-    assert trail[1:] == [
+    assert trail[0] == (None, "token.issue", "operator", "operator")  # the fixture's bootstrap
+    enrolled = rows[3].subject_ids[0] if rows[3].subject_ids else None
+    party_admin = f"token:{enrolled}"
+    assert trail[1:3] == [
         (None, "party.register", admin, "admin"),
-        (None, "token.issue", admin, "admin"),
+        (None, "enrolment.create", admin, "admin"),
+    ]
+    rows = rows[2:]  # so that the case's entries keep their places below
+    trail = trail[2:]
+    assert trail[1:] == [
+        ("party-a", "token.enrol", party_admin, "party_admin"),
+        ("party-a", "token.issue", party_admin, "party_admin"),
         ("party-a", "case.submit", officer_actor, "officer"),
         ("party-a", "case.triage", officer_actor, "officer"),
         ("party-a", "case.start_assessment", officer_actor, "officer"),

@@ -111,14 +111,30 @@ async def test_day_windows_and_bad_periods_are_refused(
     assert body["data"] is None
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "fixed reporting periods" in error["message"]
+    assert "fixed reporting periods" in error["message"] or "control character" in error["message"]
 
 
-async def test_the_database_refuses_day_windows_to_the_application(db: Database) -> None:
+async def test_the_database_refuses_day_windows_to_the_application(
+    db: Database, tokens: dict[str, str]
+) -> None:
     """Even a compromised application process cannot ask the owner's function for a window
-    ending on a chosen day: the function checks the period itself."""
+    ending on a chosen day: the function checks the period itself, and answers only a
+    transaction the database bound to a Committee token."""
+    query = (
+        "SELECT * FROM committee_period_figures('2026-04-01', '2026-06-30', "
+        "'2026-11-24', 10, 4, ARRAY[0, 91])"
+    )
+    for credential in (None, tokens["a"]):  # unbound, or an officer's binding
+        with pytest.raises(DBAPIError, match="for the Committee"):
+            async with db.transaction(credential=credential) as session:
+                await session.execute(text(query))
+    with pytest.raises(DBAPIError, match="for the Committee"):
+        async with db.transaction() as session:  # a binding set by hand binds nothing
+            await session.execute(text(
+                "SELECT set_config('jointcode.binding', 'committee||||', true)"))  # fmt: skip
+            await session.execute(text(query))
     with pytest.raises(DBAPIError, match="not a fixed reporting period"):
-        async with db.transaction() as session:
+        async with db.transaction(credential=tokens["committee"]) as session:
             await session.execute(
                 text(
                     "SELECT * FROM committee_period_figures('2026-01-01', '2026-06-07', "

@@ -136,7 +136,10 @@ async def test_every_published_class_and_public_count_is_zero_or_at_least_k(
 ) -> None:
     async with owner_db.transaction() as session:
         await session.execute(text(f"TRUNCATE {TABLES} CASCADE"))
-    published = await _publish(db, "party-a", first) + await _publish(db, "party-b", second)
+    # set up and published by the operator; read back below as the application role
+    published = await _publish(owner_db, "party-a", first) + await _publish(
+        owner_db, "party-b", second
+    )
     event(f"published {'some' if published else 'none'}")
 
     columns = ", ".join(PUBLISHED_COLUMNS)

@@ -117,7 +117,7 @@ async def _case_in(officer: Officer, state: str, ref: str, db: Database) -> dict
         case = await officer.ok("triageCase", case, inScope=False, outOfScopeReason="duplicate")
     if state == "FINAL":
         party_id = await _party_id(db)
-        async with db.transaction(party_id=party_id) as session:
+        async with db.transaction(party_id=party_id, credential=officer.token) as session:
             assert await lifecycle.finalise_due(session=session, party_id=party_id) >= 1
     case = await officer.read(case)
     assert case["state"] == state
@@ -192,7 +192,7 @@ async def test_the_whole_path_with_an_appeal(officer: Officer, db: Database) -> 
         "decidedOn": "2026-03-20", "sanction": "advice", "suspensionMonths": None,
     }  # fmt: skip
     party_id = await _party_id(db)
-    async with db.transaction(party_id=party_id) as session:
+    async with db.transaction(party_id=party_id, credential=officer.token) as session:
         assert await lifecycle.finalise_due(session=session, party_id=party_id) == 1
     final = await officer.read(case)
     assert final["state"] == "FINAL" and final["allowedNextSteps"] == []
