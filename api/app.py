@@ -24,6 +24,7 @@ from api.cache import PublicCache
 from api.limits import BodySizeLimit
 from db import code_versions
 from db.session import Database
+from publication.checkpoints import Signer
 from schema import schema as graphql_schema
 from schema.context import RequestContext
 from schema.hardening import pre_execution_code, precheck, without_suggestions
@@ -37,9 +38,10 @@ def _wants_graphql_response(request: Any) -> bool:
 
 
 class JointCodeGraphQL(GraphQL):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, signer: Signer) -> None:
         super().__init__(graphql_schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.db = db
+        self.signer = signer
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:  # type: ignore[override]
         return RequestContext(
@@ -47,6 +49,7 @@ class JointCodeGraphQL(GraphQL):
             viewer=request.scope.get("jointcode.viewer"),
             request=request,
             response=response,
+            signer=self.signer,
         )
 
     async def parse_http_body(self, request: Any) -> Any:
@@ -124,8 +127,11 @@ def create_app(
     max_body_bytes: int = 1_048_576,
     public_cache_entries: int = 2048,
     public_cache_refresh_ms: int = 1000,
+    signer: Signer | None = None,
 ) -> Any:
-    graphql = JointCodeGraphQL(db)
+    """The service. ``signer`` signs checkpoints (the operator's key file in production;
+    a key of this process only when none is given, as in tests)."""
+    graphql = JointCodeGraphQL(db, signer or Signer.ephemeral())
 
     async def healthz(_: Request) -> Response:
         return PlainTextResponse("ok")

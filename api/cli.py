@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import sys
@@ -99,6 +100,12 @@ def _in_transaction(work):
         _fail("\n".join(e.message for e in exc.errors))
 
 
+def _signer(settings: Settings):
+    from publication.checkpoints import Signer
+
+    return Signer.load_or_create(settings.signing_key_path)
+
+
 def _print_demo(settings: Settings, endpoints: Endpoints, profile: str | None = None) -> None:
     from api import demo
     from cases.synthetic import PROFILES
@@ -109,7 +116,7 @@ def _print_demo(settings: Settings, endpoints: Endpoints, profile: str | None = 
 
     async def work(db):
         seeded = await demo.is_seeded(db)
-        created = 0 if seeded else await demo.seed(db, profile=chosen)
+        created = 0 if seeded else await demo.seed(db, profile=chosen, signer=_signer(settings))
         return created, await demo.issue_tokens(db)
 
     created, tokens = _run(settings, endpoints, work)
@@ -167,6 +174,7 @@ def serve(
         max_body_bytes=settings.max_body_bytes,
         public_cache_entries=settings.public_cache_entries,
         public_cache_refresh_ms=settings.public_cache_refresh_ms,
+        signer=_signer(settings),
     )
     uvicorn.run(application, host=host, port=port, log_level=settings.log_level)
 
@@ -520,8 +528,49 @@ def cases_finalise() -> None:
         typer.echo(f"{slug}: {count} case(s) made final")
 
 
+CHECKPOINTS_HELP = (
+    "A checkpoints document (a file, or a URL such as https://…/open-data/checkpoints.json "
+    "kept from earlier): also report entries or releases it signed that are gone or changed."
+)
+PUBLIC_KEY_HELP = "Trust only checkpoints signed by this key (base64, as published)."
+
+
+def _checkpoint_findings(db_work, source: str | None, public_key: str | None, chain: str) -> bool:
+    """Print what the checkpoints show; True when something is wrong."""
+    if source is None:
+        return False
+    from publication import checkpoints
+
+    try:
+        document = checkpoints.load_document(source)
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot read checkpoints from {source}: {exc}")
+    findings = checkpoints.signature_findings(document, trusted_key=public_key)
+    findings += db_work(document)
+    count = len(document.get("checkpoints", []))
+    for finding in findings:
+        typer.secho(f"{finding.chain}: {finding.problem}", fg=typer.colors.RED)
+    if not findings:
+        typer.echo(f"{count} checkpoint(s): every signed {chain} head is still in place")
+    return bool(findings)
+
+
+@app.command("checkpoint")
+def checkpoint() -> None:
+    """Sign every chain's head now (run daily, e.g. from cron); print the checkpoint."""
+    from publication import checkpoints
+
+    settings = Settings.from_env()
+    signer = _signer(settings)
+    signed = _in_transaction(lambda session: checkpoints.record(session=session, signer=signer))
+    typer.echo(json.dumps(signed, indent=2))
+
+
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    checkpoints_source: str | None = typer.Option(None, "--checkpoints", help=CHECKPOINTS_HELP),
+    public_key: str | None = typer.Option(None, help=PUBLIC_KEY_HELP),
+) -> None:
     """Recompute every party's hash chain; name the first broken entry; exit 1 if any.
 
     Reads every chain, so it connects as the owner (DATABASE_URL).
@@ -536,10 +585,16 @@ def audit_verify() -> None:
     if endpoints.owner_url is None:
         _fail("audit verify reads every party's chain: set DATABASE_URL (the owner role).")
 
-    async def main():
+    async def main(document=None):
+        from publication import checkpoints
+
         engine = make_engine(endpoints.owner_url, pool_size=1, max_overflow=0)
         try:
             async with AsyncSession(engine) as session, session.begin():
+                if document is not None:
+                    return await checkpoints.compare(
+                        session=session, document=document, chain="audit"
+                    )
                 reports = await audit.verify_chains(session)
                 slugs = dict((await session.execute(text("SELECT id, slug FROM parties"))).all())
         finally:
@@ -549,6 +604,9 @@ def audit_verify() -> None:
     from sqlalchemy import text
 
     reports, slugs = asyncio.run(main())
+    lost = _checkpoint_findings(
+        lambda document: asyncio.run(main(document)), checkpoints_source, public_key, "audit"
+    )
     broken = False
     for report in reports:
         name = slugs.get(report.party_id, "?") if report.party_id else "(service)"
@@ -562,24 +620,45 @@ def audit_verify() -> None:
             )
     if not reports:
         typer.echo("no audit entries yet")
-    if broken:
+    if broken or lost:
         raise typer.Exit(1)
 
 
 @release_app.command("verify")
-def release_verify() -> None:
-    """Recompute every party's release chain from the published records alone; exit 1 if broken."""
-    from publication import releases
+def release_verify(
+    checkpoints_source: str | None = typer.Option(None, "--checkpoints", help=CHECKPOINTS_HELP),
+    public_key: str | None = typer.Option(None, help=PUBLIC_KEY_HELP),
+) -> None:
+    """Recompute every release chain from the published records, and the public statistics
+    tables from the outcomes; exit 1 if anything differs (or checkpoints show a loss)."""
+    from publication import checkpoints, releases, statistics
 
     settings = Settings.from_env()
     endpoints = _prepare(settings)
 
     async def work(db):
         async with db.transaction() as session:
-            return await releases.verify_chains(session=session)
+            chains = await releases.verify_chains(session=session)
+        drift = await statistics.verify_tables(db=db)
+        return chains, drift
 
-    broken = False
-    for check in _run(settings, endpoints, work):
+    async def compare(db, document):
+        async with db.transaction() as session:
+            return await checkpoints.compare(session=session, document=document, chain="release")
+
+    chains, drift = _run(settings, endpoints, work)
+    for table, problem in drift:
+        typer.secho(f"statistics {table}: {problem}", fg=typer.colors.RED)
+    if not drift:
+        typer.echo("statistics tables: every stored cell matches a recount of the outcomes")
+    lost = _checkpoint_findings(
+        lambda document: _run(settings, endpoints, lambda db: compare(db, document)),
+        checkpoints_source,
+        public_key,
+        "release",
+    )
+    broken = bool(drift) or lost
+    for check in chains:
         if check.first_broken is None:
             typer.echo(f"{check.party_slug}: {check.releases} release(s), chain intact")
         else:

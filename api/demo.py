@@ -21,7 +21,7 @@ from parties import sanction_mapping, tokens
 from parties import service as party_service
 from parties.models import Party
 from parties.tokens import Role
-from publication import releases
+from publication import checkpoints, releases
 
 DEMO_LABEL = "demo"
 DEFAULT_PROFILE = "demo"
@@ -91,7 +91,12 @@ async def _walk(session: Any, party_id: Any, case: Any, planned: synthetic.Synth
 
 
 async def seed(
-    db: Database, *, today: date | None = None, profile: str = DEFAULT_PROFILE, seed: int = 0
+    db: Database,
+    *,
+    today: date | None = None,
+    profile: str = DEFAULT_PROFILE,
+    seed: int = 0,
+    signer: checkpoints.Signer | None = None,
 ) -> int:
     """Create the profile's fictional parties and cases through the real domain functions,
     walk each case as planned, and publish a release every 500 cases and at the end."""
@@ -146,12 +151,12 @@ async def seed(
                     created += 1
                     await _walk(session, party.id, result.case, planned_case)
             if start + case_service.MAX_BATCH < len(mine):
-                await _publish(db, party.id)  # a release as the history fills in
-        await _publish(db, party.id)
+                await _publish(db, party.id, signer)  # a release as the history fills in
+        await _publish(db, party.id, signer)
     return created
 
 
-async def _publish(db: Database, party_id: Any) -> None:
+async def _publish(db: Database, party_id: Any, signer: checkpoints.Signer | None) -> None:
     async with db.transaction(party_id=party_id) as session:
         try:
             preview = await releases.preview_release(session=session, party_id=party_id)
@@ -159,7 +164,9 @@ async def _publish(db: Database, party_id: Any) -> None:
                 session=session, party_id=party_id, preview_id=preview.preview.id
             )
         except DomainError:
-            pass  # nothing can be published safely yet: it waits for the next release
+            return  # nothing can be published safely yet: it waits for the next release
+        if signer is not None:
+            await checkpoints.record(session=session, signer=signer)
 
 
 async def issue_tokens(db: Database) -> list[DemoToken]:

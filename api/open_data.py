@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from db.session import Database
-from publication import outcomes, statistics
+from publication import checkpoints, outcomes, statistics
 from publication.anonymise import PUBLISHED_COLUMNS
 from publication.statistics import Dimension
 
@@ -157,10 +157,15 @@ def routes(db: Database) -> dict[str, Any]:
     async def dictionary(_: Request) -> Response:
         return JSONResponse(DICTIONARY)
 
+    async def checkpoint_list(_: Request) -> Response:
+        async with db.transaction() as session:
+            return JSONResponse(await checkpoints.published(session=session))
+
     return {
         "/open-data/outcomes.csv": outcomes_csv,
         "/open-data/outcomes.json": outcomes_json,
         "/open-data/statistics.csv": statistics_csv,
         "/open-data/statistics.json": statistics_json,
         "/open-data/dictionary.json": dictionary,
+        "/open-data/checkpoints.json": checkpoint_list,
     }

@@ -26,6 +26,11 @@ class Settings:
     log_level: str = "info"
     public_cache_entries: int = 2048  # 0 turns the public response cache off
     public_cache_refresh_ms: int = 1000
+    signing_key_file: Path | None = None  # default: checkpoint-signing-key.pem in data_dir
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.signing_key_file or self.data_dir / "checkpoint-signing-key.pem"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -43,4 +48,7 @@ class Settings:
             log_level=env.get("JOINTCODE_LOG_LEVEL", "info"),
             public_cache_entries=_int("JOINTCODE_PUBLIC_CACHE_ENTRIES", 2048),
             public_cache_refresh_ms=_int("JOINTCODE_PUBLIC_CACHE_REFRESH_MS", 1000),
+            signing_key_file=Path(env["JOINTCODE_SIGNING_KEY_FILE"])
+            if env.get("JOINTCODE_SIGNING_KEY_FILE")
+            else None,
         )

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 ACTOR_KEY = "actor"
+HEAD_KEY = "audit_head"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,8 @@ async def append(
             "hash": digest,
         },
     )
+    # the chain's new head, for the caller to keep (see schema: extensions.auditHead)
+    session.info[HEAD_KEY] = {"seq": seq, "hash": digest}
 
 
 @dataclass(frozen=True, slots=True)

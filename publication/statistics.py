@@ -13,6 +13,7 @@ so no two answers can be combined into a new one.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -233,19 +234,54 @@ def _hierarchy() -> dict[str, dict[str, dict[str, str]]]:
     return found
 
 
+def _tables_json() -> str:
+    return json.dumps([{"id": t.id, "dimensions": [d.value for d in t.dimensions]} for t in TABLES])
+
+
 async def refresh(*, session: AsyncSession, party_id: UUID, k: int) -> None:
     """Recompute every declared table, the publishing party's outcomes now included."""
     await session.execute(
         text("SELECT refresh_statistics(:party, CAST(:tables AS jsonb), CAST(:h AS jsonb), :k)"),
         {
             "party": party_id,
-            "tables": json.dumps(
-                [{"id": t.id, "dimensions": [d.value for d in t.dimensions]} for t in TABLES]
-            ),
+            "tables": _tables_json(),
             "h": json.dumps(_hierarchy()),
             "k": k,
         },
     )
+
+
+async def verify_tables(*, db: Any) -> list[tuple[str, str]]:
+    """Recount every stored table from the tabulated outcomes and compare, changing nothing.
+
+    Run as the operator (it reads every party's outcomes): the owner's function recomputes
+    the tables in a transaction that is rolled back. With no publishing party it tabulates
+    nothing new, so the recount covers exactly what was published, and the cell-key noise
+    is a function of the record keys: any stored count that differs was changed.
+    """
+    snapshot = text("SELECT table_id, party_id::text AS party, cell::text AS cell, count "
+                    "FROM statistics_cells")  # fmt: skip
+    async with db.session() as session:
+        try:
+            before = {tuple(r[:3]): r[3] for r in (await session.execute(snapshot)).all()}
+            await session.execute(
+                text("SELECT refresh_statistics(NULL, CAST(:t AS jsonb), CAST(:h AS jsonb), :k)"),
+                {
+                    "t": _tables_json(),
+                    "h": json.dumps(_hierarchy()),
+                    "k": codes.default_version().k,
+                },
+            )
+            after = {tuple(r[:3]): r[3] for r in (await session.execute(snapshot)).all()}
+        finally:
+            await session.rollback()
+    differing: Counter[str] = Counter(
+        cell[0] for cell in before.keys() | after.keys() if before.get(cell) != after.get(cell)
+    )
+    return [
+        (table, f"{n} stored cell(s) differ from a recount of the outcomes")
+        for table, n in sorted(differing.items())
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from schema.hardening import AuditHead
 from schema.masking import MaskUnexpectedErrors
 from schema.mutations import Mutation
 from schema.queries import Query
@@ -42,6 +43,7 @@ def build_schema() -> strawberry.Schema:
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             MaskUnexpectedErrors,
+            AuditHead,
             lambda: ParserCache(maxsize=1_000),
             lambda: ValidationCache(maxsize=1_000),
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),

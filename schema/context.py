@@ -17,6 +17,7 @@ from parties import sanction_mapping
 from parties import service as party_service
 from parties.models import CodeAdoption, PartySanction
 from parties.tokens import Viewer
+from publication.checkpoints import Signer
 
 
 @dataclass(slots=True)
@@ -85,6 +86,8 @@ class RequestContext:
     viewer: Viewer | None
     request: Any = None
     response: Any = None
+    signer: Signer = field(default_factory=Signer.ephemeral)
+    audit_heads: dict[str, Any] = field(default_factory=dict)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

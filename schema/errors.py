@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.errors import CaseErrorCode
 from codes.errors import CodeErrorCode
+from db.audit import HEAD_KEY
 from db.errors import DomainError, DomainErrors
 from db.pagination import PageErrorCode
 from parties.errors import PartyErrorCode
@@ -98,6 +99,10 @@ async def in_transaction(
     """Run one mutation in one transaction; a domain error rolls everything back."""
     try:
         async with ctx.db.transaction(party_id=party_id, actor=ctx.actor) as session:
-            return await work(session), []
+            result = await work(session)
     except (DomainError, DomainErrors) as error:
         return None, user_errors(error)
+    head = session.info.get(HEAD_KEY)
+    if head is not None:  # committed: the caller may keep its chain's new head
+        ctx.audit_heads.update(head)
+    return result, []

@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError, Visitor, parse, visit
 from graphql.language import DirectiveNode, FieldNode, StringValueNode
+from strawberry.extensions import SchemaExtension
 
 from schema.scalars import find_bad_text, text_problem
 
@@ -94,3 +95,13 @@ def pre_execution_code(error: GraphQLError) -> str:
 def without_suggestions(message: str) -> str:
     """Field and type suggestions map a schema for whoever probes it; they are dropped."""
     return _SUGGESTION.sub("", message)
+
+
+class AuditHead(SchemaExtension):
+    """``extensions.auditHead`` on every mutation that appended to the caller's audit
+    chain: its new seq and hash, for a party's own system to keep and later check
+    (``jointcode audit verify``) that nothing before it was cut or rewritten."""
+
+    def get_results(self) -> dict[str, Any]:
+        head = getattr(self.execution_context.context, "audit_heads", None)
+        return {"auditHead": dict(head)} if head else {}

@@ -13,6 +13,7 @@ from cases import service as case_service
 from db.errors import DomainError
 from parties import service as party_service
 from parties.errors import PartyErrorCode
+from publication import checkpoints
 from publication import releases as release_service
 from publication.errors import PublicationErrorCode
 from schema.context import RequestContext
@@ -193,6 +194,8 @@ class ReleaseMutation:
             published = await release_service.publish_release(
                 session=session, party_id=party_id, preview_id=preview_id
             )
+            # every chain's head, signed in the same transaction as the release
+            await checkpoints.record(session=session, signer=info.context.signer)
             return Release.from_model(published.release, published.party_slug)
 
         release, errors = await in_transaction(info.context, party_id, work)

@@ -28,7 +28,8 @@ from parties.tokens import Role
 # every table a test may write; CASCADE reaches the rest through their foreign keys
 TABLES = (
     "published_outcomes, cases, releases, tokens, party_code_adoptions, "
-    "parties, committee_counts, committee_days, committee_due, committee_sanctions"
+    "parties, committee_counts, committee_days, committee_due, committee_sanctions, "
+    "checkpoints"
 )
 
 

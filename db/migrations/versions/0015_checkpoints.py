@@ -1,0 +1,72 @@
+"""Signed checkpoints of every chain head, to anchor the chains outside the database.
+
+- ``chain_heads()`` (owner-run, for everyone): per party and for the service's own
+  chain, the newest audit entry's seq and hash and the newest release's number and
+  hash. Hashes only: nothing of an entry's content.
+- ``checkpoints``: what the operator's key signed (the body, its Ed25519 signature and
+  the public key). The application role may add and read them, never change or delete
+  one; copies kept by parties and the public are what makes truncating or rewriting a
+  chain show (``jointcode audit verify --checkpoints``, ``release verify --checkpoints``).
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-11-29
+"""
+
+from alembic import op
+
+from db.migrations.sql import APP, execute_each
+
+revision = "0015"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    execute_each(
+        f"""
+        CREATE TABLE checkpoints (
+          id bigserial PRIMARY KEY,
+          at timestamptz NOT NULL,
+          body jsonb NOT NULL,
+          signature text NOT NULL,
+          public_key text NOT NULL
+        );
+        REVOKE ALL ON checkpoints FROM PUBLIC, {APP};
+        GRANT SELECT, INSERT ON checkpoints TO {APP};
+        GRANT USAGE ON SEQUENCE checkpoints_id_seq TO {APP};
+        """
+    )
+    op.execute(
+        """
+        CREATE FUNCTION chain_heads()
+        RETURNS TABLE (party text, audit_seq integer, audit_hash text,
+                       release_number integer, release_hash text)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+          WITH chains AS (
+            SELECT NULL::uuid AS id, NULL::text AS slug
+            UNION ALL SELECT id, slug FROM parties
+          )
+          SELECT c.slug,
+                 a.seq, a.hash, r.number, r.content_hash
+          FROM chains c
+          LEFT JOIN LATERAL (
+            SELECT seq, hash FROM audit_entries e
+            WHERE e.party_id IS NOT DISTINCT FROM c.id ORDER BY seq DESC LIMIT 1
+          ) a ON true
+          LEFT JOIN LATERAL (
+            SELECT number, content_hash FROM releases x
+            WHERE x.party_id = c.id ORDER BY number DESC LIMIT 1
+          ) r ON true
+          ORDER BY c.slug NULLS FIRST
+        $$
+        """
+    )
+    op.execute("REVOKE ALL ON FUNCTION chain_heads() FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION chain_heads() TO {APP}")
+
+
+def downgrade() -> None:
+    op.execute("DROP FUNCTION chain_heads()")
+    op.execute("DROP TABLE checkpoints")
