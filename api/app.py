@@ -22,6 +22,7 @@ from api import open_data, pages
 from api.auth import BadCredentials, viewer_from_header
 from api.cache import PublicCache
 from api.limits import BodySizeLimit
+from api.ratelimit import RateLimit
 from db import code_versions
 from db.session import Database
 from publication.checkpoints import Signer
@@ -128,6 +129,8 @@ def create_app(
     public_cache_entries: int = 2048,
     public_cache_refresh_ms: int = 1000,
     signer: Signer | None = None,
+    anonymous_rate: str | None = "1200/minute",
+    failed_auth_rate: str | None = "30/minute",
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
     a key of this process only when none is given, as in tests)."""
@@ -173,4 +176,7 @@ def create_app(
             max_entries=public_cache_entries,
             refresh_seconds=public_cache_refresh_ms / 1000,
         )
-    return BodySizeLimit(served, max_bytes=max_body_bytes)
+    limited = BodySizeLimit(served, max_bytes=max_body_bytes)
+    if anonymous_rate is None and failed_auth_rate is None:
+        return limited
+    return RateLimit(limited, anonymous=anonymous_rate, failed_auth=failed_auth_rate)

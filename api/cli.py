@@ -175,6 +175,8 @@ def serve(
         public_cache_entries=settings.public_cache_entries,
         public_cache_refresh_ms=settings.public_cache_refresh_ms,
         signer=_signer(settings),
+        anonymous_rate=settings.anonymous_rate,
+        failed_auth_rate=settings.failed_auth_rate,
     )
     uvicorn.run(application, host=host, port=port, log_level=settings.log_level)
 

@@ -99,6 +99,7 @@ def _serve(owner_url: str, port: int, *, cache: bool) -> subprocess.Popen:
         JOINTCODE_PORT=str(port),
         JOINTCODE_LOG_LEVEL="warning",
         JOINTCODE_PUBLIC_CACHE_ENTRIES="2048" if cache else "0",
+        JOINTCODE_RATE_ANONYMOUS="",  # one load generator on one address: measure, not limit
     )
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "jointcode"), "serve"],

@@ -78,7 +78,9 @@ async def _empty_tables(owner_db: Database) -> None:
 @pytest_asyncio.fixture
 async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
     # the public cache is on, reading the epoch on every request so tests never wait
-    transport = httpx.ASGITransport(app=create_app(db, public_cache_refresh_ms=0))
+    # rate limits are tested on their own (tests/test_rate_limits.py)
+    app = create_app(db, public_cache_refresh_ms=0, anonymous_rate=None, failed_auth_rate=None)
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
 

@@ -1,0 +1,79 @@
+"""Rate limits per client address: anonymous traffic, and failed authentication.
+
+Anonymous requests (no ``Authorization`` header) share one budget per address, so one
+client varying queries cannot take the service to the database's pace for everyone;
+failed authentications (HTTP 401) have a much smaller one, so guessing tokens is slow
+and noisy. Parties' authenticated traffic is not limited here. Over a limit: HTTP 429
+with ``Retry-After``, before anything else runs. Budgets live in this process's memory
+(``limits``, moving window); behind a proxy, run uvicorn with ``--proxy-headers`` so the
+client address is the caller's.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class RateLimit:
+    def __init__(self, app: ASGIApp, *, anonymous: str | None, failed_auth: str | None) -> None:
+        self.app = app
+        self.anonymous: RateLimitItem | None = parse(anonymous) if anonymous else None
+        self.failed_auth: RateLimitItem | None = parse(failed_auth) if failed_auth else None
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        address = (scope.get("client") or ("unknown", 0))[0]
+        has_token = any(name == b"authorization" for name, _ in scope.get("headers") or [])
+        if has_token and self.failed_auth is not None:
+            if not self.limiter.test(self.failed_auth, "auth", address):
+                message = "Too many failed authentications from your address."
+                await self._refuse(send, self.failed_auth, "auth", address, message)
+                return
+        elif not has_token and self.anonymous is not None:
+            if not self.limiter.hit(self.anonymous, "anonymous", address):
+                message = "Too many requests from your address."
+                await self._refuse(send, self.anonymous, "anonymous", address, message)
+                return
+
+        async def watch(message: Message) -> None:
+            if (
+                message["type"] == "http.response.start"
+                and message["status"] == 401
+                and self.failed_auth is not None
+            ):
+                self.limiter.hit(self.failed_auth, "auth", address)
+            await send(message)
+
+        await self.app(scope, receive, watch if has_token else send)
+
+    async def _refuse(
+        self, send: Send, item: RateLimitItem, kind: str, address: str, message: str
+    ) -> None:
+        reset = self.limiter.get_window_stats(item, kind, address).reset_time
+        retry = max(1, math.ceil(reset - time.time()))
+        body = json.dumps(
+            {"errors": [{"message": f"{message} Retry after {retry} s.",
+                         "extensions": {"code": "RATE_LIMITED", "retryAfter": retry}}]}
+        ).encode()  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"retry-after", str(retry).encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
