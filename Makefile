@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema install clean bench bench-import bench-publication bench-disclosure
+.PHONY: run test lint schema install clean bench bench-import bench-publication bench-disclosure audit-http
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench-publication: $(STAMP)
 ## What the public gets before/after issue 10 (records kept, table cells published), pure Python
 bench-disclosure: $(STAMP)
 	$(BIN)/python -m bench.disclosure
+
+audit-http: $(STAMP)
+	bash bench/graphql_http/run.sh
 
 bench: bench-import bench-publication bench-disclosure
 

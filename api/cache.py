@@ -65,10 +65,14 @@ class PublicCache:
         body = b""
         if method == "POST":
             body = await _read_body(receive)
-        key = _key(method, scope.get("query_string", b""), body)
+        json_body = "application/json" in headers.get("content-type", "")
+        key = _key(method, scope.get("query_string", b""), body if json_body or method != "POST"
+                   else b"")  # fmt: skip
         if key is None or "text/html" in headers.get("accept", ""):  # GraphiQL wants the page
             await self.app(scope, _replay(body), send)
             return
+        if "application/graphql-response+json" in headers.get("accept", ""):
+            key = "graphql-response " + key  # answered with its own media type
         epoch = await self.current_epoch()
         hit = self.entries.get((epoch, key))
         if hit is not None:
@@ -123,6 +127,11 @@ def _key(method: str, query_string: bytes, body: bytes) -> str | None:
         return None  # not JSON (or nested past the parser's limit): GraphQL answers 400
     if not isinstance(request, dict) or not isinstance(request.get("query"), str):
         return None
+    if not all(
+        isinstance(request.get(name), (kind, type(None)))
+        for name, kind in (("variables", dict), ("extensions", dict), ("operationName", str))
+    ):
+        return None  # malformed: GraphQL answers it (400), never the cache
     if request["query"].lstrip().startswith("mutation"):
         return None
     return json.dumps(

@@ -196,3 +196,47 @@ async def test_graphql_response_media_type_answers_4xx_without_data(
     # plain JSON clients keep the classic answer: 200 with data null
     legacy = await client.post("/graphql", json={"query": "{ nothing }"})
     assert legacy.status_code == 200 and legacy.json()["data"] is None
+
+
+async def test_malformed_requests_are_4xx_even_when_the_query_is_cached(
+    client: httpx.AsyncClient,
+) -> None:
+    """graphql-http's audit: what a cache hit must not paper over."""
+    body = b'{"query": "{ __typename }"}'
+    assert (
+        await client.post("/graphql", content=body, headers={"content-type": "application/json"})
+    ).status_code == 200
+    again = await client.post("/graphql", content=body,
+                              headers={"content-type": "application/json"})  # fmt: skip
+    assert again.headers.get("x-cache") == "hit"
+    no_type = await client.post("/graphql", content=body, headers={"content-type": ""})
+    assert 400 <= no_type.status_code < 500
+    for extra in ('"variables": 1', '"variables": true', '"extensions": "x"',
+                  '"extensions": []', '"operationName": 7'):  # fmt: skip
+        response = await client.post(
+            "/graphql",
+            content=b'{"query": "{ __typename }", ' + extra.encode() + b"}",
+            headers={"content-type": "application/json"},
+        )
+        assert response.status_code == 400, extra
+
+
+async def test_graphql_cop_probes_are_refused(client: httpx.AsyncClient) -> None:
+    batch = await client.post("/graphql", json=[{"query": "{ __typename }"}] * 2)
+    assert batch.status_code == 400  # no batching: one document, one cost
+    get_mutation = await client.get(
+        "/graphql",
+        params={"query": 'mutation { enrol(input: {code: "x"}) { token } }'},
+        headers={"accept": "application/json"},
+    )
+    assert get_mutation.status_code == 400  # no state change over GET (CSRF)
+    form = await client.post(
+        "/graphql", content=b"query={__typename}",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    assert form.status_code == 400  # a cross-site form cannot post GraphQL
+    aliases = " ".join(f"a{n}: __typename" for n in range(30))
+    body = (await client.post("/graphql", json={"query": f"{{ {aliases} }}"})).json()
+    assert (
+        _codes(body) == ["GRAPHQL_VALIDATION_FAILED"] and "aliases" in body["errors"][0]["message"]
+    )
