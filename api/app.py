@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
@@ -25,6 +27,7 @@ from api.limits import BodySizeLimit
 from api.ratelimit import RateLimit
 from db import code_versions
 from db.session import Database
+from publication import checkpoints
 from publication.checkpoints import Signer
 from schema import schema as graphql_schema
 from schema.context import RequestContext
@@ -131,6 +134,7 @@ def create_app(
     signer: Signer | None = None,
     anonymous_rate: str | None = "1200/minute",
     failed_auth_rate: str | None = "30/minute",
+    daily_checkpoint: bool = True,
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
     a key of this process only when none is given, as in tests)."""
@@ -151,11 +155,26 @@ def create_app(
     async def home(_: Request) -> Response:
         return HTMLResponse(await pages.home(db))
 
+    async def daily_checkpoints() -> None:
+        """Sign every chain's head at least once a day, releases or not."""
+        while True:
+            try:
+                async with db.transaction() as session:
+                    await checkpoints.record_if_older(
+                        session=session, signer=graphql.signer, age=timedelta(days=1)
+                    )
+            except Exception:  # a missed checkpoint is retried within the hour
+                log.exception("daily checkpoint failed")
+            await asyncio.sleep(3600)
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         async with db.transaction() as session:
             await code_versions.check(session=session)
+        task = asyncio.create_task(daily_checkpoints()) if daily_checkpoint else None
         yield
+        if task is not None:
+            task.cancel()
         await db.dispose()
 
     app = Starlette(

@@ -16,7 +16,7 @@ import base64
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,16 @@ async def record(*, session: AsyncSession, signer: Signer) -> dict[str, Any]:
         {"at": at, "body": json.dumps(body), "signature": signature, "key": signer.public_key},
     )
     return {"body": body, "signature": signature, "public_key": signer.public_key}
+
+
+async def record_if_older(
+    *, session: AsyncSession, signer: Signer, age: timedelta
+) -> dict[str, Any] | None:
+    """A checkpoint now unless one was signed within ``age`` (the service's daily one)."""
+    latest = await session.scalar(text("SELECT max(at) FROM checkpoints"))
+    if latest is not None and datetime.now(UTC) - latest < age:
+        return None
+    return await record(session=session, signer=signer)
 
 
 async def published(*, session: AsyncSession) -> dict[str, Any]:

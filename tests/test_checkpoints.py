@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -158,3 +159,22 @@ async def test_every_audited_mutation_returns_the_chains_new_head(
     assert "auditHead" not in (refused.json().get("extensions") or {})  # nothing appended
     reading = await gql.raw("{ publishedOutcomes { totalCount } }")
     assert "extensions" not in reading.json()
+
+
+async def test_the_daily_checkpoint_signs_once_a_day(db: Database) -> None:
+    signer = checkpoints.Signer.ephemeral()
+    day = timedelta(days=1)
+    async with db.transaction() as session:
+        first = await checkpoints.record_if_older(session=session, signer=signer, age=day)
+    async with db.transaction() as session:
+        again = await checkpoints.record_if_older(session=session, signer=signer, age=day)
+        document = await checkpoints.published(session=session)
+    assert first is not None and again is None and len(document["checkpoints"]) == 1
+    assert document["public_keys"] == [signer.public_key]
+
+
+def test_the_key_file_is_created_private_and_reused(tmp_path: Path) -> None:
+    path = tmp_path / "keys" / "signing.pem"
+    created = checkpoints.Signer.load_or_create(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert checkpoints.Signer.load_or_create(path).public_key == created.public_key
