@@ -195,6 +195,33 @@ async def entries_about(session: AsyncSession, *, subject_ids: list[UUID]) -> li
     return [_entry(row) for row in rows]
 
 
+async def entries_by_action(
+    session: AsyncSession,
+    *,
+    party_id: UUID,
+    prefixes: tuple[str, ...],
+    first: int,
+    before_seq: int | None = None,
+) -> list[Entry]:
+    """A party's entries whose action starts with one of ``prefixes``, newest first,
+    keyset-paged on seq (the chain's own order)."""
+    rows = await session.execute(
+        text(
+            f"SELECT {ENTRY_COLUMNS} FROM audit_entries WHERE party_id = :party "
+            "AND action LIKE ANY (CAST(:patterns AS text[])) "
+            "AND (CAST(:before AS integer) IS NULL OR seq < :before) "
+            "ORDER BY seq DESC LIMIT :first"
+        ),
+        {
+            "party": party_id,
+            "patterns": [f"{p}%" for p in prefixes],
+            "before": before_seq,
+            "first": first,
+        },
+    )
+    return [_entry(row) for row in rows]
+
+
 @dataclass(frozen=True, slots=True)
 class ChainReport:
     party_id: UUID | None

@@ -18,8 +18,9 @@ from cases.errors import CaseErrorCode
 from cases.models import CaseState as DomainCaseState
 from codes.errors import CodeErrorCode, CodeInputError
 from codes.guidance import sanction_guidance
+from db import audit
 from db.errors import DomainError, DomainErrors, from_problems
-from db.pagination import MAX_PAGE, PageErrorCode
+from db.pagination import MAX_PAGE, PageErrorCode, check_page_size
 from parties import service as party_service
 from parties import tokens as token_service
 from parties.errors import PartyErrorCode
@@ -34,7 +35,7 @@ from schema.permissions import require, require_officer
 from schema.relay import Connection, Node, connection_from_page, from_global_id
 from schema.types.cases import Case, CaseFilter, CaseOrder, ComplianceReport, DayBandCount
 from schema.types.code import Code, SanctionGuidance
-from schema.types.parties import Party, TokenFilter, TokenInfo, Viewer
+from schema.types.parties import CredentialEvent, Party, TokenFilter, TokenInfo, Viewer
 from schema.types.publication import (
     CommitteeSummary,
     PublishedRecord,
@@ -234,6 +235,28 @@ class Query:
         except (DomainError, DomainErrors) as error:
             raise bad_input(error) from None
         return connection_from_page(page, Case.from_model, after=after)
+
+    @strawberry.field(
+        description="Your party's credential events, newest first (party administrator): "
+        "every token of the party issued, rotated, revoked or enrolled by the party, from its "
+        "own hash-chained trail (the registry's break-glass revocations are in the "
+        "registry's trail; their effect shows in tokens). Page with beforeSeq."
+    )
+    async def credential_events(
+        self, info: Ctx, first: int = 50, before_seq: int | None = None
+    ) -> list[CredentialEvent]:
+        viewer = require(info, Role.PARTY_ADMIN)
+        assert viewer.party_id is not None
+        try:
+            check_page_size(first)
+        except DomainError as error:
+            raise bad_input(error) from None
+        async with info.context.db.transaction(party_id=viewer.party_id) as session:
+            entries = await audit.entries_by_action(
+                session, party_id=viewer.party_id, prefixes=("token.", "enrolment."),
+                first=first, before_seq=before_seq,
+            )  # fmt: skip
+        return [CredentialEvent.from_entry(e) for e in entries]
 
     @strawberry.field(
         description="API tokens, newest first: never a secret, only its first characters. "

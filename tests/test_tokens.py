@@ -150,3 +150,32 @@ def test_cli_list_and_rotate(env: None) -> None:
     assert "revoked" in after.output and new_secret[:8] in after.output
     refused = runner.invoke(cli, ["token", "rotate", token_id])
     assert refused.exit_code == 1 and "No such live token" in refused.output
+
+
+async def test_a_partys_administrators_see_its_credential_events(
+    gql: GraphQLClient, admin_token: str
+) -> None:
+    await register_party(gql, admin_token, "ash")
+    await register_party(gql, admin_token, "elm")
+    ash_admin = await party_admin_token(gql, admin_token, "ash")
+    await party_admin_token(gql, admin_token, "elm")
+    officer = await issue_token(gql, admin_token, "OFFICER", "ash")
+    listed = await gql.ok(
+        "{ tokens(first: 10, filter: {role: OFFICER}) { edges { node { id } } } }",
+        token=admin_token,
+    )
+    officer_id = listed["tokens"]["edges"][0]["node"]["id"]
+    await gql.ok(
+        "mutation($id: ID!) { revokeToken(input: {id: $id}) { errors { code } } }",
+        {"id": officer_id},
+        token=admin_token,
+    )  # fmt: skip  (break-glass)
+    query = "query($b: Int) { credentialEvents(first: 2, beforeSeq: $b) { seq action actorRole } }"
+    page = (await gql.ok(query, token=ash_admin))["credentialEvents"]
+    # newest first: the officer issued by the second administrator, who enrolled before it
+    assert [e["action"] for e in page] == ["token.issue", "token.enrol"]
+    older = (await gql.ok(query, {"b": page[-1]["seq"]}, token=ash_admin))["credentialEvents"]
+    assert [e["action"] for e in older] == ["token.enrol"]  # the first administrator
+    assert all(e["actorRole"] == "party_admin" for e in page + older)
+    assert (await gql(query, token=officer))["errors"][0]["extensions"]["code"] in (
+        "FORBIDDEN", "UNAUTHENTICATED")  # fmt: skip

@@ -6,6 +6,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from db import audit
 from parties import models
 from parties.tokens import Role
 from schema.context import RequestContext
@@ -80,6 +81,26 @@ class Party(Node):
 class Viewer:
     role: AccountRole  # type: ignore[valid-type]
     party: Party | None
+
+
+@strawberry.type(description="An entry of a party's audit trail about its credentials.")
+class CredentialEvent:
+    seq: int = strawberry.field(description="Position in the party's hash-chained trail.")
+    at: datetime
+    action: str = strawberry.field(
+        description="token.issue, token.rotate, token.revoke, token.enrol or enrolment.create."
+    )
+    actor: str = strawberry.field(description="token:<id> of the account, or cli:<user>.")
+    actor_role: str
+    token_ids: list[strawberry.ID] = strawberry.field(description="The tokens it concerns.")
+    hash: str
+
+    @classmethod
+    def from_entry(cls, e: audit.Entry) -> CredentialEvent:
+        return cls(
+            seq=e.seq, at=e.at, action=e.action, actor=e.actor.id, actor_role=e.actor.role,
+            token_ids=[strawberry.ID(str(i)) for i in e.subject_ids], hash=e.hash,
+        )  # fmt: skip
 
 
 @strawberry.type(description="A token's record; the secret itself is shown only once.")
