@@ -74,9 +74,14 @@ async def append(
     subject_type: str | None = None,
     subject_ids: Iterable[UUID] = (),
     details: Mapping[str, Any] | None = None,
+    chain: UUID | None = None,
 ) -> None:
-    """Append an entry to the chain of the party bound to this session (or the service's)."""
-    party_id: UUID | None = session.info.get("party_id")
+    """Append an entry to the chain of the party bound to this session (or the service's).
+
+    ``chain`` names another party's chain: only the registry admin's break-glass
+    revocation of that party's token may (the database refuses anything else).
+    """
+    party_id: UUID | None = chain or session.info.get("party_id")
     actor: Actor = session.info.get(ACTOR_KEY) or SYSTEM
     subjects = list(subject_ids)
     facts = json.loads(json.dumps(dict(details or {}), default=str))
@@ -87,11 +92,7 @@ async def append(
     )
     last = (
         await session.execute(
-            text(
-                "SELECT seq, hash FROM audit_entries WHERE party_id IS NOT DISTINCT FROM :party "
-                "ORDER BY seq DESC LIMIT 1"
-            ),
-            {"party": party_id},
+            text("SELECT seq, hash FROM jc_chain_head(:party)"), {"party": party_id}
         )
     ).first()
     seq = (last.seq if last else 0) + 1

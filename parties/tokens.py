@@ -205,6 +205,11 @@ async def revoke_token(
         await audit.append(
             session, action="token.revoke", subject_type="Token", subject_ids=[token.id]
         )
+        bound_party = session.info.get("party_id")
+        if token.party_id is not None and token.party_id != bound_party:
+            # break-glass by the registry: the party's own trail shows it too
+            await audit.append(session, action="token.revoke", subject_type="Token",
+                               subject_ids=[token.id], chain=token.party_id)  # fmt: skip
     return token
 
 

@@ -81,7 +81,7 @@ async def heads(*, session: AsyncSession) -> list[dict[str, Any]]:
     return [
         {
             "party": row.party,
-            "audit": {"seq": row.audit_seq, "hash": row.audit_hash} if row.audit_seq else None,
+            "audit": {"hash": row.audit_hash} if row.audit_hash else None,
             "release": (
                 {"number": row.release_number, "hash": row.release_hash}
                 if row.release_number
@@ -182,14 +182,15 @@ async def compare(*, session: AsyncSession, document: dict[str, Any], chain: str
                 continue
             party_id = parties.get(slug) if slug else None
             if chain == "audit":
+                # an entry is found by its hash: a rewritten or cut chain no longer has it
                 stored = await session.scalar(
                     text(
                         "SELECT hash FROM audit_entries WHERE party_id IS NOT DISTINCT FROM :p "
-                        "AND seq = :n"
+                        "AND hash = :h"
                     ),
-                    {"p": party_id, "n": seen["seq"]},
+                    {"p": party_id, "h": seen["hash"]},
                 )
-                where = f"entry {seen['seq']}"
+                where = f"the entry {seen['hash'][:12]}…"
             else:
                 stored = await session.scalar(
                     text("SELECT content_hash FROM releases WHERE party_id = :p AND number = :n"),
@@ -197,7 +198,9 @@ async def compare(*, session: AsyncSession, document: dict[str, Any], chain: str
                 )
                 where = f"release {seen['number']}"
             if stored is None:
-                problems[name] = f"{where} was signed at {checkpoint['body']['at']} and is gone"
+                problems[name] = (
+                    f"{where} signed at {checkpoint['body']['at']} is gone (cut or rewritten)"
+                )
             elif stored != seen["hash"]:
                 problems[name] = (
                     f"{where} differs from the one signed at {checkpoint['body']['at']}"

@@ -57,7 +57,8 @@ async def test_every_release_is_checkpointed_and_signed(
     [checkpoint] = document["checkpoints"]
     heads = {h["party"]: h for h in checkpoint["body"]["heads"]}
     assert heads["party-a"]["release"]["number"] == 1
-    assert heads["party-a"]["audit"]["seq"] > 1 and heads[None]["audit"]["seq"] >= 1
+    # hashes only: a head's position would tell how busy a party's officers were
+    assert set(heads["party-a"]["audit"]) == {"hash"} and heads[None]["audit"]["hash"]
     assert checkpoints.signature_findings(document) == []
     assert checkpoints.signature_findings(document, trusted_key="someone else") != []
     checkpoint["body"]["heads"][1]["release"]["number"] = 2  # edit what was signed
@@ -101,8 +102,8 @@ async def test_truncation_and_rewriting_are_caught(
     assert plain.exit_code == 0  # what the issue measured: intact without an anchor
     caught = await asyncio.to_thread(runner.invoke, cli, ["audit", "verify", "--checkpoints",
                                                            str(kept)])  # fmt: skip
-    assert caught.exit_code == 1 and "party-a: entry" in caught.output, caught.output
-    assert "is gone" in caught.output
+    assert caught.exit_code == 1 and "party-a: the entry" in caught.output, caught.output
+    assert "is gone (cut or rewritten)" in caught.output
 
     # a public statistic raised by 1,000
     async with owner_db.transaction() as session:
@@ -128,7 +129,7 @@ async def test_truncation_and_rewriting_are_caught(
     assert "party-a: 0 release(s), chain intact" in chain_only.output
     gone = await asyncio.to_thread(runner.invoke, cli, ["release", "verify", "--checkpoints",
                                                          str(kept)])  # fmt: skip
-    assert gone.exit_code == 1 and "party-a: release 1 was signed at" in gone.output
+    assert gone.exit_code == 1 and "party-a: release 1 signed at" in gone.output
 
 
 async def test_every_audited_mutation_returns_the_chains_new_head(

@@ -1,8 +1,11 @@
 """Signed checkpoints of every chain head, to anchor the chains outside the database.
 
 - ``chain_heads()`` (owner-run, for everyone): per party and for the service's own
-  chain, the newest audit entry's seq and hash and the newest release's number and
-  hash. Hashes only: nothing of an entry's content.
+  chain, the newest audit entry's hash and the newest release's number and hash. Hashes
+  only: not even an entry's position, which would tell how busy a party's officers were.
+- ``jc_chain_head(party)``: the newest entry of one chain, for whoever may append to it;
+  the registry admin may append a break-glass ``token.revoke`` to a party's chain (and
+  nothing else), so every token event of a party is in that party's trail.
 - ``checkpoints``: what the operator's key signed (the body, its Ed25519 signature and
   the public key). The application role may add and read them, never change or delete
   one; copies kept by parties and the public are what makes truncating or rewriting a
@@ -41,15 +44,13 @@ def upgrade() -> None:
     op.execute(
         """
         CREATE FUNCTION chain_heads()
-        RETURNS TABLE (party text, audit_seq integer, audit_hash text,
-                       release_number integer, release_hash text)
+        RETURNS TABLE (party text, audit_hash text, release_number integer, release_hash text)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
           WITH chains AS (
             SELECT NULL::uuid AS id, NULL::text AS slug
             UNION ALL SELECT id, slug FROM parties
           )
-          SELECT c.slug,
-                 a.seq, a.hash, r.number, r.content_hash
+          SELECT c.slug, a.hash, r.number, r.content_hash
           FROM chains c
           LEFT JOIN LATERAL (
             SELECT seq, hash FROM audit_entries e
@@ -63,10 +64,38 @@ def upgrade() -> None:
         $$
         """
     )
-    op.execute("REVOKE ALL ON FUNCTION chain_heads() FROM PUBLIC")
-    op.execute(f"GRANT EXECUTE ON FUNCTION chain_heads() TO {APP}")
+    op.execute(
+        """
+        CREATE FUNCTION jc_chain_head(chain uuid) RETURNS TABLE (seq bigint, hash text)
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        BEGIN
+          IF NOT (chain IS NOT DISTINCT FROM jc_party()
+                  OR jc_role() IN ('admin', 'operator')
+                  OR (chain IS NULL AND jc_role() IS NOT NULL)) THEN
+            RAISE EXCEPTION 'not a chain you may append to' USING ERRCODE = '42501';
+          END IF;
+          RETURN QUERY SELECT e.seq, e.hash FROM audit_entries e
+            WHERE e.party_id IS NOT DISTINCT FROM chain ORDER BY e.seq DESC LIMIT 1;
+        END $$
+        """
+    )
+    execute_each(
+        """
+        DROP POLICY own_chain_insert ON audit_entries;
+        CREATE POLICY own_chain_insert ON audit_entries FOR INSERT
+          WITH CHECK (CASE WHEN party_id IS NULL THEN (SELECT jc_role()) IS NOT NULL
+                           ELSE party_id = (SELECT jc_party())
+                                OR ((SELECT jc_role()) = 'admin' AND action = 'token.revoke')
+                      END);
+        CREATE INDEX ix_audit_entries_hash ON audit_entries (hash);
+        """
+    )
+    for function in ("chain_heads()", "jc_chain_head(uuid)"):
+        op.execute(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
+        op.execute(f"GRANT EXECUTE ON FUNCTION {function} TO {APP}")
 
 
 def downgrade() -> None:
+    op.execute("DROP FUNCTION jc_chain_head(uuid)")
     op.execute("DROP FUNCTION chain_heads()")
     op.execute("DROP TABLE checkpoints")
