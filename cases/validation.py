@@ -16,6 +16,7 @@ from codes.errors import unknown
 from codes.guidance import Guidance, check_terms, sanction_guidance
 from codes.model import Term
 from db.errors import DomainError, from_problems
+from db.text import text_problem
 
 MAX_REFERENCE = 100
 MAX_SUMMARY = 10_000
@@ -61,7 +62,17 @@ def check_submission(
     respondent_ref: str | None = None,
     acknowledged_on: date | None = None,
 ) -> list[DomainError]:
-    errors: list[DomainError] = []
+    errors: list[DomainError] = [
+        DomainError(CaseErrorCode.INVALID_TEXT, problem, field=(name,))
+        for name, value in (
+            ("reference", reference),
+            ("summary", summary),
+            ("respondentRef", respondent_ref),
+        )
+        if value is not None and (problem := text_problem(value)) is not None
+    ]
+    if errors:
+        return errors  # nothing else about an item is read until its text can be stored
     if not 1 <= complainant_count <= MAX_COMPLAINANTS:
         errors.append(
             DomainError(

@@ -12,7 +12,13 @@ from functools import lru_cache
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError, Visitor, parse, visit
-from graphql.language import DirectiveNode, FieldNode, StringValueNode
+from graphql.language import (
+    DirectiveNode,
+    FieldNode,
+    NamedTypeNode,
+    StringValueNode,
+    VariableDefinitionNode,
+)
 from strawberry.extensions import SchemaExtension
 
 from schema.scalars import find_bad_text, text_problem
@@ -22,9 +28,15 @@ MAX_DIRECTIVES = 20
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
+# Inputs whose items are judged one by one in the domain (their text included), so that
+# one bad item stops only itself: the boundary leaves these lists to it.
+PER_ITEM_LISTS = {"SubmitCasesInput": "cases"}
+
+
 class _Census(Visitor):
     def __init__(self) -> None:
         super().__init__()
+        self.variable_types: dict[str, str] = {}
         self.directives = 0
         self.most_on_one = 0
         self.bad_literal: tuple[StringValueNode, str] | None = None
@@ -35,6 +47,12 @@ class _Census(Visitor):
     def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
         self.directives += 1
 
+    def enter_variable_definition(self, node: VariableDefinitionNode, *_: Any) -> None:
+        named = node.type
+        while not isinstance(named, NamedTypeNode):
+            named = named.type  # type: ignore[attr-defined]
+        self.variable_types[node.variable.name.value] = named.name.value
+
     def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
         problem = text_problem(node.value)
         if problem is not None and self.bad_literal is None:
@@ -42,14 +60,21 @@ class _Census(Visitor):
 
 
 @lru_cache(maxsize=1_000)
-def _document_problem(query: str) -> tuple[str, str] | None:
-    """(code, message) for a document refused whatever its variables; cached by text."""
+def _census(query: str) -> _Census | None:
     try:
         document = parse(query, max_tokens=5_000)
     except GraphQLSyntaxError:
         return None  # GraphQL reports syntax errors itself, with their location
     census = _Census()
     visit(document, census)
+    return census
+
+
+def _document_problem(query: str) -> tuple[str, str] | None:
+    """(code, message) for a document refused whatever its variables; cached by text."""
+    census = _census(query)
+    if census is None:
+        return None
     if census.most_on_one > MAX_DIRECTIVES_PER_FIELD or census.directives > MAX_DIRECTIVES:
         return (
             "GRAPHQL_VALIDATION_FAILED",
@@ -66,7 +91,21 @@ def _document_problem(query: str) -> tuple[str, str] | None:
 def precheck(query: str | None, variables: dict[str, Any] | None) -> GraphQLError | None:
     """The one error a request is refused with before validation, or None."""
     if variables:
-        bad = find_bad_text(variables, "$")
+        census = _census(query) if query else None
+        per_item = {
+            name: PER_ITEM_LISTS[kind]
+            for name, kind in (census.variable_types.items() if census else ())
+            if kind in PER_ITEM_LISTS
+        }
+        checked = {
+            name: (
+                {k: v for k, v in value.items() if k != per_item[name]}
+                if name in per_item and isinstance(value, dict)
+                else value
+            )
+            for name, value in variables.items()
+        }
+        bad = find_bad_text(checked, "$")
         if bad is not None:
             where, problem = bad
             path = where.replace("$.", "$", 1)

@@ -9,26 +9,15 @@ can do arithmetic on (deadlines, expiry), so neither reaches a server error.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 from typing import Any, NewType
 
 import strawberry
 
-# C0 controls except tab, line feed and carriage return; DEL; lone surrogates
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+from db.text import text_problem
+
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 9000
-
-
-def text_problem(value: str) -> str | None:
-    """Why a string may not enter the service, or None when it may."""
-    bad = _FORBIDDEN.search(value)
-    if bad is None:
-        return None
-    code = ord(bad.group())
-    what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
-    return f"Text contains {what} (U+{code:04X}) at position {bad.start()}."
 
 
 def check_text(value: str) -> str:

@@ -68,18 +68,32 @@ async def test_tabs_and_line_breaks_are_text(gql: GraphQLClient) -> None:
     assert "errors" not in body or _codes(body) != ["BAD_USER_INPUT"]
 
 
-async def test_a_nul_in_one_bulk_item_names_the_item_and_creates_nothing(
+async def test_a_nul_in_one_bulk_item_stops_only_that_item(
     gql: GraphQLClient, admin_token: str
 ) -> None:
     await register_party(gql, admin_token, "party-a")
     officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
     cases = [case_input(f"R-{n}") for n in range(5)]
     cases[3]["summary"] = "broken\x00text"
+    cases[1]["reference"] = "R-\x1b[31m"
+    cases[4]["provisions"] = ["JC1\x00"]
     body = await gql(SUBMIT, {"input": {"cases": cases}}, token=officer)
-    assert _codes(body) == ["BAD_USER_INPUT"]
-    assert body["errors"][0]["extensions"]["field"] == "$input.cases[3].summary"
+    result = body["data"]["submitCases"]
+    assert (result["created"], result["rejected"]) == (2, 3)
+    rejected = {r["index"]: r["errors"] for r in result["results"] if r["errors"]}
+    assert rejected[3] == [{"code": "INVALID_TEXT", "field": ["input", "cases", "3", "summary"]}]
+    assert rejected[1] == [{"code": "INVALID_TEXT", "field": ["input", "cases", "1", "reference"]}]
+    assert rejected[4][0]["code"] == "UNKNOWN_PROVISION"
     count = await gql.ok("{ cases(first: 1) { totalCount } }", token=officer)
-    assert count["cases"]["totalCount"] == 0
+    assert count["cases"]["totalCount"] == 2
+    # anywhere else in the call, the boundary refuses the whole document as before
+    single = await gql(
+        "mutation($i: SubmitCaseInput!) { submitCase(input: $i) { created } }",
+        {"i": {**case_input("S-1"), "summary": "x\x00"}},
+        token=officer,
+    )
+    assert _codes(single) == ["BAD_USER_INPUT"]
+    assert single["errors"][0]["extensions"]["field"] == "$i.summary"
 
 
 @pytest.mark.parametrize(
