@@ -111,6 +111,19 @@ async def test_the_app_role_cannot_read_hashes_or_mint_tokens(
     # a revoked token stays revoked, whoever asks
     async with owner_db.transaction() as session:
         await session.execute(text("UPDATE tokens SET revoked_at = now()"))
+    async with owner_db.transaction() as session:
+        live = await tokens.issue_token(session=session, role=Role.OFFICER, party_slug="party-a")
+        manager = await tokens.issue_token(
+            session=session, role=Role.PARTY_ADMIN, party_slug="party-a"
+        )
+    async with db.transaction(credential=live.secret) as session:  # an officer: sees none
+        changed = await session.execute(text("UPDATE tokens SET revoked_at = NULL"))
+        assert changed.rowcount == 0
+    with pytest.raises(DBAPIError, match=r"row-level security|stays revoked"):
+        async with db.transaction(credential=manager.secret) as session:  # its manager
+            await session.execute(
+                text("UPDATE tokens SET revoked_at = NULL WHERE revoked_at IS NOT NULL")
+            )
     with pytest.raises(DBAPIError, match="stays revoked"):
         async with owner_db.transaction() as session:
             await session.execute(text("UPDATE tokens SET revoked_at = NULL"))
@@ -143,6 +156,14 @@ async def test_final_is_final_and_releases_hold_k(
     with pytest.raises(DBAPIError, match=r"own party|stays in its release"):
         async with db.transaction(credential=officer_a) as session:
             await session.execute(text("UPDATE cases SET release_id = :r"), {"r": release_b})
+    # a case not yet final, pointed at another party's release
+    await submit(gql, officer_a, "OPEN-1")
+    with pytest.raises(DBAPIError, match="own party"):
+        async with db.transaction(credential=officer_a) as session:
+            await session.execute(
+                text("UPDATE cases SET release_id = :r WHERE reference = 'OPEN-1'"),
+                {"r": release_b},
+            )
     insert_release = (
         "INSERT INTO releases (party_id, number, code_version, k, record_count, "
         "held_back_count, content_hash) SELECT party_id, 99, '1', :k, 1, 0, 'x' "
