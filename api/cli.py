@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -15,6 +15,7 @@ import typer
 
 from api.database import Endpoints, app_database, operator_database, resolve
 from api.settings import Settings
+from codes import clock
 
 app = typer.Typer(
     help="Joint Code: the jointly enforced code of conduct service.", no_args_is_help=True
@@ -196,7 +197,7 @@ def token_issue(
         parsed_role = Role(role)
     except ValueError:
         _fail("role must be officer, party_admin, committee or admin")
-    expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
+    expires = clock.now() + timedelta(days=expires_days) if expires_days else None
     issued = _in_transaction(
         lambda session: tokens.issue_token(
             session=session, role=parsed_role, party_slug=party, label=label, expires_at=expires
@@ -255,7 +256,7 @@ def token_rotate(
         parsed = UUID(token_id)
     except ValueError:
         _fail("give the token's id (a UUID), as `jointcode token list` shows it")
-    expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
+    expires = clock.now() + timedelta(days=expires_days) if expires_days else None
     issued = _in_transaction(
         lambda session: tokens.rotate_token(session=session, token_id=parsed, expires_at=expires)
     )

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from cases import lifecycle, synthetic
 from cases import service as case_service
 from cases.models import AppealOutcome, Appellant
+from codes import clock
 from db.errors import DomainError
 from db.session import Database
 from parties import sanction_mapping, tokens
@@ -100,7 +101,7 @@ async def seed(
 ) -> int:
     """Create the profile's fictional parties and cases through the real domain functions,
     walk each case as planned, and publish a release every 500 cases and at the end."""
-    today = today or date.today()
+    today = today or clock.today()
     planned = synthetic.generate(profile, today=today, seed=seed)
     created = 0
     for party_profile in synthetic.PROFILES[profile].parties:

@@ -8,7 +8,7 @@ costs one scan of its own rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID
 
 from sqlalchemy import and_, func, select
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import codes
 from cases.models import Case, CaseState
 from cases.service import overdue_condition
+from codes import clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ async def compliance_report(
     received_from: date,
     received_to: date,
 ) -> ComplianceReport:
-    today = datetime.now(UTC).date()
+    today = clock.today()
     days = Case.decided_on - Case.received_on
     bands = version.publication.time_to_decision_bands
     open_states = [CaseState.RECEIVED.value, CaseState.TRIAGED.value,

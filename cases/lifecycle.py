@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +23,7 @@ from cases import validation, workflow
 from cases.errors import CaseErrorCode
 from cases.models import AppealOutcome, Appellant, Case, CaseState
 from cases.workflow import Step
+from codes import clock
 from codes.guidance import sanction_guidance
 from db import audit
 from db.errors import DomainError, DomainErrors
@@ -38,7 +39,7 @@ def not_found() -> DomainError:
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return clock.today()
 
 
 @dataclass(slots=True)
@@ -71,7 +72,7 @@ async def _begin(
 async def _finish(session: AsyncSession, opened: _Open, step: Step) -> Case:
     case = opened.case
     case.version += 1
-    case.updated_at = datetime.now(UTC)
+    case.updated_at = clock.now()
     await session.flush()
     await audit.append(
         session,
@@ -546,7 +547,7 @@ async def finalise_due(*, session: AsyncSession, party_id: UUID, on: date | None
                 state=CaseState.FINAL.value,
                 finalised_on=on,
                 version=Case.version + 1,
-                updated_at=datetime.now(UTC),
+                updated_at=clock.now(),
             )
             .returning(Case.id)
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cases import pseudonyms, validation
 from cases.errors import CaseErrorCode
 from cases.models import Case, CaseState
-from codes import CodeVersion
+from codes import CodeVersion, clock
 from db import audit
 from db.base import in_array
 from db.errors import DomainError, DomainErrors
@@ -95,7 +95,7 @@ async def submit_cases(
             field=("cases",),
         )
     timeline = await party_service.adoption_timeline(session=session, party_id=party_id)
-    today = datetime.now(UTC).date()
+    today = clock.today()
     key: bytes | None = None
     failed: list[SubmitResult] = []
     rows: list[dict[str, Any]] = []
@@ -306,7 +306,7 @@ def _filtered(party_id: UUID, where: CaseFilter):
     if where.sanction is not None:
         query = query.where(Case.sanction == where.sanction)
     if where.overdue is not None:
-        condition = overdue_condition(datetime.now(UTC).date())
+        condition = overdue_condition(clock.today())
         query = query.where(condition if where.overdue else ~condition)
     return query
 

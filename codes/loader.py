@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from codes import clock
 from codes.model import (
     CodeVersion,
     Deadlines,
@@ -164,7 +165,7 @@ def get_version(version_id: str) -> CodeVersion | None:
 
 def default_version(on: date | None = None) -> CodeVersion:
     """The newest version in force on a date (today by default)."""
-    on = on or date.today()
+    on = on or clock.today()
     in_force = [v for v in load_versions().values() if v.in_force_from <= on]
     candidates = in_force or list(load_versions().values())
     return max(candidates, key=lambda v: (v.in_force_from, v.id))

@@ -19,6 +19,8 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codes import clock
+
 ACTOR_KEY = "actor"
 HEAD_KEY = "audit_head"
 
@@ -97,7 +99,7 @@ async def append(
     ).first()
     seq = (last.seq if last else 0) + 1
     previous = last.hash if last else None
-    at = datetime.now(UTC)
+    at = clock.now()
     digest = entry_hash(
         party_id=party_id,
         seq=seq,

@@ -6,13 +6,14 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
+from codes import clock
 from codes.loader import CodeFileError
 from db import audit, code_versions
 from db.errors import DomainError, DomainErrors
@@ -159,7 +160,7 @@ async def register_party(
         )
     if errors:
         raise DomainErrors(errors)
-    on = adopted_on or datetime.now(UTC).date()
+    on = adopted_on or clock.today()
     version = await _adoptable_version(session=session, code_version=code_version, on=on)
     if await get_by_slug(session=session, slug=slug):
         raise DomainError(

@@ -18,13 +18,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codes import clock
 from db import audit
 from db.audit import Actor
 from db.errors import DomainError
@@ -137,7 +138,7 @@ async def issue_token(
             f"A {role.value} token is not bound to a party.",
             field=("party",),
         )
-    if expires_at is not None and expires_at <= datetime.now(UTC):
+    if expires_at is not None and expires_at <= clock.now():
         raise DomainError(
             PartyErrorCode.INVALID_EXPIRY, "The expiry must be in the future.", field=("expiresAt",)
         )
@@ -200,7 +201,7 @@ async def revoke_token(
     if token is None:
         raise DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such token.", field=("id",))
     if token.revoked_at is None:
-        token.revoked_at = datetime.now(UTC)
+        token.revoked_at = clock.now()
         await session.flush()
         await audit.append(
             session, action="token.revoke", subject_type="Token", subject_ids=[token.id]
@@ -235,7 +236,7 @@ async def rotate_token(
         )
     if old is None or old.revoked_at is not None:
         raise DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such live token.", field=("id",))
-    now = datetime.now(UTC)
+    now = clock.now()
     if old.expires_at is not None and old.expires_at <= now:
         raise DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such live token.", field=("id",))
     if expires_at is None and old.expires_at is not None and old.created_at is not None:
@@ -292,7 +293,7 @@ async def revoke_labelled(*, session: AsyncSession, label: str) -> int:
         await session.scalars(
             update(Token)
             .where(Token.label == label, Token.revoked_at.is_(None))
-            .values(revoked_at=datetime.now(UTC))
+            .values(revoked_at=clock.now())
             .returning(Token.id)
         )
     )
@@ -321,7 +322,7 @@ async def create_enrolment(*, session: AsyncSession, party_slug: str) -> Enrolme
     event is in the party's own audit chain for its administrators to see."""
     party = await party_service.require_by_slug(session=session, slug=party_slug)
     code = "jce_" + secrets.token_urlsafe(24)
-    expires_at = datetime.now(UTC) + ENROLMENT_LIFETIME
+    expires_at = clock.now() + ENROLMENT_LIFETIME
     enrolment_id = await session.scalar(
         text(
             "INSERT INTO enrolments (party_id, code_hash, expires_at) "

@@ -16,7 +16,7 @@ import base64
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from codes import clock
 
 ALGORITHM = "Ed25519"
 
@@ -95,7 +97,7 @@ async def heads(*, session: AsyncSession) -> list[dict[str, Any]]:
 async def record(*, session: AsyncSession, signer: Signer) -> dict[str, Any]:
     """Sign the current heads of every chain and keep the checkpoint (in this transaction,
     so a release's checkpoint covers the release and its audit entries)."""
-    at = datetime.now(UTC)
+    at = clock.now()
     body = {"at": at.isoformat(), "heads": await heads(session=session)}
     signature = signer.sign(canonical(body))
     await session.execute(
@@ -113,7 +115,7 @@ async def record_if_older(
 ) -> dict[str, Any] | None:
     """A checkpoint now unless one was signed within ``age`` (the service's daily one)."""
     latest = await session.scalar(text("SELECT max(at) FROM checkpoints"))
-    if latest is not None and datetime.now(UTC) - latest < age:
+    if latest is not None and clock.now() - latest < age:
         return None
     return await record(session=session, signer=signer)
 

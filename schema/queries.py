@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from cases import compliance
 from cases import service as case_service
 from cases.errors import CaseErrorCode
 from cases.models import CaseState as DomainCaseState
+from codes import clock
 from codes.errors import CodeErrorCode, CodeInputError
 from codes.guidance import sanction_guidance
 from db import audit
@@ -356,7 +357,7 @@ class Query:
     )
     async def committee_summary(self, info: Ctx, period: str) -> CommitteeSummary:
         require(info, Role.COMMITTEE)
-        today = datetime.now(UTC).date()
+        today = clock.today()
         try:
             async with info.context.db.transaction() as session:
                 summary = await committee.committee_summary(
@@ -371,7 +372,7 @@ class Query:
     )
     def reporting_periods(self, info: Ctx) -> list[ReportingPeriod]:
         require(info, Role.COMMITTEE)
-        today = datetime.now(UTC).date()
+        today = clock.today()
         version = codes.default_version(today)
         return [
             ReportingPeriod.of(p)

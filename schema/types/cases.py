@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
@@ -13,6 +13,7 @@ from cases.deadlines import deadlines as case_deadlines
 from cases.models import CaseState as DomainCaseState
 from cases.service import CaseOrder as DomainCaseOrder
 from cases.workflow import allowed_steps
+from codes import clock
 from db import audit
 from schema.context import RequestContext
 from schema.relay import Node, to_global_id
@@ -168,7 +169,7 @@ class Case(Node):
 
     @classmethod
     def from_model(cls, c: models.Case) -> Case:
-        today = datetime.now(UTC).date()
+        today = clock.today()
         return cls(
             id=to_global_id("Case", c.id),
             reference=c.reference,
