@@ -163,6 +163,8 @@ def serve(
 
     settings = Settings.from_env()
     logging.basicConfig(level=settings.log_level.upper())
+    if settings.log_level.lower() != "debug":  # migrations say nothing unless asked
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     endpoints = _prepare(settings)
     if demo_data:
         _print_demo(settings, endpoints, profile)
@@ -203,7 +205,8 @@ def token_issue(
             session=session, role=parsed_role, party_slug=party, label=label, expires_at=expires
         )
     )
-    typer.echo(issued.secret)
+    typer.echo(issued.secret)  # stdout: the secret alone, for scripts to capture
+    typer.echo(f"id {issued.token.id} (to revoke or rotate it; shown by `token list`)", err=True)
 
 
 @token_app.command("enrolment")
@@ -261,6 +264,7 @@ def token_rotate(
         lambda session: tokens.rotate_token(session=session, token_id=parsed, expires_at=expires)
     )
     typer.echo(issued.secret)
+    typer.echo(f"id {issued.token.id} (replaces {parsed})", err=True)
 
 
 @token_app.command("list")
@@ -298,12 +302,16 @@ def token_list(
     def when(value: datetime | None) -> str:
         return value.strftime("%Y-%m-%d %H:%M") if value else "-"
 
+    typer.echo(
+        f"{'id':<36}  {'prefix':<9}  {'role':<11}  {'party':<12}  {'created':<16}  "
+        f"{'expires':<16}  {'last used':<16}  {'state':<24}  label"
+    )
     for token, slug in _in_transaction(listing):
         state = "revoked " + when(token.revoked_at) if token.revoked_at else "live"
         typer.echo(
-            f"{token.id}  {token.display_prefix}…  {token.role:<9}  {slug:<12}  "
-            f"created {when(token.created_at)}  expires {when(token.expires_at)}  "
-            f"last used {when(token.last_used_at)}  {state}  {token.label}"
+            f"{token.id!s:<36}  {token.display_prefix + '…':<9}  {token.role:<11}  {slug:<12}  "
+            f"{when(token.created_at):<16}  {when(token.expires_at):<16}  "
+            f"{when(token.last_used_at):<16}  {state:<24}  {token.label}"
         )
 
 
@@ -440,8 +448,9 @@ def code_list() -> None:
     except CodeFileError as exc:
         _fail(str(exc))
     typer.echo(f"Code versions in {versions_dir()}:")
+    typer.echo(f"  {'id':<8}  {'in force from':<13}  {'hash':<12}  title")
     for v in versions.values():
-        typer.echo(f"  {v.id}  in force from {v.in_force_from}  {v.content_hash[:12]}  {v.title}")
+        typer.echo(f"  {v.id:<8}  {v.in_force_from!s:<13}  {v.content_hash[:12]}  {v.title}")
 
 
 @code_app.command("guidance")
@@ -474,8 +483,16 @@ def import_cases(
     rejected: Path | None = typer.Option(
         None, help="Where to write rejected rows and reasons (default: FILE.rejected.csv)."
     ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Check every row against the database; create nothing."
+    ),
 ) -> None:
-    """Import cases from CSV in batches of 500; rerunning creates nothing twice."""
+    """Import cases from CSV in batches of 500; rerunning creates nothing twice.
+
+    UTF-8 (with or without a byte-order mark) or Windows-1252; commas, semicolons or tabs.
+    Exit status: 0 when every row went in (or was already there), 2 when some rows were
+    rejected (listed with line, column and reason), 1 when the file cannot be read.
+    """
     from cases import importing
     from db.errors import DomainError
     from parties import service
@@ -488,22 +505,32 @@ def import_cases(
     async def work(db):
         async with db.transaction() as session:
             found = await service.require_by_slug(session=session, slug=party)
-        with typer.progressbar(length=total, label=f"Importing {total} rows") as bar:
+        label = f"{'Checking' if dry_run else 'Importing'} {total} rows"
+        with typer.progressbar(length=total, label=label) as bar:
             return await importing.import_file(
-                db=db, party_id=found.id, path=path, actor=_operator(), progress=bar.update
-            )
+                db=db, party_id=found.id, path=path, actor=_operator(), progress=bar.update,
+                dry_run=dry_run,
+            )  # fmt: skip
 
     try:
         summary = _run(settings, endpoints, work)
     except DomainError as exc:
         _fail(exc.message)
+    verb = "would create" if dry_run else "created"
     typer.echo(
-        f"created {summary.created}, already present {summary.already_present}, "
-        f"rejected {len(summary.rejected)}"
+        f"read as {summary.encoding}, separated by {summary.delimiter!r}: "
+        f"{verb} {summary.created}, already present {summary.already_present}, "
+        f"rejected {summary.rejected_lines} row(s)"
     )
     if summary.rejected:
+        for r in summary.rejected[:10]:
+            column = f" {r.column}" if r.column else ""
+            typer.echo(f"  line {r.line}{column}: {r.reason}", err=True)
+        if len(summary.rejected) > 10:
+            typer.echo(f"  … and {len(summary.rejected) - 10} more", err=True)
         importing.write_rejected(rejected_path, summary.rejected)
         typer.echo(f"rejected rows and reasons: {rejected_path}")
+        raise typer.Exit(2)
 
 
 @cases_app.command("finalise")

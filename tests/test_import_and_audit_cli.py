@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -71,25 +72,73 @@ async def test_import_reports_and_reruns_without_duplicates(
     _write(source, rows[:700])
     first = await asyncio.to_thread(runner.invoke, cli, ["import", "cases", str(source),
                                                          "--party", "hist"])  # fmt: skip
-    assert first.exit_code == 0, first.output
-    assert "created 697, already present 0, rejected 3" in first.output
+    assert first.exit_code == 2, first.output  # some rows were rejected
+    assert "created 697, already present 0, rejected 3 row(s)" in first.output
     _write(source, rows)
     second = await asyncio.to_thread(runner.invoke, cli, ["import", "cases", str(source),
                                                           "--party", "hist"])  # fmt: skip
-    assert "created 500, already present 697, rejected 3" in second.output, second.output
+    assert "created 500, already present 697, rejected 3 row(s)" in second.output, second.output
     assert await _count(owner_db) == 1197
     with (tmp_path / "history.rejected.csv").open() as handle:
         rejected = list(csv.DictReader(handle))
-    assert [r["line"] for r in rejected] == ["12", "22", "32"]
-    assert "not a date" in rejected[0]["reasons"]
-    assert "Unknown provision 'JC77'" in rejected[1]["reasons"]
-    assert "not a whole number" in rejected[2]["reasons"]
+    assert [(r["line"], r["column"]) for r in rejected] == [
+        ("12", "received_on"), ("22", "provisions"), ("32", "complainant_count")]  # fmt: skip
+    assert "not a date" in rejected[0]["reason"]
+    assert "Unknown provision 'JC77'" in rejected[1]["reason"]
+    assert "not a whole number" in rejected[2]["reason"]
 
     bad_header = tmp_path / "bad.csv"
     bad_header.write_text("ref,when\nA,2025-01-01\n")
     refused = await asyncio.to_thread(runner.invoke, cli, ["import", "cases", str(bad_header),
                                                            "--party", "hist"])  # fmt: skip
     assert refused.exit_code == 1 and "the header must name columns" in refused.output
+
+
+def _spreadsheet(path: Path, rows: list[dict[str, str]], *, delimiter: str, bom: bool,
+                 encoding: str = "utf-8") -> None:  # fmt: skip
+    """As a spreadsheet saves it: CRLF line ends, a byte-order mark, its own separator."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=importing.COLUMNS, delimiter=delimiter,
+                            lineterminator="\r\n")  # fmt: skip
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.getvalue().encode(encoding))
+
+
+async def test_files_as_spreadsheets_save_them(
+    env: None, tmp_path: Path, owner_db: Database
+) -> None:
+    assert (await asyncio.to_thread(
+        runner.invoke, cli, ["party", "add", "--slug", "sheet", "--name", "Sheet"]
+    )).exit_code == 0  # fmt: skip
+    excel_utf8 = tmp_path / "utf8.csv"  # Excel's "CSV UTF-8", in a semicolon locale
+    _spreadsheet(excel_utf8, [_row(n, summary="Caf\u00e9 \u2013 ok") for n in range(1, 6)],
+                 delimiter=";", bom=True)  # fmt: skip
+    done = await asyncio.to_thread(runner.invoke, cli, ["import", "cases", str(excel_utf8),
+                                                        "--party", "sheet"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "read as utf-8, separated by ';': created 5" in done.output
+    legacy = tmp_path / "legacy.csv"  # Excel's plain "CSV" on Windows
+    _spreadsheet(legacy, [_row(n, summary="Café") for n in range(6, 9)], delimiter=",",
+                 bom=False, encoding="cp1252")  # fmt: skip
+    done = await asyncio.to_thread(runner.invoke, cli, ["import", "cases", str(legacy),
+                                                        "--party", "sheet"])  # fmt: skip
+    assert done.exit_code == 0 and "read as windows-1252" in done.output, done.output
+
+    # a dry run with a duplicate and a bad date: every problem named, nothing created
+    rows = [_row(n) for n in range(20, 26)]
+    rows[3] = _row(21)  # the same reference as the row on line 3
+    rows[4] = _row(24, acknowledged_on="2025-05-01")  # before received_on
+    checked = tmp_path / "check.csv"
+    _spreadsheet(checked, rows, delimiter="\t", bom=True)
+    before = await _count(owner_db)
+    command = ["import", "cases", str(checked), "--party", "sheet", "--dry-run"]
+    dry = await asyncio.to_thread(runner.invoke, cli, command)
+    assert dry.exit_code == 2, dry.output
+    assert "would create 4" in dry.output and "rejected 2 row(s)" in dry.output
+    assert "line 5 reference: the reference is also on line 3 of this file" in dry.output
+    assert "line 6 acknowledged_on:" in dry.output
+    assert await _count(owner_db) == before
 
 
 async def test_finalise_and_verify_with_a_tampered_row(
