@@ -135,16 +135,20 @@ def test_cli_list_and_rotate(env: None) -> None:
     issued = runner.invoke(
         cli, ["token", "issue", "--role", "officer", "--party", "elm", "--label", "elm-desk"]
     )
-    secret = issued.output.strip().splitlines()[-1]
+    secret = issued.stdout.strip()  # the secret alone on standard output
+    assert "id " in issued.stderr
     listed = runner.invoke(cli, ["token", "list"])
     assert listed.exit_code == 0, listed.output
-    [line] = [row for row in listed.output.splitlines() if "elm-desk" in row]
+    header, *rows = listed.output.splitlines()
+    assert header.split()[:3] == ["id", "prefix", "role"]
+    [line] = [row for row in rows if "elm-desk" in row]
+    assert f"id {line.split()[0]}" in issued.stderr  # the id printed at issue is the listed one
     assert secret[:8] in line and secret not in listed.output and "live" in line
     token_id = line.split()[0]
 
     rotated = runner.invoke(cli, ["token", "rotate", token_id])
     assert rotated.exit_code == 0, rotated.output
-    new_secret = rotated.output.strip().splitlines()[-1]
+    new_secret = rotated.stdout.strip()
     assert new_secret.startswith("jc_") and new_secret != secret
     after = runner.invoke(cli, ["token", "list", "--all", "--party", "elm"])
     assert "revoked" in after.output and new_secret[:8] in after.output
