@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema install clean bench bench-import bench-publication bench-disclosure audit-http
+.PHONY: run test test-unit lint schema install clean bench bench-import bench-publication bench-disclosure audit-http
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,14 +18,20 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/jointcode serve --demo
 
-## Run the whole test suite (TEST_DATABASE_URL, or an embedded PostgreSQL)
-test: $(STAMP)
-	$(BIN)/ruff check .
+## Run every gate and the whole test suite (TEST_DATABASE_URL, or an embedded PostgreSQL)
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## The unit tier: pure logic, no database, seconds
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+## Style, format, types (strict on the domain packages) and the layer contract
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Regenerate schema/schema.graphql from the code
 schema: $(STAMP)

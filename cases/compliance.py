@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
@@ -62,7 +63,7 @@ async def compliance_report(
     open_states = [CaseState.RECEIVED.value, CaseState.TRIAGED.value,
                    CaseState.UNDER_ASSESSMENT.value]  # fmt: skip
 
-    def count(condition) -> object:
+    def count(condition: ColumnElement[bool]) -> Any:
         return func.count().filter(condition)
 
     band_columns = [

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Uuid, func, or_, select
+from sqlalchemy import ColumnElement, Select, Uuid, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -275,7 +275,7 @@ async def get_case_by_reference(
     )
 
 
-def overdue_condition(today: date):
+def overdue_condition(today: date) -> ColumnElement[bool]:
     """A deadline the party owes is past due and not met: one SQL condition on due dates."""
     open_states = [s.value for s in (CaseState.RECEIVED, CaseState.TRIAGED,
                                      CaseState.UNDER_ASSESSMENT)]  # fmt: skip
@@ -291,7 +291,7 @@ def overdue_condition(today: date):
     )
 
 
-def _filtered(party_id: UUID, where: CaseFilter):
+def _filtered(party_id: UUID, where: CaseFilter) -> Select[Case]:
     query = select(Case).where(Case.party_id == party_id)
     if where.states:
         query = query.where(Case.state.in_([s.value for s in where.states]))
@@ -347,7 +347,7 @@ async def repeat_counts(
         .where(Case.party_id == party_id, Case.respondent_pseudonym.in_(wanted))
         .group_by(Case.respondent_pseudonym)
     )
-    return {pseudonym: count for pseudonym, count in rows.all()}
+    return {pseudonym: count for pseudonym, count in rows.all() if pseudonym is not None}
 
 
 async def histories(

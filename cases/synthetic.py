@@ -237,7 +237,9 @@ def generate(
                     other = _pick(rng, FORMS_OF_HATE)
                     if other not in forms:
                         forms.append(other)
-            characteristics = sorted({characteristic_of[f] for f in forms if characteristic_of[f]})
+            characteristics: list[str] = sorted(
+                {c for f in forms if (c := characteristic_of[f]) is not None}
+            )
             if forms and rng.random() < 0.05:  # recorded beyond what the forms imply
                 characteristics = sorted({*characteristics, "age"})
             case = SyntheticCase(

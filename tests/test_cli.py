@@ -27,7 +27,7 @@ def test_party_and_token_lifecycle(env: None) -> None:
 
     issued = runner.invoke(app, ["token", "issue", "--role", "officer", "--party", "cli-party"])
     assert issued.exit_code == 0, issued.output
-    secret = issued.output.strip().splitlines()[-1]
+    secret = issued.stdout.strip()  # the secret alone on standard output
     assert secret.startswith("jc_")
 
     wrong = runner.invoke(app, ["token", "issue", "--role", "committee", "--party", "cli-party"])

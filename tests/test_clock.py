@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from codes import clock
 from tests.conftest import GraphQLClient
@@ -10,13 +10,6 @@ from tests.helpers import case_input, issue_token, register_party
 
 SUBMIT = """mutation($i: SubmitCaseInput!) { submitCase(input: $i) {
   created errors { code field } } }"""
-
-
-def test_today_is_the_uk_date() -> None:
-    with clock.frozen(datetime(2026, 6, 1, 23, 30, tzinfo=UTC)):  # 00:30 BST on 2 June
-        assert clock.today() == date(2026, 6, 2)
-    with clock.frozen(datetime(2026, 12, 1, 23, 30, tzinfo=UTC)):  # GMT in winter
-        assert clock.today() == date(2026, 12, 1)
 
 
 async def test_an_officer_may_enter_todays_date_just_after_midnight_bst(
