@@ -69,13 +69,16 @@ async def db(owner_url: str) -> AsyncIterator[Database]:
     await db.dispose()
 
 
-@pytest_asyncio.fixture(autouse=True)
-async def _empty_tables(request: pytest.FixtureRequest) -> None:
+@pytest.fixture(autouse=True)
+def _isolated(request: pytest.FixtureRequest) -> None:
     """Every database test starts from empty tables; unit tests (tests/unit) never start
     a database at all."""
-    if request.node.get_closest_marker("unit"):
-        return
-    owner_db: Database = request.getfixturevalue("owner_db")
+    if not request.node.get_closest_marker("unit"):
+        request.getfixturevalue("_empty_tables")
+
+
+@pytest_asyncio.fixture
+async def _empty_tables(owner_db: Database) -> None:
     async with owner_db.transaction() as session:
         await session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
 

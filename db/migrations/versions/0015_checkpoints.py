@@ -6,6 +6,8 @@
 - ``jc_chain_head(party)``: the newest entry of one chain, for whoever may append to it;
   the registry admin may append a break-glass ``token.revoke`` to a party's chain (and
   nothing else), so every token event of a party is in that party's trail.
+- The owner reads every chain under FORCE row-level security even when it is not a
+  superuser (``audit verify``, checkpoints' comparison are the operator's).
 - ``checkpoints``: what the operator's key signed (the body, its Ed25519 signature and
   the public key). The application role may add and read them, never change or delete
   one; copies kept by parties and the public are what makes truncating or rewriting a
@@ -88,6 +90,10 @@ def upgrade() -> None:
                                 OR ((SELECT jc_role()) = 'admin' AND action = 'token.revoke')
                       END);
         CREATE INDEX ix_audit_entries_hash ON audit_entries (hash);
+        CREATE POLICY owner_all ON audit_entries TO CURRENT_USER USING (true) WITH CHECK (true);
+        CREATE POLICY owner_all ON party_keys TO CURRENT_USER USING (true) WITH CHECK (true);
+        CREATE POLICY owner_all ON release_previews TO CURRENT_USER USING (true)
+          WITH CHECK (true);
         """
     )
     for function in ("chain_heads()", "jc_chain_head(uuid)"):

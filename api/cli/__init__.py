@@ -1,0 +1,10 @@
+"""The ``jointcode`` command line, one module per group of commands.
+
+Operator commands connect as the database owner and are audited as the operator; each
+calls the same domain functions the GraphQL API does.
+"""
+
+from api.cli import cases, registry, service, tokens, verify
+from api.cli.common import app
+
+__all__ = ["app", "cases", "registry", "service", "tokens", "verify"]

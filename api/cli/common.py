@@ -1,0 +1,99 @@
+"""The command line's groups and what every command shares: settings, the database, failing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from api.database import Endpoints, operator_database, resolve
+from api.settings import Settings
+
+app = typer.Typer(
+    help="Joint Code: the jointly enforced code of conduct service.", no_args_is_help=True
+)
+token_app = typer.Typer(help="Issue and revoke API tokens.", no_args_is_help=True)
+party_app = typer.Typer(help="Manage the party registry.", no_args_is_help=True)
+schema_app = typer.Typer(help="The GraphQL contract.", no_args_is_help=True)
+code_app = typer.Typer(help="The joint code's version files.", no_args_is_help=True)
+app.add_typer(code_app, name="code")
+app.add_typer(token_app, name="token")
+app.add_typer(party_app, name="party")
+app.add_typer(schema_app, name="schema")
+import_app = typer.Typer(help="Move a party's history in.", no_args_is_help=True)
+cases_app = typer.Typer(help="Scheduled work on cases.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(cases_app, name="cases")
+app.add_typer(audit_app, name="audit")
+release_app = typer.Typer(help="Published releases.", no_args_is_help=True)
+app.add_typer(release_app, name="release")
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def _prepare(settings: Settings, *, migrate: bool = True) -> Endpoints:
+    from codes.loader import CodeFileError
+    from db import migrate as migrations
+
+    endpoints = resolve(settings)
+    if migrate:
+        if endpoints.owner_url is None:
+            typer.echo("APP_DATABASE_URL only: skipping migrations (run them as the owner).")
+        else:
+            try:
+                migrations.upgrade(endpoints.owner_url, app_password=settings.app_password)
+            except CodeFileError as exc:
+                _fail(str(exc))
+    return endpoints
+
+
+def _run(settings: Settings, endpoints: Endpoints, work):
+    """Operator work, as the database owner (audited as the operator)."""
+
+    async def main():
+        try:
+            db = operator_database(settings, endpoints)
+        except PermissionError as exc:
+            _fail(str(exc))
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+def _operator():
+    import getpass
+
+    from db.audit import Actor
+
+    return Actor(id=f"cli:{getpass.getuser()}", role="operator")
+
+
+def _in_transaction(work):
+    """Run one domain call in one transaction as the operator; a DomainError exits 1."""
+    from db.errors import DomainError, DomainErrors
+
+    settings = Settings.from_env()
+
+    async def run(db):
+        async with db.transaction(actor=_operator()) as session:
+            return await work(session)
+
+    try:
+        return _run(settings, _prepare(settings), run)
+    except DomainError as exc:
+        _fail(exc.message)
+    except DomainErrors as exc:
+        _fail("\n".join(e.message for e in exc.errors))
+
+
+def _signer(settings: Settings):
+    from publication.checkpoints import Signer
+
+    return Signer.load_or_create(settings.signing_key_path)

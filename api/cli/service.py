@@ -1,0 +1,105 @@
+"""Running the service: migrate, demo data, serve, the GraphQL contract."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import typer
+
+from api.cli.common import (
+    _fail,
+    _prepare,
+    _run,
+    _signer,
+    app,
+    schema_app,
+)
+from api.database import Endpoints, app_database
+from api.settings import Settings
+
+
+def _print_demo(settings: Settings, endpoints: Endpoints, profile: str | None = None) -> None:
+    from api import demo
+    from cases.synthetic import PROFILES
+
+    chosen = profile or os.environ.get("JOINTCODE_DEMO_PROFILE") or demo.DEFAULT_PROFILE
+    if chosen not in PROFILES:
+        _fail(f"Unknown demo profile {chosen!r}; profiles: {', '.join(PROFILES)}.")
+
+    async def work(db):
+        seeded = await demo.is_seeded(db)
+        created = 0 if seeded else await demo.seed(db, profile=chosen, signer=_signer(settings))
+        return created, await demo.issue_tokens(db)
+
+    created, tokens = _run(settings, endpoints, work)
+    if created:
+        typer.echo(f"Seeded {created} synthetic cases for the fictional demo parties.")
+    typer.echo("Demo tokens (new each run; the previous run's are revoked):")
+    for t in tokens:
+        who = f"{t.role} {t.party}" if t.party else t.role
+        typer.echo(f"  {who:<18} {t.secret}")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (as the owner role); refuse a changed adopted code file."""
+    _prepare(Settings.from_env())
+    typer.echo("Database is up to date.")
+
+
+PROFILE_HELP = (
+    "Synthetic caseload: demo (~1,500, ~300 and ~40 cases a year over 2.5 years), small "
+    "(a tenth), 10x. Default: JOINTCODE_DEMO_PROFILE, else demo."
+)
+
+
+@app.command()
+def demo(profile: str | None = typer.Option(None, help=PROFILE_HELP)) -> None:
+    """Seed the demo data unless present, and print fresh demo tokens."""
+    settings = Settings.from_env()
+    _print_demo(settings, _prepare(settings), profile)
+
+
+@app.command()
+def serve(
+    demo_data: bool = typer.Option(False, "--demo", help="Seed demo data and print tokens."),
+    profile: str | None = typer.Option(None, help=PROFILE_HELP),
+    host: str | None = typer.Option(None, help="Overrides JOINTCODE_HOST."),
+    port: int | None = typer.Option(None, help="Overrides JOINTCODE_PORT."),
+) -> None:
+    """Migrate (when the owner URL is known) and serve the API."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level.upper())
+    if settings.log_level.lower() != "debug":  # migrations say nothing unless asked
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    endpoints = _prepare(settings)
+    if demo_data:
+        _print_demo(settings, endpoints, profile)
+    host = host or settings.host
+    port = port or settings.port
+    typer.echo(f"Serving on http://{host}:{port}/  (GraphiQL at http://{host}:{port}/graphql)")
+    sys.stdout.flush()
+    application = create_app(
+        app_database(settings, endpoints),
+        max_body_bytes=settings.max_body_bytes,
+        public_cache_entries=settings.public_cache_entries,
+        public_cache_refresh_ms=settings.public_cache_refresh_ms,
+        signer=_signer(settings),
+        anonymous_rate=settings.anonymous_rate,
+        failed_auth_rate=settings.failed_auth_rate,
+    )
+    uvicorn.run(application, host=host, port=port, log_level=settings.log_level)
+
+
+@schema_app.command("export")
+def schema_export() -> None:
+    """Print the GraphQL SDL (what schema/schema.graphql must hold)."""
+    from schema import export_sdl
+
+    sys.stdout.write(export_sdl())

@@ -1,0 +1,153 @@
+"""Verifying the audit trail, the releases and the statistics; signing checkpoints."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from api.cli.common import (
+    _fail,
+    _in_transaction,
+    _prepare,
+    _run,
+    _signer,
+    app,
+    audit_app,
+    release_app,
+)
+from api.settings import Settings
+
+CHECKPOINTS_HELP = (
+    "A checkpoints document (a file, or a URL such as https://…/open-data/checkpoints.json "
+    "kept from earlier): also report entries or releases it signed that are gone or changed."
+)
+PUBLIC_KEY_HELP = "Trust only checkpoints signed by this key (base64, as published)."
+
+
+def _checkpoint_findings(db_work, source: str | None, public_key: str | None, chain: str) -> bool:
+    """Print what the checkpoints show; True when something is wrong."""
+    if source is None:
+        return False
+    from publication import checkpoints
+
+    try:
+        document = checkpoints.load_document(source)
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot read checkpoints from {source}: {exc}")
+    findings = checkpoints.signature_findings(document, trusted_key=public_key)
+    findings += db_work(document)
+    count = len(document.get("checkpoints", []))
+    for finding in findings:
+        typer.secho(f"{finding.chain}: {finding.problem}", fg=typer.colors.RED)
+    if not findings:
+        typer.echo(f"{count} checkpoint(s): every signed {chain} head is still in place")
+    return bool(findings)
+
+
+@app.command("checkpoint")
+def checkpoint() -> None:
+    """Sign every chain's head now (run daily, e.g. from cron); print the checkpoint."""
+    from publication import checkpoints
+
+    settings = Settings.from_env()
+    signer = _signer(settings)
+    signed = _in_transaction(lambda session: checkpoints.record(session=session, signer=signer))
+    typer.echo(json.dumps(signed, indent=2))
+
+
+@audit_app.command("verify")
+def audit_verify(
+    checkpoints_source: str | None = typer.Option(None, "--checkpoints", help=CHECKPOINTS_HELP),
+    public_key: str | None = typer.Option(None, help=PUBLIC_KEY_HELP),
+) -> None:
+    """Recompute every party's hash chain; name the first broken entry; exit 1 if any.
+
+    Reads every chain, so it connects as the owner (DATABASE_URL).
+    """
+    from db import audit
+    from parties import service as party_service
+    from publication import checkpoints
+
+    settings = Settings.from_env()
+    endpoints = _prepare(settings)
+
+    async def chains(db):
+        async with db.transaction() as session:
+            reports = await audit.verify_chains(session)
+            parties = await party_service.list_parties(session=session)
+        return reports, {p.id: p.slug for p in parties}
+
+    async def compare(db, document):
+        async with db.transaction() as session:
+            return await checkpoints.compare(session=session, document=document, chain="audit")
+
+    reports, slugs = _run(settings, endpoints, chains)
+    lost = _checkpoint_findings(
+        lambda document: _run(settings, endpoints, lambda db: compare(db, document)),
+        checkpoints_source,
+        public_key,
+        "audit",
+    )
+    broken = False
+    for report in reports:
+        name = slugs.get(report.party_id, "?") if report.party_id else "(service)"
+        if report.first_broken_seq is None:
+            typer.echo(f"{name}: {report.entries} entries, intact")
+        else:
+            broken = True
+            typer.secho(
+                f"{name}: BROKEN at entry {report.first_broken_seq}: {report.problem}",
+                fg=typer.colors.RED,
+            )
+    if not reports:
+        typer.echo("no audit entries yet")
+    if broken or lost:
+        raise typer.Exit(1)
+
+
+@release_app.command("verify")
+def release_verify(
+    checkpoints_source: str | None = typer.Option(None, "--checkpoints", help=CHECKPOINTS_HELP),
+    public_key: str | None = typer.Option(None, help=PUBLIC_KEY_HELP),
+) -> None:
+    """Recompute every release chain from the published records, and the public statistics
+    tables from the outcomes; exit 1 if anything differs (or checkpoints show a loss)."""
+    from publication import checkpoints, releases, statistics
+
+    settings = Settings.from_env()
+    endpoints = _prepare(settings)
+
+    async def work(db):
+        async with db.transaction() as session:
+            chains = await releases.verify_chains(session=session)
+        drift = await statistics.verify_tables(db=db)
+        return chains, drift
+
+    async def compare(db, document):
+        async with db.transaction() as session:
+            return await checkpoints.compare(session=session, document=document, chain="release")
+
+    chains, drift = _run(settings, endpoints, work)
+    for table, problem in drift:
+        typer.secho(f"statistics {table}: {problem}", fg=typer.colors.RED)
+    if not drift:
+        typer.echo("statistics tables: every stored cell matches a recount of the outcomes")
+    lost = _checkpoint_findings(
+        lambda document: _run(settings, endpoints, lambda db: compare(db, document)),
+        checkpoints_source,
+        public_key,
+        "release",
+    )
+    broken = bool(drift) or lost
+    for check in chains:
+        if check.first_broken is None:
+            typer.echo(f"{check.party_slug}: {check.releases} release(s), chain intact")
+        else:
+            broken = True
+            typer.secho(
+                f"{check.party_slug}: BROKEN at release {check.first_broken}: {check.problem}",
+                fg=typer.colors.RED,
+            )
+    if broken:
+        raise typer.Exit(1)
