@@ -2,8 +2,9 @@
 
 Only released records are served, so every row is shared by at least k records of its
 release (and every group equal in all but the sanction shows at least l sanction bands);
-statistics are the protected tables (cell-key method), never between 1 and k-1. The data
-dictionary says what each column means and why a value may be empty (published at a coarser level).
+statistics are the protected tables (cell-key method), never between 1 and k-1. Columns
+and the data dictionary come from the registry of published values
+(``publication.attributes``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from db.session import Database
 from publication import checkpoints, outcomes, statistics
-from publication.anonymise import PUBLISHED_COLUMNS
-from publication.statistics import Dimension
+from publication.attributes import DIMENSION_DESCRIPTIONS, PUBLISHED_COLUMNS, REGISTRY, Dimension
 
 OUTCOME_COLUMNS = ("party", "is_demo", "release_number", *PUBLISHED_COLUMNS)
 STATISTICS_COLUMNS = ("table", *(d.value for d in Dimension), "is_demo", "count")
@@ -35,22 +35,7 @@ DICTIONARY: dict[str, Any] = {
         "party": "The party's slug (see the `parties` query for names).",
         "is_demo": "true for a fictional demo party: synthetic data, not real outcomes.",
         "release_number": "The party's release the record belongs to (1, 2, ...).",
-        "period": "Month (2026-03), quarter (2026-Q1) or year (2026) of the decision, "
-        "whichever the release published; empty if not published.",
-        "quarter": "Quarter of the decision, when published at quarter level or finer.",
-        "year": "Year of the decision, when published at year level or finer.",
-        "provisions": "Provisions of the code found in the case (JC1...), when published.",
-        "families": "Families of those provisions (harassment, hate...).",
-        "forms_of_hate": "Named forms of hate involved, when published; may be empty.",
-        "characteristics": "Protected characteristics targeted, when published.",
-        "channel": "Where it happened (social_x, email, in_person_hustings...).",
-        "channel_group": "online or offline.",
-        "respondent_role": "The respondent's role (member, candidate...).",
-        "respondent_role_group": "The broader role group.",
-        "severity": "The code's severity level, 1-4 (empty: not published, or nothing proven).",
-        "sanction": "The sanction that stands on the common ladder (after any appeal), "
-        "when published at that level.",
-        "sanction_band": "The sanction's band (none, lesser, suspension, removal).",
+        **{p.column: p.description for p in REGISTRY},
     },
     "statistics": {
         "about": "One row per published cell of the declared tables (the `statisticsTables` "
@@ -61,20 +46,7 @@ DICTIONARY: dict[str, Any] = {
         "1 and k-1; cells that came out as 0 are not listed. A case with several provisions, "
         "families, forms of hate or characteristics counts under each.",
         "table": "The table's id: its dimensions joined by '+' ('total': all outcomes).",
-        "party": "The party's slug; empty in all-party tables.",
-        "year": "Year of the decision.",
-        "quarter": "Quarter of the decision (2026-Q1).",
-        "provision": "A provision of the code (JC1...).",
-        "family": "A family of provisions.",
-        "form_of_hate": "A named form of hate.",
-        "characteristic": "A protected characteristic recorded on the case.",
-        "channel": "Where it happened.",
-        "channel_group": "online or offline.",
-        "respondent_role": "The respondent's role.",
-        "respondent_role_group": "The broader role group.",
-        "severity": "The code's severity level, 1-4.",
-        "sanction": "The sanction that stands.",
-        "sanction_band": "The sanction's band.",
+        **{d.value: DIMENSION_DESCRIPTIONS[d] for d in Dimension},
         "is_demo": "true when the party (or, in all-party tables, every party) is a "
         "fictional demo party.",
         "count": "Outcomes in the cell, perturbed: 0 is not listed, never 1 to k-1.",

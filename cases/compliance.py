@@ -66,67 +66,54 @@ async def compliance_report(
     def count(condition: ColumnElement[bool]) -> Any:
         return func.count().filter(condition)
 
-    band_columns = [
-        count(
+    # every figure a labelled column: read back by name, never by position
+    figures: dict[str, Any] = {
+        "received": func.count(),
+        "acknowledged_on_time": count(Case.acknowledged_on <= Case.acknowledge_due),
+        "triaged_on_time": count(Case.triaged_on <= Case.triage_due),
+        "closed_out_of_scope": count(Case.state == CaseState.CLOSED_OUT_OF_SCOPE.value),
+        "withdrawn": count(Case.state == CaseState.WITHDRAWN.value),
+        "respondent_left": count(Case.state == CaseState.RESPONDENT_LEFT.value),
+        "decided": count(Case.decided_on.is_not(None)),
+        "decided_on_time": count(Case.decided_on <= Case.decide_due),
+        "median_days_to_decision": func.percentile_cont(0.5).within_group(days),
+        "open": count(Case.state.in_(open_states)),
+        "open_overdue": count(overdue_condition(today)),
+        "appeals_lodged": count(Case.appeal_lodged_on.is_not(None)),
+        "appeals_upheld": count(Case.appeal_outcome == "upheld"),
+        "appeals_varied": count(Case.appeal_outcome == "varied"),
+        "appeals_overturned": count(Case.appeal_outcome == "overturned"),
+        "appeals_pending": count(Case.state == CaseState.APPEALED.value),
+    }
+    band_names = [f"band_{n}" for n in range(len(bands))]
+    for name, (low, high) in zip(band_names, bands, strict=True):
+        figures[name] = count(
             and_(
                 Case.decided_on.is_not(None),
                 days >= low,
                 *([days <= high] if high is not None else []),
             )
         )
-        for low, high in bands
-    ]
     row = (
         await session.execute(
-            select(
-                func.count(),
-                count(Case.acknowledged_on <= Case.acknowledge_due),
-                count(Case.triaged_on <= Case.triage_due),
-                count(Case.state == CaseState.CLOSED_OUT_OF_SCOPE.value),
-                count(Case.state == CaseState.WITHDRAWN.value),
-                count(Case.state == CaseState.RESPONDENT_LEFT.value),
-                count(Case.decided_on.is_not(None)),
-                count(Case.decided_on <= Case.decide_due),
-                func.percentile_cont(0.5).within_group(days),
-                count(Case.state.in_(open_states)),
-                count(overdue_condition(today)),
-                count(Case.appeal_lodged_on.is_not(None)),
-                count(Case.appeal_outcome == "upheld"),
-                count(Case.appeal_outcome == "varied"),
-                count(Case.appeal_outcome == "overturned"),
-                count(Case.state == CaseState.APPEALED.value),
-                *band_columns,
-            ).where(
+            select(*(column.label(name) for name, column in figures.items())).where(
                 Case.party_id == party_id,
                 Case.received_on >= received_from,
                 Case.received_on <= received_to,
             )
         )
     ).one()
-    values = list(row)
-    median = values[8]
+    values = row._mapping
+    median = values["median_days_to_decision"]
     return ComplianceReport(
-        received=values[0],
-        acknowledged_on_time=values[1],
-        triaged_on_time=values[2],
-        closed_out_of_scope=values[3],
-        withdrawn=values[4],
-        respondent_left=values[5],
-        decided=values[6],
-        decided_on_time=values[7],
+        **{name: values[name] for name in figures if name != "median_days_to_decision"
+           and name not in band_names},
         median_days_to_decision=float(median) if median is not None else None,
-        open=values[9],
-        open_overdue=values[10],
-        appeals_lodged=values[11],
-        appeals_upheld=values[12],
-        appeals_varied=values[13],
-        appeals_overturned=values[14],
-        appeals_pending=values[15],
         time_to_decision=[
-            Band(from_days=low, to_days=high, count=n)
-            for (low, high), n in zip(bands, values[16:], strict=True)
+            Band(from_days=low, to_days=high, count=values[name])
+            for name, (low, high) in zip(band_names, bands, strict=True)
         ],
-    )
+    )  # fmt: skip
 
 
 __all__ = ["Band", "ComplianceReport", "compliance_report"]

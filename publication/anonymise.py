@@ -33,6 +33,7 @@ from typing import Any
 from uuid import UUID
 
 from codes import CodeVersion
+from publication.attributes import PUBLISHED_COLUMNS, SANCTION_COLUMNS, published_fields
 
 ATTRIBUTES = (
     "period",
@@ -307,53 +308,6 @@ def plan_release(
     )
 
 
-def published_fields(record: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The columns a released record is stored and served with; None = not at that level."""
-
-    def listed(value: Any) -> list[str] | None:
-        return list(value) if value is not None else None
-
-    year = record["period"].get("year")
-    return {
-        "period": next(iter(record["period"].values()), None),
-        "quarter": record["period"].get("quarter"),
-        "year": int(year) if year is not None else None,
-        "provisions": listed(record["provision"].get("provision")),
-        "families": listed(record["provision"].get("family")),
-        "forms_of_hate": listed(record["form_of_hate"].get("form_of_hate")),
-        "characteristics": listed(record["form_of_hate"].get("characteristic")),
-        "channel": record["channel"].get("channel"),
-        "channel_group": record["channel"].get("channel_group"),
-        "respondent_role": record["respondent_role"].get("respondent_role"),
-        "respondent_role_group": record["respondent_role"].get("respondent_role_group"),
-        "severity": record["severity"].get("severity"),
-        "sanction": record["sanction"].get("sanction"),
-        "sanction_band": record["sanction"].get("sanction_band"),
-    }
-
-
-PUBLISHED_COLUMNS = (
-    "period",
-    "quarter",
-    "year",
-    "provisions",
-    "families",
-    "forms_of_hate",
-    "characteristics",
-    "channel",
-    "channel_group",
-    "respondent_role",
-    "respondent_role_group",
-    "severity",
-    "sanction",
-    "sanction_band",
-)
-
-# Published values that are not about the sanction: a group equal in all of these must
-# show at least l sanction bands.
-SANCTION_COLUMNS = ("sanction", "sanction_band")
-
-
 def _canonical(value: Any) -> Any:
     return tuple(value) if isinstance(value, list | tuple) else value
 
@@ -385,3 +339,18 @@ def check_release(records: Sequence[dict[str, Any]], *, k: int, l_diversity: int
         raise UnsafeRelease(f"a class of {smallest} records (k = {k})")
     if fewest is not None and fewest < l_diversity:
         raise UnsafeRelease(f"a group showing {fewest} sanction band(s) (l = {l_diversity})")
+
+
+__all__ = [
+    "PUBLISHED_COLUMNS",
+    "SANCTION_COLUMNS",
+    "BeyondHierarchy",
+    "HeldBack",
+    "Outcome",
+    "Plan",
+    "UnsafeRelease",
+    "check_release",
+    "plan_release",
+    "published_fields",
+    "reached_levels",
+]

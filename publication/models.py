@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -7,8 +8,10 @@ from uuid import UUID
 from sqlalchemy import DateTime, Integer, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 from db.base import Base
+from publication.attributes import REGISTRY, Kind
 
 
 class Release(Base):
@@ -48,24 +51,20 @@ class ReleasePreview(Base):
 
 
 class PublishedValues:
-    """The columns of a published record."""
+    """The columns of a published record: the release, the party, and one column per
+    entry of the registry (``publication.attributes``)."""
 
     release_id: Mapped[UUID] = mapped_column()
     party_id: Mapped[UUID] = mapped_column()
-    period: Mapped[str | None] = mapped_column(Text)
-    quarter: Mapped[str | None] = mapped_column(Text)
-    year: Mapped[int | None] = mapped_column(Integer)
-    provisions: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    families: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    forms_of_hate: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    characteristics: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    channel: Mapped[str | None] = mapped_column(Text)
-    channel_group: Mapped[str | None] = mapped_column(Text)
-    respondent_role: Mapped[str | None] = mapped_column(Text)
-    respondent_role_group: Mapped[str | None] = mapped_column(Text)
-    severity: Mapped[int | None] = mapped_column(Integer)
-    sanction: Mapped[str | None] = mapped_column(Text)
-    sanction_band: Mapped[str | None] = mapped_column(Text)
+
+
+_COLUMN_TYPES: dict[Kind, Callable[[], TypeEngine[Any]]] = {
+    Kind.TEXT: Text,
+    Kind.INTEGER: Integer,
+    Kind.LIST: lambda: ARRAY(Text),
+}
+for _published in REGISTRY:
+    setattr(PublishedValues, _published.column, mapped_column(_COLUMN_TYPES[_published.kind]()))
 
 
 class PublishedOutcome(PublishedValues, Base):

@@ -16,7 +16,6 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -25,24 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
 from db.errors import DomainError
+from publication.attributes import Dimension
 from publication.errors import PublicationErrorCode
-
-
-class Dimension(Enum):
-    PARTY = "party"
-    YEAR = "year"
-    QUARTER = "quarter"
-    PROVISION = "provision"
-    FAMILY = "family"
-    FORM_OF_HATE = "form_of_hate"
-    CHARACTERISTIC = "characteristic"
-    CHANNEL = "channel"
-    CHANNEL_GROUP = "channel_group"
-    RESPONDENT_ROLE = "respondent_role"
-    RESPONDENT_ROLE_GROUP = "respondent_role_group"
-    SEVERITY = "severity"
-    SANCTION = "sanction"
-    SANCTION_BAND = "sanction_band"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,13 @@ import strawberry
 
 from publication import committee, models
 from publication import statistics as stats
-from publication.anonymise import PUBLISHED_COLUMNS
+from publication.attributes import (
+    DIMENSION_DESCRIPTIONS,
+    DIMENSION_KINDS,
+    PUBLISHED_COLUMNS,
+    REGISTRY,
+    Kind,
+)
 from schema.relay import Node, to_global_id
 
 StatisticsDimension = strawberry.enum(stats.Dimension, name="StatisticsDimension")
@@ -70,77 +76,80 @@ class Release(Node):
         )
 
 
-@strawberry.input(description="Equality filters on published values; list values match when "
-                  "the record lists the value.")  # fmt: skip
-class StatisticsFilter:
-    party: str | None = None
-    year: int | None = None
-    quarter: str | None = strawberry.field(default=None, description="e.g. 2026-Q1.")
-    provision: str | None = None
-    family: str | None = None
-    form_of_hate: str | None = None
-    characteristic: str | None = None
-    channel: str | None = None
-    channel_group: str | None = None
-    respondent_role: str | None = None
-    respondent_role_group: str | None = None
-    severity: int | None = None
-    sanction: str | None = None
-    sanction_band: str | None = None
+_PYTHON_TYPES: dict[Kind, Any] = {Kind.TEXT: str, Kind.INTEGER: int, Kind.LIST: list[str]}
 
+
+def make_dataclass(name: str, fields: Any, *, bases: tuple[type, ...]) -> type:
+    """A class with these annotated fields, for strawberry to turn into a type: how the
+    registry's columns become GraphQL fields (with their descriptions)."""
+    namespace: dict[str, Any] = {"__annotations__": {}}
+    for field_name, python_type, field in fields:
+        namespace["__annotations__"][field_name] = python_type
+        namespace[field_name] = field
+    return type(name, bases, namespace)
+
+
+class _FilterMethods:
     def to_domain(self) -> stats.StatisticsFilter:
         values = {
-            stats.Dimension(name): value
-            for name, value in (
-                ("party", self.party),
-                ("year", self.year),
-                ("quarter", self.quarter),
-                ("provision", self.provision),
-                ("family", self.family),
-                ("form_of_hate", self.form_of_hate),
-                ("characteristic", self.characteristic),
-                ("channel", self.channel),
-                ("channel_group", self.channel_group),
-                ("respondent_role", self.respondent_role),
-                ("respondent_role_group", self.respondent_role_group),
-                ("severity", self.severity),
-                ("sanction", self.sanction),
-                ("sanction_band", self.sanction_band),
-            )
-            if value is not None
+            d: getattr(self, d.value) for d in stats.Dimension if getattr(self, d.value) is not None
         }
         return stats.StatisticsFilter(values=values)
 
 
-@strawberry.type(
-    description="One cell of a protected table: count carries cell-key noise and is never "
-    "between 1 and k-1 (cells perturbed to 0 are not listed)."
-)
-class StatisticsRow:
-    party: str | None
-    year: int | None
-    quarter: str | None
-    provision: str | None
-    family: str | None
-    form_of_hate: str | None
-    characteristic: str | None
-    channel: str | None
-    channel_group: str | None
-    respondent_role: str | None
-    respondent_role_group: str | None
-    severity: int | None
-    sanction: str | None
-    sanction_band: str | None
-    count: int
-    rate_per_1000_members: float | None = strawberry.field(
-        description="When grouped by party and the party gave its membership."
-    )
+# Derived from the registry of published values (publication.attributes).
+StatisticsFilter = strawberry.input(
+    make_dataclass(
+        "StatisticsFilter",
+        [
+            (
+                d.value,
+                _PYTHON_TYPES[DIMENSION_KINDS[d]] | None,
+                strawberry.field(
+                    default=None,
+                    description=DIMENSION_DESCRIPTIONS[d],
+                ),
+            )
+            for d in stats.Dimension
+        ],
+        bases=(_FilterMethods,),
+    ),
+    description="Equality filters on published values; list values match when the record "
+    "lists the value.",
+)  # fmt: skip
 
+
+class _RowMethods:
     @classmethod
-    def from_row(cls, row: stats.StatisticsRow) -> StatisticsRow:
-        values = {d.value: None for d in stats.Dimension}
+    def from_row(cls, row: stats.StatisticsRow) -> Any:
+        values: dict[str, Any] = {d.value: None for d in stats.Dimension}
         values.update({d.value: v for d, v in row.values.items()})
         return cls(count=row.count, rate_per_1000_members=row.rate_per_1000_members, **values)
+
+
+StatisticsRow = strawberry.type(
+    make_dataclass(
+        "StatisticsRow",
+        [
+            *(
+                (d.value, _PYTHON_TYPES[DIMENSION_KINDS[d]] | None,
+                 strawberry.field(description=DIMENSION_DESCRIPTIONS[d]))
+                for d in stats.Dimension
+            ),
+            ("count", int, strawberry.field(description="The cell's protected count.")),
+            (
+                "rate_per_1000_members",
+                float | None,
+                strawberry.field(
+                    description="When grouped by party and the party gave its membership."
+                ),
+            ),
+        ],
+        bases=(_RowMethods,),
+    ),
+    description="One cell of a protected table: count carries cell-key noise and is never "
+    "between 1 and k-1 (cells perturbed to 0 are not listed).",
+)  # fmt: skip
 
 
 @strawberry.type(description="The generalisation level published for one attribute.")
@@ -152,35 +161,35 @@ class AttributeLevel:
     )
 
 
-@strawberry.type(description="A published outcome: coded values only; null = not published at "
-                 "that level.")  # fmt: skip
-class PublishedRecord:
-    party: str | None = strawberry.field(description="Null inside a preview: your party.")
-    release_number: int | None
-    period: str | None
-    quarter: str | None
-    year: int | None
-    provisions: list[str] | None
-    families: list[str] | None
-    forms_of_hate: list[str] | None
-    characteristics: list[str] | None
-    channel: str | None
-    channel_group: str | None
-    respondent_role: str | None
-    respondent_role_group: str | None
-    severity: int | None
-    sanction: str | None
-    sanction_band: str | None
-
+class _RecordMethods:
     @classmethod
     def from_values(
         cls, values: dict[str, Any], *, party: str | None = None, release_number: int | None = None
-    ) -> PublishedRecord:
+    ) -> Any:
         return cls(
             party=party,
             release_number=release_number,
             **{name: values.get(name) for name in PUBLISHED_COLUMNS},
         )
+
+
+PublishedRecord = strawberry.type(
+    make_dataclass(
+        "PublishedRecord",
+        [
+            ("party", str | None,
+             strawberry.field(description="Null inside a preview: your party.")),
+            ("release_number", int | None, strawberry.field()),
+            *(
+                (p.column, _PYTHON_TYPES[p.kind] | None,
+                 strawberry.field(description=p.description))
+                for p in REGISTRY
+            ),
+        ],
+        bases=(_RecordMethods,),
+    ),
+    description="A published outcome: coded values only; null = not published at that level.",
+)  # fmt: skip
 
 
 @strawberry.type(
