@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit lint lock schema install clean bench bench-import bench-publication bench-disclosure audit-http
+.PHONY: run test test-unit lint lock client schema install clean bench bench-import bench-publication bench-disclosure audit-http
 
 # Every dependency at the version in requirements.lock (constraints), the project editable,
 # with the test tools and the embedded PostgreSQL. `make lock` re-resolves the lock.
@@ -47,6 +47,14 @@ lint: $(STAMP)
 ## Regenerate schema/schema.graphql from the code
 schema: $(STAMP)
 	$(BIN)/jointcode schema export > schema/schema.graphql
+
+## Regenerate the typed example client (examples/party_client) from the schema; ariadne-codegen
+## needs its own graphql-core, so it runs in a venv of its own under .cache/
+client: schema
+	test -x .cache/codegen/bin/ariadne-codegen || ($(PYTHON) -m venv .cache/codegen && \
+	  .cache/codegen/bin/python -m pip install --quiet 'ariadne-codegen>=0.14,<1')
+	rm -rf examples/party_client/jointcode_client
+	cd examples/party_client && ../../.cache/codegen/bin/ariadne-codegen
 
 ## Benchmarks (see README "Benchmarks"): import 100,000 cases from CSV
 bench-import: $(STAMP)
