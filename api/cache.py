@@ -17,11 +17,11 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import text
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.session import Database
+from publication import releases
 
 JSON = b"application/json"
 
@@ -47,7 +47,7 @@ class PublicCache:
         now = time.monotonic()
         if force or now - self.checked_at > self.refresh_seconds:
             async with self.db.engine.connect() as conn:
-                self.epoch = int(await conn.scalar(text("SELECT epoch FROM public_epoch")) or 0)
+                self.epoch = await releases.public_epoch(conn)
             self.checked_at = now
         return self.epoch
 

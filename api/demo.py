@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from cases import lifecycle, synthetic
 from cases import service as case_service
 from cases.models import AppealOutcome, Appellant
@@ -20,7 +18,6 @@ from db.errors import DomainError
 from db.session import Database
 from parties import sanction_mapping, tokens
 from parties import service as party_service
-from parties.models import Party
 from parties.tokens import Role
 from publication import checkpoints, releases
 
@@ -37,7 +34,7 @@ class DemoToken:
 
 async def is_seeded(db: Database) -> bool:
     async with db.transaction() as session:
-        return await session.scalar(select(Party.id).where(Party.is_demo).limit(1)) is not None
+        return await party_service.any_demo_party(session=session)
 
 
 async def _walk(session: Any, party_id: Any, case: Any, planned: synthetic.SyntheticCase) -> None:

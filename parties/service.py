@@ -68,6 +68,11 @@ async def list_parties(*, session: AsyncSession) -> list[Party]:
     return list((await session.scalars(select(Party).order_by(Party.name))).all())
 
 
+async def any_demo_party(*, session: AsyncSession) -> bool:
+    """Whether the registry holds a fictional demo party (the demo data is seeded)."""
+    return await session.scalar(select(Party.id).where(Party.is_demo).limit(1)) is not None
+
+
 async def get_by_slug(*, session: AsyncSession, slug: str) -> Party | None:
     return await session.scalar(select(Party).where(Party.slug == slug))
 

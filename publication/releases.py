@@ -18,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Uuid, case, insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 import codes
 from cases import lifecycle
@@ -356,3 +356,9 @@ async def get_releases(
         .where(Release.id.in_(ids))
     )
     return [(release, slug) for release, slug in rows]
+
+
+async def public_epoch(connection: AsyncConnection) -> int:
+    """The publication epoch: bumped by every release, so public answers cached under an
+    older one are stale. Read on a bare connection (no transaction to bind), cheaply."""
+    return int(await connection.scalar(text("SELECT epoch FROM public_epoch")) or 0)

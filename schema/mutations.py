@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from db.errors import DomainError
-from parties import sanction_mapping
+from parties import registry
 from parties import service as party_service
 from parties import tokens as token_service
 from parties.errors import PartyErrorCode
@@ -168,10 +168,9 @@ class Mutation(CaseMutation, ReleaseMutation):
         require(info, Role.ADMIN)
 
         async def work(session: AsyncSession) -> Party:
-            party = await party_service.require_by_slug(session=session, slug=input.party)
-            await party_service.adopt_code(
+            party, _ = await registry.adopt_code(
                 session=session,
-                party_id=party.id,
+                party=input.party,
                 code_version=input.code_version,
                 adopted_on=input.adopted_on,
             )
@@ -185,7 +184,6 @@ class Mutation(CaseMutation, ReleaseMutation):
         require(info, Role.ADMIN)
 
         async def work(session: AsyncSession) -> Party:
-            party = await party_service.require_by_slug(session=session, slug=input.party)
             changes: dict[str, object] = {
                 key: value
                 for key, value in (
@@ -194,9 +192,9 @@ class Mutation(CaseMutation, ReleaseMutation):
                 )
                 if _given(value)
             }
-            updated = await party_service.update_party(
+            updated = await registry.update_party(
                 session=session,
-                party_id=party.id,
+                party=input.party,
                 name=input.name if _given(input.name) else None,
                 short_name=input.short_name if _given(input.short_name) else None,
                 nations=list(input.nations or []) if _given(input.nations) else None,
@@ -217,10 +215,9 @@ class Mutation(CaseMutation, ReleaseMutation):
         require(info, Role.ADMIN)
 
         async def work(session: AsyncSession) -> Party:
-            party = await party_service.require_by_slug(session=session, slug=input.party)
-            await sanction_mapping.set_mapping(
+            party, _ = await registry.set_sanction_names(
                 session=session,
-                party_id=party.id,
+                party=input.party,
                 entries=[(e.name, e.sanction) for e in input.entries],
             )
             return Party.from_model(party)

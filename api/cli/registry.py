@@ -53,13 +53,13 @@ def party_adopt(
     ),
 ) -> None:
     """A party adopts a code version: cases received from the date are assessed under it."""
-    from parties import service
+    from parties import registry
 
     async def adopt(session):
-        party = await service.require_by_slug(session=session, slug=slug)
-        return await service.adopt_code(
-            session=session, party_id=party.id, code_version=version, adopted_on=on.date()
+        _, adoption = await registry.adopt_code(
+            session=session, party=slug, code_version=version, adopted_on=on.date()
         )
+        return adoption
 
     adoption = _in_transaction(adopt)
     typer.echo(f"{slug} adopts code version {adoption.code_version} from {adoption.adopted_on}.")
@@ -92,18 +92,17 @@ def party_update(
     membership: int | None = typer.Option(None, help="Number of members."),
 ) -> None:
     """Change a party's registry facts (only the options given)."""
-    from parties import service
+    from parties import registry
 
     async def update(session):
-        party = await service.require_by_slug(session=session, slug=slug)
         changes: dict = {}
         if ec_registration is not None:
             changes["ec_registration"] = ec_registration
         if membership is not None:
             changes["membership"] = membership
-        return await service.update_party(
+        return await registry.update_party(
             session=session,
-            party_id=party.id,
+            party=slug,
             name=name,
             short_name=short_name,
             nations=nation or None,
@@ -123,13 +122,12 @@ def party_mapping(
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A mapping YAML file."),
 ) -> None:
     """Set a party's sanction names on the common ladder from a file (see parties/mappings/)."""
-    from parties import sanction_mapping, service
+    from parties import registry, sanction_mapping
 
     async def apply(session):
         mapping_file = sanction_mapping.read_file(path)  # a bad file is a DomainError too
-        party = await service.require_by_slug(session=session, slug=mapping_file.party)
-        rows = await sanction_mapping.set_mapping(
-            session=session, party_id=party.id, entries=mapping_file.entries
+        party, rows = await registry.set_sanction_names(
+            session=session, party=mapping_file.party, entries=mapping_file.entries
         )
         return party.slug, len(rows)
 

@@ -1,0 +1,164 @@
+"""Reading cases, always within one party, and recording that they were read.
+
+Isolation is enforced twice: every query here filters on the caller's party, and
+PostgreSQL row-level security filters again on the party bound to the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Select, Uuid, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cases.models import Case, CaseState
+from codes import clock
+from db import audit
+from db.base import in_array
+from db.pagination import Page, keyset_page
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    states: tuple[CaseState, ...] = ()
+    reference: str | None = None
+    provision: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    overdue: bool | None = None
+    sanction: str | None = None
+
+
+class CaseOrder(Enum):
+    RECEIVED_NEWEST = "received_newest"
+    RECEIVED_OLDEST = "received_oldest"
+
+
+async def _record_read(session: AsyncSession, cases: list[Case]) -> None:
+    if cases:
+        await audit.append(
+            session, action="case.read", subject_type="Case", subject_ids=[c.id for c in cases]
+        )
+
+
+async def get_case(*, session: AsyncSession, party_id: UUID, case_id: UUID) -> Case | None:
+    return await session.scalar(select(Case).where(Case.party_id == party_id, Case.id == case_id))
+
+
+async def get_cases(
+    *, session: AsyncSession, party_id: UUID, case_ids: Iterable[UUID]
+) -> list[Case]:
+    """Cases by id, in the party only; the read is recorded in the audit trail."""
+    ids = list(case_ids)
+    if not ids:
+        return []
+    found = list(
+        await session.scalars(
+            select(Case).where(Case.party_id == party_id, in_array(Case.id, ids, Uuid))
+        )
+    )
+    await _record_read(session, found)
+    return found
+
+
+async def get_case_by_reference(
+    *, session: AsyncSession, party_id: UUID, reference: str
+) -> Case | None:
+    return await session.scalar(
+        select(Case).where(Case.party_id == party_id, Case.reference == reference)
+    )
+
+
+def overdue_condition(today: date) -> ColumnElement[bool]:
+    """A deadline the party owes is past due and not met: one SQL condition on due dates."""
+    open_states = [s.value for s in (CaseState.RECEIVED, CaseState.TRIAGED,
+                                     CaseState.UNDER_ASSESSMENT)]  # fmt: skip
+    closed_early = [s.value for s in (CaseState.WITHDRAWN, CaseState.CLOSED_OUT_OF_SCOPE,
+                                      CaseState.RESPONDENT_LEFT)]  # fmt: skip
+    return or_(
+        Case.acknowledged_on.is_(None)
+        & Case.state.not_in(closed_early)
+        & (Case.acknowledge_due < today),
+        (Case.state == CaseState.RECEIVED.value) & (Case.triage_due < today),
+        Case.state.in_(open_states) & (Case.decide_due < today),
+        (Case.state == CaseState.APPEALED.value) & (Case.appeal_decide_due < today),
+    )
+
+
+def _filtered(party_id: UUID, where: CaseFilter) -> Select[Case]:
+    query = select(Case).where(Case.party_id == party_id)
+    if where.states:
+        query = query.where(Case.state.in_([s.value for s in where.states]))
+    if where.reference is not None:
+        query = query.where(Case.reference == where.reference)
+    if where.provision is not None:
+        query = query.where(Case.provisions.contains([where.provision]))
+    if where.received_from is not None:
+        query = query.where(Case.received_on >= where.received_from)
+    if where.received_to is not None:
+        query = query.where(Case.received_on <= where.received_to)
+    if where.sanction is not None:
+        query = query.where(Case.sanction == where.sanction)
+    if where.overdue is not None:
+        condition = overdue_condition(clock.today())
+        query = query.where(condition if where.overdue else ~condition)
+    return query
+
+
+async def list_cases(
+    *,
+    session: AsyncSession,
+    party_id: UUID,
+    first: int = 20,
+    after: str | None = None,
+    where: CaseFilter | None = None,
+    order: CaseOrder = CaseOrder.RECEIVED_NEWEST,
+) -> Page[Case]:
+    """Keyset-paginated on (received_on, id), newest first unless asked; the read is audited."""
+    page = await keyset_page(
+        session,
+        _filtered(party_id, where or CaseFilter()),
+        kind="case",
+        key=(Case.received_on, Case.id),
+        parse=date.fromisoformat,
+        first=first,
+        after=after,
+        descending=order is CaseOrder.RECEIVED_NEWEST,
+    )
+    await _record_read(session, [c for _, c in page.items])
+    return page
+
+
+async def repeat_counts(
+    *, session: AsyncSession, party_id: UUID, pseudonyms_: Iterable[str]
+) -> dict[str, int]:
+    """How many of the party's cases name each respondent pseudonym (one grouped query)."""
+    wanted = list(set(pseudonyms_))
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Case.respondent_pseudonym, func.count())
+        .where(Case.party_id == party_id, Case.respondent_pseudonym.in_(wanted))
+        .group_by(Case.respondent_pseudonym)
+    )
+    return {pseudonym: count for pseudonym, count in rows.all() if pseudonym is not None}
+
+
+async def histories(
+    *, session: AsyncSession, case_ids: Iterable[UUID]
+) -> dict[UUID, list[audit.Entry]]:
+    """The audit entries about each case, oldest first, in one query for all of them.
+
+    Row-level security limits the entries to the chain of the party bound to the session.
+    """
+    ids = list(case_ids)
+    found: dict[UUID, list[audit.Entry]] = {case_id: [] for case_id in ids}
+    for entry in await audit.entries_about(session, subject_ids=ids):
+        for subject in entry.subject_ids:
+            if subject in found:
+                found[subject].append(entry)
+    return found
