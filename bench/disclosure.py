@@ -40,17 +40,17 @@ def _values(o: Outcome, version: codes.CodeVersion, characteristics: tuple[str, 
     return {
         Dimension.YEAR: [o.decided_on.year],
         Dimension.QUARTER: [f"{o.decided_on.year}-Q{(o.decided_on.month - 1) // 3 + 1}"],
-        Dimension.PROVISION: list(o.provisions),
-        Dimension.FAMILY: sorted({family[p] for p in o.provisions}),
-        Dimension.FORM_OF_HATE: list(o.forms_of_hate),
+        Dimension.PROVISION: list(o.values["provisions"]),
+        Dimension.FAMILY: sorted({family[p] for p in o.values["provisions"]}),
+        Dimension.FORM_OF_HATE: list(o.values["forms_of_hate"]),
         Dimension.CHARACTERISTIC: list(characteristics),
-        Dimension.CHANNEL: [o.channel],
-        Dimension.CHANNEL_GROUP: [groups[o.channel]],
-        Dimension.RESPONDENT_ROLE: [o.respondent_role],
-        Dimension.RESPONDENT_ROLE_GROUP: [roles[o.respondent_role]],
-        Dimension.SEVERITY: [o.severity] if o.severity else [],
-        Dimension.SANCTION: [o.sanction],
-        Dimension.SANCTION_BAND: [bands[o.sanction]],
+        Dimension.CHANNEL: [o.values["channel"]],
+        Dimension.CHANNEL_GROUP: [groups[o.values["channel"]]],
+        Dimension.RESPONDENT_ROLE: [o.values["respondent_role"]],
+        Dimension.RESPONDENT_ROLE_GROUP: [roles[o.values["respondent_role"]]],
+        Dimension.SEVERITY: [o.values["severity"]] if o.values["severity"] else [],
+        Dimension.SANCTION: [o.values["sanction"]],
+        Dimension.SANCTION_BAND: [bands[o.values["sanction"]]],
     }
 
 
@@ -87,8 +87,10 @@ def run(profile: Profile) -> None:
             sanction = c.decision.sanction
             if c.decision.appeal and c.decision.appeal[1] == "varied" and c.decision.appeal[2]:
                 sanction = c.decision.appeal[2]
-            o = Outcome(uuid.uuid4(), c.decision.decided_on, c.provisions, c.forms_of_hate,
-                        c.channel, c.respondent_role, None, sanction)  # fmt: skip
+            o = Outcome.of(uuid.uuid4(), c.decision.decided_on, provisions=c.provisions,
+                           forms_of_hate=c.forms_of_hate, channel=c.channel,
+                           respondent_role=c.respondent_role, severity=None,
+                           sanction=sanction)  # fmt: skip
             outcomes.append(o)
             rows.append((party.slug, _values(o, version, c.characteristics), rng.randrange(256)))
         old = plan_release(outcomes, version=version, k=version.k, l_diversity=1)

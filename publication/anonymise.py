@@ -26,102 +26,32 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
-from uuid import UUID
 
 from codes import CodeVersion
-from publication.attributes import PUBLISHED_COLUMNS, SANCTION_COLUMNS, published_fields
-
-ATTRIBUTES = (
-    "period",
-    "provision",
-    "form_of_hate",
-    "channel",
-    "respondent_role",
-    "severity",
-    "sanction",
+from publication.attributes import (
+    ANY,
+    HIERARCHIES,
+    PUBLISHED_COLUMNS,
+    SANCTION_COLUMNS,
+    BeyondHierarchy,
+    Outcome,
+    published_fields,
 )
-ANY = "*"
+
+ATTRIBUTES: tuple[str, ...] = tuple(h.attribute for h in HIERARCHIES)
 GENERALISATION_WEIGHT = 0.5
-# What the public most needs to keep: what was done, and what followed.
-IMPORTANCE = {
-    "period": 1,
-    "provision": 3,
-    "form_of_hate": 2,
-    "channel": 1,
-    "respondent_role": 1,
-    "severity": 2,
-    "sanction": 3,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """A final, unpublished outcome: coded attributes only, never a name or free text."""
-
-    case_id: UUID
-    decided_on: date
-    provisions: tuple[str, ...]
-    forms_of_hate: tuple[str, ...]
-    channel: str
-    respondent_role: str
-    severity: int | None
-    sanction: str
-
-
-class BeyondHierarchy(ValueError):
-    """A value the code's hierarchy cannot generalise: the outcome is held back."""
-
-
-def _up(mapping: Mapping[str, str | None], value: str) -> str:
-    found = mapping.get(value)
-    if not found:
-        raise BeyondHierarchy(value)
-    return found
+IMPORTANCE: dict[str, int] = {h.attribute: h.importance for h in HIERARCHIES}
 
 
 def _level_functions(version: CodeVersion) -> dict[str, Callable[[Outcome], Any]]:
-    family = {p.id: p.family for p in version.provisions}
-    characteristic = {f.id: f.characteristic for f in version.forms_of_hate}
-    channel_group = {c.id: c.group for c in version.channels}
-    role_group = {r.id: r.group for r in version.respondent_roles}
-    bands = {s: band for band, _, members in version.publication.sanction_bands for s in members}
-    known: dict[str, set[Any]] = {
-        "provision": set(family),
-        "form_of_hate": set(characteristic),
-        "channel": set(channel_group),
-        "respondent_role": set(role_group),
-        "sanction": set(bands),
-        "severity": {level.level for level in version.severity.levels},
-    }
-
-    def exact(vocabulary: str, value: Any) -> Any:
-        if value not in known[vocabulary]:
-            raise BeyondHierarchy(value)
-        return value
-
-    return {
-        "month": lambda o: f"{o.decided_on.year}-{o.decided_on.month:02d}",
-        "quarter": lambda o: f"{o.decided_on.year}-Q{(o.decided_on.month - 1) // 3 + 1}",
-        "year": lambda o: str(o.decided_on.year),
-        "provision": lambda o: tuple(sorted(exact("provision", p) for p in o.provisions)),
-        "family": lambda o: tuple(sorted({_up(family, p) for p in o.provisions})),
-        "form_of_hate": lambda o: tuple(sorted(exact("form_of_hate", f) for f in o.forms_of_hate)),
-        "characteristic": lambda o: tuple(
-            sorted({_up(characteristic, f) for f in o.forms_of_hate})
-        ),
-        "channel": lambda o: exact("channel", o.channel),
-        "channel_group": lambda o: _up(channel_group, o.channel),
-        "respondent_role": lambda o: exact("respondent_role", o.respondent_role),
-        "respondent_role_group": lambda o: _up(role_group, o.respondent_role),
-        "severity": lambda o: o.severity if o.severity is None else exact("severity", o.severity),
-        "sanction": lambda o: exact("sanction", o.sanction),
-        "sanction_band": lambda o: _up(bands, o.sanction),
-        "any": lambda o: ANY,
-    }
+    """Every level of every hierarchy, as the value of an outcome at that level."""
+    functions: dict[str, Callable[[Outcome], Any]] = {"any": lambda o: ANY}
+    for hierarchy in HIERARCHIES:
+        functions.update(hierarchy.levels(version))
+    return functions
 
 
 def hierarchies(version: CodeVersion) -> dict[str, tuple[str, ...]]:

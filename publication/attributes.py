@@ -8,18 +8,26 @@ Everything public about outcomes is derived from this file, and only from it:
 - the GraphQL ``PublishedRecord`` type;
 - the open-data columns and their data dictionary.
 
-To publish a new value, add its ``Dimension`` member and its ``Published`` entry here.
+- the planner's attributes, their weights and the value of every level of their
+  hierarchy (``HIERARCHIES``), and which case values a release reads to plan them.
+
+To publish a new value, add its ``Published`` entry (and a ``Dimension`` member if it is
+counted). If it is a new hierarchy rather than a level of an existing one, also add its
+``Hierarchy`` here and the hierarchy itself to the code version's publication rules.
 Then write the migration that adds its column (and its expression to
-``refresh_statistics`` if it is counted), and add its awkward cases to the property
-tests. If it needs a new hierarchy, also give the planner its levels
-(``publication.anonymise._level_functions``) and the code its hierarchy.
+``refresh_statistics`` if it is counted), and add its awkward cases to the tests.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from typing import Any
+from uuid import UUID
+
+from codes import CodeVersion
 
 
 class Dimension(Enum):
@@ -154,3 +162,134 @@ def published_fields(record: dict[str, dict[str, Any]]) -> dict[str, Any]:
             value = list(value)
         fields[p.column] = value
     return fields
+
+
+ANY = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A final, unpublished outcome: its decision date and the coded case values the
+    hierarchies read (``Hierarchy.reads``), never a name or free text."""
+
+    case_id: UUID
+    decided_on: date
+    values: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, case_id: UUID, decided_on: date, **values: Any) -> Outcome:
+        return cls(case_id=case_id, decided_on=decided_on, values=values)
+
+
+class BeyondHierarchy(ValueError):
+    """A value the code's hierarchy cannot generalise: the outcome is held back."""
+
+
+def up(mapping: Mapping[str, str | None], value: str) -> str:
+    """One step up the code's hierarchy; a value the code does not know stops here."""
+    found = mapping.get(value)
+    if not found:
+        raise BeyondHierarchy(value)
+    return found
+
+
+def exact(known: Mapping[str, Any] | set[Any], value: Any) -> Any:
+    """The value itself, if the code knows it."""
+    if value not in known:
+        raise BeyondHierarchy(value)
+    return value
+
+
+LevelRule = Callable[[Outcome], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Hierarchy:
+    """One attribute the release planner generalises along the code's hierarchy.
+
+    ``attribute`` is its name in the code's ``publication.hierarchies``; ``importance``
+    is how much the public needs it kept (the planner's weight); ``reads`` are the case
+    values it needs (case columns, or ones ``publication.releases`` derives, such as the
+    sanction that stands); ``levels`` gives, for a code version, the value of an outcome
+    at each level of the hierarchy (the coarsest, "any", is common to all).
+    """
+
+    attribute: str
+    importance: int
+    reads: tuple[str, ...]
+    levels: Callable[[CodeVersion], dict[str, LevelRule]]
+
+
+def _period(version: CodeVersion) -> dict[str, LevelRule]:
+    return {
+        "month": lambda o: f"{o.decided_on.year}-{o.decided_on.month:02d}",
+        "quarter": lambda o: f"{o.decided_on.year}-Q{(o.decided_on.month - 1) // 3 + 1}",
+        "year": lambda o: str(o.decided_on.year),
+    }
+
+
+def _provision(version: CodeVersion) -> dict[str, LevelRule]:
+    family = {p.id: p.family for p in version.provisions}
+    return {
+        "provision": lambda o: tuple(sorted(exact(family, p) for p in o.values["provisions"])),
+        "family": lambda o: tuple(sorted({up(family, p) for p in o.values["provisions"]})),
+    }
+
+
+def _form_of_hate(version: CodeVersion) -> dict[str, LevelRule]:
+    characteristic = {f.id: f.characteristic for f in version.forms_of_hate}
+    return {
+        "form_of_hate": lambda o: tuple(
+            sorted(exact(characteristic, f) for f in o.values["forms_of_hate"])
+        ),
+        # derived through the hierarchy, never read from the case's own list
+        "characteristic": lambda o: tuple(
+            sorted({up(characteristic, f) for f in o.values["forms_of_hate"]})
+        ),
+    }
+
+
+def _channel(version: CodeVersion) -> dict[str, LevelRule]:
+    group = {c.id: c.group for c in version.channels}
+    return {
+        "channel": lambda o: exact(group, o.values["channel"]),
+        "channel_group": lambda o: up(group, o.values["channel"]),
+    }
+
+
+def _respondent_role(version: CodeVersion) -> dict[str, LevelRule]:
+    group = {r.id: r.group for r in version.respondent_roles}
+    return {
+        "respondent_role": lambda o: exact(group, o.values["respondent_role"]),
+        "respondent_role_group": lambda o: up(group, o.values["respondent_role"]),
+    }
+
+
+def _severity(version: CodeVersion) -> dict[str, LevelRule]:
+    levels = {level.level for level in version.severity.levels}
+    return {
+        "severity": lambda o: (
+            None if o.values["severity"] is None else exact(levels, o.values["severity"])
+        ),
+    }
+
+
+def _sanction(version: CodeVersion) -> dict[str, LevelRule]:
+    bands = {s: band for band, _, members in version.publication.sanction_bands for s in members}
+    return {
+        "sanction": lambda o: exact(bands, o.values["sanction"]),
+        "sanction_band": lambda o: up(bands, o.values["sanction"]),
+    }
+
+
+# What the public most needs to keep: what was done, and what followed.
+HIERARCHIES: tuple[Hierarchy, ...] = (
+    Hierarchy("period", 1, (), _period),
+    Hierarchy("provision", 3, ("provisions",), _provision),
+    Hierarchy("form_of_hate", 2, ("forms_of_hate",), _form_of_hate),
+    Hierarchy("channel", 1, ("channel",), _channel),
+    Hierarchy("respondent_role", 1, ("respondent_role",), _respondent_role),
+    Hierarchy("severity", 2, ("severity",), _severity),
+    Hierarchy("sanction", 3, ("sanction",), _sanction),
+)
+OUTCOME_VALUES: tuple[str, ...] = tuple(dict.fromkeys(v for h in HIERARCHIES for v in h.reads))

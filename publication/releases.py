@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Uuid, case, insert, select, text, update
+from sqlalchemy import Uuid, case, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 import codes
@@ -37,6 +38,7 @@ from publication.anonymise import (
     plan_release,
     published_fields,
 )
+from publication.attributes import OUTCOME_VALUES
 from publication.errors import PublicationErrorCode
 from publication.models import PublishedOutcome, Release, ReleasePreview
 
@@ -96,18 +98,23 @@ async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outco
         (Case.appeal_outcome.in_(["varied", "overturned"]), Case.appeal_sanction),
         else_=Case.sanction,
     )
+    # the case values the hierarchies read (publication.attributes), by name
+    derived = {
+        "sanction": func.coalesce(sanction_that_stands, ""),
+        "severity": Case.severity_level,
+    }
+    # a plain case column by its name, else one derived above
+    reads: dict[str, Any] = {
+        name: derived[name] if name in derived else getattr(Case, name) for name in OUTCOME_VALUES
+    }
+    lists = {name for name, column in reads.items() if isinstance(column.type, ARRAY)}
     cases = (
         await session.execute(
             select(
                 Case.id,
                 Case.version,
                 Case.decided_on,
-                Case.provisions,
-                Case.forms_of_hate,
-                Case.channel,
-                Case.respondent_role,
-                Case.severity_level,
-                sanction_that_stands.label("sanction"),
+                *(column.label(name) for name, column in reads.items()),
             )
             .where(
                 Case.party_id == party_id,
@@ -121,12 +128,10 @@ async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outco
         Outcome(
             case_id=c.id,
             decided_on=c.decided_on,
-            provisions=tuple(c.provisions),
-            forms_of_hate=tuple(c.forms_of_hate or ()),
-            channel=c.channel,
-            respondent_role=c.respondent_role,
-            severity=c.severity_level,
-            sanction=c.sanction or "",
+            values={
+                name: tuple(c._mapping[name] or ()) if name in lists else c._mapping[name]
+                for name in reads
+            },
         )
         for c in cases
     ]

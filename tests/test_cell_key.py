@@ -97,9 +97,9 @@ def test_homogeneity_no_released_group_shows_one_band(seed: int, scale: str) -> 
     cases = [c for c in generate(scale, today=date(2026, 11, 24), seed=seed)
              if c.decision is not None and c.party == "lantern"]  # fmt: skip
     outcomes = [
-        Outcome(
-            case_id=__import__("uuid").uuid4(),
-            decided_on=c.decision.decided_on,
+        Outcome.of(
+            __import__("uuid").uuid4(),
+            c.decision.decided_on,
             provisions=c.provisions,
             forms_of_hate=c.forms_of_hate,
             channel=c.channel if seed % 7 else "unknown_channel",  # beyond the hierarchy

@@ -25,8 +25,9 @@ K = VERSION.k
 
 
 def _outcome(sanction: str, *, channel: str = "email", provision: str = "JC6") -> Outcome:
-    return Outcome(uuid4(), date(2026, 5, 4), (provision,), (), channel, "member", None,
-                   sanction)  # fmt: skip
+    return Outcome.of(uuid4(), date(2026, 5, 4), provisions=(provision,), forms_of_hate=(),
+                      channel=channel, respondent_role="member", severity=None,
+                      sanction=sanction)  # fmt: skip
 
 
 def test_a_publishable_set_is_published_k_and_l_hold() -> None:
