@@ -39,7 +39,10 @@ def _prepare(settings: Settings, *, migrate: bool = True) -> Endpoints:
     from codes.loader import CodeFileError
     from db import migrate as migrations
 
-    endpoints = resolve(settings)
+    try:
+        endpoints = resolve(settings)
+    except RuntimeError as exc:  # no DATABASE_URL and no embedded server installed
+        _fail(str(exc))
     if migrate:
         if endpoints.owner_url is None:
             typer.echo("APP_DATABASE_URL only: skipping migrations (run them as the owner).")
