@@ -11,6 +11,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from sqlalchemy import text
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -32,6 +33,7 @@ from publication.checkpoints import Signer
 from schema import schema as graphql_schema
 from schema.context import RequestContext
 from schema.hardening import pre_execution_code, precheck, without_suggestions
+from schema.masking import RETRY_AFTER_S
 
 log = logging.getLogger("jointcode")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -79,6 +81,10 @@ class JointCodeGraphQL(GraphQL):
             if error.path is None and not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": pre_execution_code(error)}
         processed = process_result(result)
+        if any((e.extensions or {}).get("code") == "SERVICE_BUSY" for e in result.errors or ()):
+            sub_response = request.scope["jointcode.sub_response"]
+            sub_response.status_code = 503
+            sub_response.headers["retry-after"] = str(RETRY_AFTER_S)
         if before_execution and _wants_graphql_response(request):
             processed.pop("data", None)
             request.scope["jointcode.sub_response"].status_code = 400
@@ -106,6 +112,16 @@ class JointCodeGraphQL(GraphQL):
                 scope["jointcode.viewer"] = await viewer_from_header(
                     self.db, request.headers.get("authorization")
                 )
+            except PoolTimeout:
+                response = JSONResponse(
+                    {"errors": [{"message": f"The service is busy: retry in {RETRY_AFTER_S} s.",
+                                 "extensions": {"code": "SERVICE_BUSY",
+                                                "retryAfter": RETRY_AFTER_S}}]},
+                    status_code=503,
+                    headers={"Retry-After": str(RETRY_AFTER_S)},
+                )  # fmt: skip
+                await response(scope, receive, send)
+                return
             except BadCredentials:
                 response = JSONResponse(
                     {

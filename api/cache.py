@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,8 +47,11 @@ class PublicCache:
     async def current_epoch(self, *, force: bool = False) -> int:
         now = time.monotonic()
         if force or now - self.checked_at > self.refresh_seconds:
-            async with self.db.engine.connect() as conn:
-                self.epoch = await releases.public_epoch(conn)
+            try:
+                async with self.db.engine.connect() as conn:
+                    self.epoch = await releases.public_epoch(conn)
+            except PoolTimeout:  # every connection busy: keep the epoch we know for now
+                return self.epoch
             self.checked_at = now
         return self.epoch
 

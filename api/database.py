@@ -39,6 +39,7 @@ def app_database(settings: Settings, endpoints: Endpoints) -> Database:
             endpoints.app_url,
             pool_size=settings.pool_size,
             statement_timeout_ms=settings.statement_timeout_ms,
+            pool_timeout_s=settings.pool_timeout_ms / 1000,
         )
     )
 

@@ -22,6 +22,7 @@ class Settings:
     port: int = 8000
     pool_size: int = 10
     statement_timeout_ms: int = 10_000
+    pool_timeout_ms: int = 5_000
     max_body_bytes: int = 1_048_576
     log_level: str = "info"
     public_cache_entries: int = 2048  # 0 turns the public response cache off
@@ -46,6 +47,7 @@ class Settings:
             port=_int("JOINTCODE_PORT", 8000),
             pool_size=_int("JOINTCODE_DB_POOL_SIZE", 10),
             statement_timeout_ms=_int("JOINTCODE_STATEMENT_TIMEOUT_MS", 10_000),
+            pool_timeout_ms=_int("JOINTCODE_POOL_TIMEOUT_MS", 5_000),
             max_body_bytes=_int("JOINTCODE_MAX_BODY_BYTES", 1_048_576),
             log_level=env.get("JOINTCODE_LOG_LEVEL", "info"),
             public_cache_entries=_int("JOINTCODE_PUBLIC_CACHE_ENTRIES", 2048),

@@ -48,12 +48,20 @@ def app_role_url(owner_url: str, *, password: str | None = None) -> str:
 
 
 def make_engine(
-    url: str, *, pool_size: int = 10, max_overflow: int = 20, statement_timeout_ms: int = 10_000
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+    statement_timeout_ms: int = 10_000,
+    pool_timeout_s: float = 5.0,
 ) -> AsyncEngine:
+    """``pool_timeout_s``: how long a request waits for a connection before the service
+    answers SERVICE_BUSY (HTTP 503), rather than queueing without bound."""
     return create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
+        pool_timeout=pool_timeout_s,
         pool_pre_ping=True,
         connect_args={
             "server_settings": {

@@ -11,11 +11,13 @@ import logging
 import uuid
 
 from graphql.error import GraphQLError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from strawberry.extensions import MaskErrors
 
 from schema.errors import PUBLIC_CODES
 
 log = logging.getLogger("jointcode.errors")
+RETRY_AFTER_S = 2
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -29,6 +31,16 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=_should_mask)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, PoolTimeout):
+            # every connection is busy: a clear, retryable answer (HTTP 503), not a fault
+            return GraphQLError(
+                message=f"The service is busy: retry in {RETRY_AFTER_S} s.",
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={"code": "SERVICE_BUSY", "retryAfter": RETRY_AFTER_S},
+            )
         error_id = uuid.uuid4().hex[:12]
         log.error(
             "unexpected error %s at %s",
