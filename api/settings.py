@@ -23,6 +23,7 @@ class Settings:
     pool_size: int = 10
     statement_timeout_ms: int = 10_000
     pool_timeout_ms: int = 5_000
+    client_timeout_ms: int = 10_000  # a client owing part of a request, silent this long
     max_body_bytes: int = 1_048_576
     log_level: str = "info"
     public_cache_entries: int = 2048  # 0 turns the public response cache off
@@ -48,6 +49,7 @@ class Settings:
             pool_size=_int("JOINTCODE_DB_POOL_SIZE", 10),
             statement_timeout_ms=_int("JOINTCODE_STATEMENT_TIMEOUT_MS", 10_000),
             pool_timeout_ms=_int("JOINTCODE_POOL_TIMEOUT_MS", 5_000),
+            client_timeout_ms=_int("JOINTCODE_CLIENT_TIMEOUT_MS", 10_000),
             max_body_bytes=_int("JOINTCODE_MAX_BODY_BYTES", 1_048_576),
             log_level=env.get("JOINTCODE_LOG_LEVEL", "info"),
             public_cache_entries=_int("JOINTCODE_PUBLIC_CACHE_ENTRIES", 2048),

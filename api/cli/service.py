@@ -72,6 +72,7 @@ def serve(
     """Migrate (when the owner URL is known) and serve the API."""
     import uvicorn
 
+    from api import slowclients
     from api.app import create_app
 
     settings = Settings.from_env()
@@ -94,7 +95,10 @@ def serve(
         anonymous_rate=settings.anonymous_rate,
         failed_auth_rate=settings.failed_auth_rate,
     )
-    uvicorn.run(application, host=host, port=port, log_level=settings.log_level)
+    uvicorn.run(
+        application, host=host, port=port, log_level=settings.log_level,
+        http=slowclients.protocol(settings.client_timeout_ms / 1000),
+    )  # fmt: skip
 
 
 @schema_app.command("export")
