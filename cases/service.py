@@ -7,12 +7,14 @@ one place GraphQL resolvers, the CLI and imports reach it through.
 from cases.reading import (
     CaseFilter,
     CaseOrder,
+    CaseRead,
     get_case,
     get_case_by_reference,
     get_cases,
     histories,
     list_cases,
     overdue_condition,
+    reads,
     repeat_counts,
 )
 from cases.submission import (
@@ -28,6 +30,7 @@ __all__ = [
     "MAX_BATCH",
     "CaseFilter",
     "CaseOrder",
+    "CaseRead",
     "Submission",
     "SubmitResult",
     "due_dates",
@@ -37,6 +40,7 @@ __all__ = [
     "histories",
     "list_cases",
     "overdue_condition",
+    "reads",
     "repeat_counts",
     "submit_case",
     "submit_cases",

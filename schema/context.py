@@ -60,6 +60,21 @@ class Loaders:
 
         return self._loader("histories", party_id, load)
 
+    def reads(
+        self, party_id: UUID, first: int
+    ) -> DataLoader[tuple[UUID, int | None], tuple[list[case_service.CaseRead], int]]:
+        """Reads of each case after a cursor, with each case's total: two queries for all
+        the cases of a request that ask for the same page size."""
+
+        async def load(
+            keys: list[tuple[UUID, int | None]],
+        ) -> list[tuple[list[case_service.CaseRead], int]]:
+            async with self.db.transaction(party_id=party_id) as session:
+                found, totals = await case_service.reads(session=session, keys=keys, first=first)
+            return [(found[k], totals.get(k[0], 0)) for k in keys]
+
+        return self._loader(f"reads:{first}", party_id, load)
+
     def _loader(self, kind: str, party_id: UUID, load: Any) -> DataLoader[Any, Any]:
         key = (kind, party_id)
         if key not in self._per_party:

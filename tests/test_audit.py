@@ -64,14 +64,21 @@ async def test_every_change_and_case_read_names_the_account(
         ("party-a", "case.triage", officer_actor, "officer"),
         ("party-a", "case.start_assessment", officer_actor, "officer"),
         ("party-a", "case.decide", officer_actor, "officer"),
-        ("party-a", "case.read", officer_actor, "officer"),  # the cases connection
-        ("party-a", "case.read", officer_actor, "officer"),  # node(id)
         ("party-a", "case.finalise", officer_actor, "officer"),  # the preview finalises first
         ("party-a", "release.preview", officer_actor, "officer"),
-        ("party-a", "case.read", officer_actor, "officer"),  # the preview lists held-back cases
     ]  # the refused publication left nothing behind: one transaction per mutation
     case_uuid = rows[3].subject_ids[0]
-    assert rows[7].subject_ids == rows[8].subject_ids == [case_uuid]
+    # reads go to the party's access log, outside the chain: the cases connection, node(id)
+    # and the preview's held-back list each read the case once
+    async with owner_db.transaction() as session:
+        reads = (
+            await session.execute(
+                text("SELECT actor, actor_role, case_ids FROM case_reads ORDER BY id")
+            )
+        ).all()
+    assert [(r.actor, r.actor_role, r.case_ids) for r in reads] == [
+        (officer_actor, "officer", [case_uuid])
+    ] * 3
     decided = rows[6].details
     assert decided["before"]["state"] == "under_assessment"
     assert decided["after"]["state"] == "decided"

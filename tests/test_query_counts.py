@@ -15,7 +15,9 @@ LIST = """
 {
   cases(first: 100) {
     totalCount
-    edges { node { id repeatRespondent deadlines { status } history { action actor } } }
+    edges { node { id repeatRespondent deadlines { status }
+                   history(first: 5) { totalCount edges { node { action actor } } }
+                   reads(first: 5) { totalCount edges { node { actor } } } } }
   }
   parties { slug adoptions { codeVersion } sanctionMapping { name } }
 }"""

@@ -12,11 +12,15 @@ from cases.deadlines import DeadlineStatus as DomainDeadlineStatus
 from cases.deadlines import deadlines as case_deadlines
 from cases.models import CaseState as DomainCaseState
 from cases.service import CaseOrder as DomainCaseOrder
+from cases.service import CaseRead as DomainCaseRead
 from cases.workflow import allowed_steps
 from codes import clock
 from db import audit
+from db.errors import DomainError
+from db.pagination import Page, check_page_size, decode_cursor, encode_cursor
 from schema.context import RequestContext
-from schema.relay import Node, to_global_id
+from schema.errors import bad_input
+from schema.relay import Connection, Node, connection_from_page, to_global_id
 
 CaseState = strawberry.enum(DomainCaseState, name="CaseState")
 
@@ -91,6 +95,17 @@ class CaseEvent:
         )
 
 
+@strawberry.type(description="A request that read the case: who and when.")
+class CaseRead:
+    at: datetime
+    actor: str = strawberry.field(description="token:<id> of the account, or cli:<user>.")
+    actor_role: str
+
+    @classmethod
+    def from_domain(cls, r: DomainCaseRead) -> CaseRead:
+        return cls(at=r.at, actor=r.actor, actor_role=r.actor_role)
+
+
 @strawberry.type(description="The finding on one alleged provision.")
 class ProvisionFinding:
     provision: str
@@ -162,10 +177,48 @@ class Case(Node):
         counts = info.context.loaders.repeat_counts(self.party_uuid)
         return await counts.load(self.pseudonym) > 1
 
-    @strawberry.field(description="Every recorded step and read of this case, oldest first.")
-    async def history(self, info: Info[RequestContext, None]) -> list[CaseEvent]:
+    @strawberry.field(
+        description="Every recorded change of this case, oldest first, from your party's "
+        "hash-chained trail. Reads are not changes: see reads."
+    )
+    async def history(
+        self, info: Info[RequestContext, None], first: int = 50, after: str | None = None
+    ) -> Connection[CaseEvent]:
+        try:
+            check_page_size(first)
+            start = decode_cursor("event", after, arity=1)[0] if after else 0
+        except DomainError as error:
+            raise bad_input(error) from None
         entries = await info.context.loaders.histories(self.party_uuid).load(self.uuid)
-        return [CaseEvent.from_entry(e) for e in entries]
+        later = [e for e in entries if e.seq > start]
+        page = Page(
+            items=[(encode_cursor("event", [e.seq]), e) for e in later[:first]],
+            has_next_page=len(later) > first,
+            total_count=len(entries),
+        )
+        return connection_from_page(page, CaseEvent.from_entry, after=after)
+
+    @strawberry.field(
+        description="Who read this case and when, newest first: one entry per request that "
+        "read it (your party's access log, kept outside the chain)."
+    )
+    async def reads(
+        self, info: Info[RequestContext, None], first: int = 20, after: str | None = None
+    ) -> Connection[CaseRead]:
+        try:
+            check_page_size(first)
+            before = decode_cursor("read", after, arity=1)[0] if after else None
+        except DomainError as error:
+            raise bad_input(error) from None
+        found, total = await info.context.loaders.reads(self.party_uuid, first).load(
+            (self.uuid, before)
+        )
+        page = Page(
+            items=[(encode_cursor("read", [r.id]), r) for r in found[:first]],
+            has_next_page=len(found) > first,
+            total_count=total,
+        )
+        return connection_from_page(page, CaseRead.from_domain, after=after)
 
     @classmethod
     def from_model(cls, c: models.Case) -> Case:
