@@ -14,10 +14,17 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSyntaxError, Visitor, parse, visit
 from graphql.language import (
     DirectiveNode,
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
     NamedTypeNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
     StringValueNode,
     VariableDefinitionNode,
+    VariableNode,
 )
 from strawberry.extensions import SchemaExtension
 
@@ -33,9 +40,15 @@ _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 PER_ITEM_LISTS = {"SubmitCasesInput": "cases"}
 
 
+MAX_COST = 100_000
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+
 class _Census(Visitor):
     def __init__(self) -> None:
         super().__init__()
+        self.document: DocumentNode | None = None
         self.variable_types: dict[str, str] = {}
         self.directives = 0
         self.most_on_one = 0
@@ -66,8 +79,68 @@ def _census(query: str) -> _Census | None:
     except GraphQLSyntaxError:
         return None  # GraphQL reports syntax errors itself, with their location
     census = _Census()
+    census.document = document
     visit(document, census)
     return census
+
+
+def _page_size(field: FieldNode, variables: dict[str, Any]) -> int | None:
+    for argument in field.arguments or ():
+        if argument.name.value != "first":
+            continue
+        value = argument.value
+        raw = (
+            variables.get(value.name.value)
+            if isinstance(value, VariableNode)
+            else getattr(value, "value", None)
+        )
+        try:
+            return max(0, min(int(raw), MAX_PAGE)) if raw is not None else None
+        except (TypeError, ValueError):
+            return None  # coercion reports it
+    return None
+
+
+def estimate_cost(document: DocumentNode, variables: dict[str, Any]) -> int:
+    """Fields the answer may hold: each field counts once per row it can appear in, a
+    connection's edges being as many rows as its page (``first``, else 20)."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+
+    def walk(selection_set: SelectionSetNode | None, rows: int, depth: int, page: int = 1) -> int:
+        """``page`` multiplies the rows of a connection's ``edges`` (and ``nodes``) only."""
+        if selection_set is None or depth > 20:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                here = rows * page if selection.name.value in ("edges", "nodes") else rows
+                total += here
+                inner = selection.selection_set
+                size = _page_size(selection, variables)
+                if (
+                    size is None
+                    and inner is not None
+                    and any(
+                        isinstance(s, FieldNode) and s.name.value in ("edges", "nodes")
+                        for s in inner.selections
+                    )
+                ):
+                    size = DEFAULT_PAGE
+                total += walk(inner, here, depth + 1, size if size is not None else 1)
+            elif isinstance(selection, InlineFragmentNode):
+                total += walk(selection.selection_set, rows, depth + 1, page)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = fragments.get(selection.name.value)
+                total += walk(fragment.selection_set if fragment else None, rows, depth + 1, page)
+        return total
+
+    return sum(
+        walk(d.selection_set, 1, 0)
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
 
 
 def _document_problem(query: str) -> tuple[str, str] | None:
@@ -118,6 +191,16 @@ def precheck(query: str | None, variables: dict[str, Any] | None) -> GraphQLErro
         if found is not None:
             code, message = found
             return GraphQLError(message, extensions={"code": code})
+        census = _census(query)
+        if census is not None and census.document is not None:
+            cost = estimate_cost(census.document, variables or {})
+            if cost > MAX_COST:
+                return GraphQLError(
+                    f"This document may return about {cost:,} fields; the limit is "
+                    f"{MAX_COST:,}. Ask for smaller pages (first) or fewer fields, and "
+                    "follow the cursors.",
+                    extensions={"code": "COST_LIMIT", "cost": cost, "limit": MAX_COST},
+                )
     return None
 
 

@@ -57,3 +57,18 @@ def test_suggestions_are_dropped() -> None:
 def test_uk_dates() -> None:
     with clock.frozen(datetime(2026, 6, 1, 23, 30, tzinfo=UTC)):
         assert clock.today() == date(2026, 6, 2)
+
+
+def test_cost_counts_fields_per_row_of_every_page() -> None:
+    from graphql import parse
+
+    from schema.hardening import estimate_cost
+
+    one_page = parse("{ cases(first: 100) { totalCount edges { node { id state } } } }")
+    # cases, totalCount; then per row: edges, node, id, state
+    assert estimate_cost(one_page, {}) == 1 + 1 + 100 * 4
+    by_variable = parse("query($n: Int!) { cases(first: $n) { edges { node { id } } } }")
+    assert estimate_cost(by_variable, {"n": 10}) == 1 + 10 * 3
+    nested = parse("{ cases { edges { node { history(first: 50) { edges { node { seq } } } } } } }")
+    # a default page of 20 cases, each with a history page of 50: edges, node, seq per row
+    assert estimate_cost(nested, {}) == 1 + 20 * (3 + 50 * 3)
