@@ -50,13 +50,15 @@ class JointCodeGraphQL(GraphQL):
         self.signer = signer
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:  # type: ignore[override]
-        return RequestContext(
+        context = RequestContext(
             db=self.db,
             viewer=request.scope.get("jointcode.viewer"),
             request=request,
             response=response,
             signer=self.signer,
         )
+        request.scope["jointcode.context"] = context  # released when the request ends
+        return context
 
     async def parse_http_body(self, request: Any) -> Any:
         """Bodies that are not UTF-8 JSON are the client's error (400), never a 500."""
@@ -138,7 +140,12 @@ class JointCodeGraphQL(GraphQL):
                 )
                 await response(scope, receive, send)
                 return
-        await super().__call__(scope, receive, send)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            context = scope.get("jointcode.context")
+            if context is not None:
+                await context.db.release()  # the request's one connection, back to the pool
 
 
 def create_app(

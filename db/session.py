@@ -11,6 +11,7 @@ transaction-local, so a pooled connection never carries one request's into the n
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,6 +20,7 @@ from uuid import UUID
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -110,16 +112,19 @@ class Database:
         actor: Actor | None = None,
         credential: str | None = None,
     ) -> AsyncSession:
+        return self._factory(info=self._info(party_id, actor, credential))
+
+    def _info(
+        self, party_id: UUID | None, actor: Actor | None, credential: str | None
+    ) -> dict[str, Any]:
         if party_id is not None and not credential and not self.operator:
             raise ValueError("the application binds a party only through a caller's token")
-        return self._factory(
-            info={
-                "party_id": party_id,
-                ACTOR_KEY: actor or (OPERATOR if self.operator else None),
-                CREDENTIAL_KEY: credential,
-                OPERATOR_KEY: self.operator,
-            }
-        )
+        return {
+            "party_id": party_id,
+            ACTOR_KEY: actor or (OPERATOR if self.operator else None),
+            CREDENTIAL_KEY: credential,
+            OPERATOR_KEY: self.operator,
+        }
 
     @asynccontextmanager
     async def transaction(
@@ -149,7 +154,14 @@ class Database:
 
 
 class CallerDatabase(Database):
-    """A request's view of the database: the caller's token binds each transaction."""
+    """A request's view of the database: the caller's token binds each transaction, and
+    the request's transactions take turns on one pooled connection.
+
+    One connection per request at most, however many fields and DataLoaders resolve at
+    once, so parallel requests cannot drain the pool between them; ``release`` returns it
+    when the request ends. A transaction opened inside another one of the same task (none
+    today) gets a connection of its own rather than waiting on itself.
+    """
 
     def __init__(self, base: Database, *, credential: str | None, actor: Actor | None) -> None:
         self.engine = base.engine
@@ -157,6 +169,47 @@ class CallerDatabase(Database):
         self._factory = base._factory
         self._credential = credential
         self._actor = actor
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        self._connection: AsyncConnection | None = None
+
+    @asynccontextmanager
+    async def transaction(
+        self,
+        *,
+        party_id: UUID | None = None,
+        actor: Actor | None = None,
+        credential: str | None = None,
+    ) -> AsyncIterator[AsyncSession]:
+        task = asyncio.current_task()
+        if task is not None and self._owner is task:
+            async with super().transaction(
+                party_id=party_id, actor=actor, credential=credential
+            ) as nested:
+                yield nested
+            return
+        async with self._lock:
+            self._owner = task
+            try:
+                if self._connection is None:
+                    self._connection = await self.engine.connect()
+                info = self._info(party_id, actor or self._actor, credential or self._credential)
+                session = AsyncSession(
+                    bind=self._connection,
+                    sync_session_class=PartySession,
+                    expire_on_commit=False,
+                    info=info,
+                )
+                async with session, session.begin():
+                    yield session
+            finally:
+                self._owner = None
+
+    async def release(self) -> None:
+        """The request is over: its connection goes back to the pool."""
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await connection.close()
 
     def session(
         self,

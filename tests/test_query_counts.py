@@ -61,3 +61,32 @@ async def test_listing_costs_the_same_for_3_or_30_cases(
     print(f"statements per listing: {few} (3 cases), {many} (30 cases)")
     assert many == few, (few, many)
     assert few <= 30  # auth, the page, its count, the audit entry, one batch per loader
+
+
+async def test_a_request_holds_one_connection_at_a_time(
+    gql: GraphQLClient, admin_token: str, db: Database
+) -> None:
+    """However many fields and loaders resolve at once, a request takes one connection:
+    parallel requests cannot drain the pool between them."""
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    for n in range(5):
+        await decide(gql, officer, await submit(gql, officer, f"C-{n}", respondentRef="M1"))
+    out = {"now": 0, "most": 0}
+
+    def checkout(*_: object) -> None:
+        out["now"] += 1
+        out["most"] = max(out["most"], out["now"])
+
+    def checkin(*_: object) -> None:
+        out["now"] -= 1
+
+    pool = db.engine.sync_engine.pool
+    event.listen(pool, "checkout", checkout)
+    event.listen(pool, "checkin", checkin)
+    try:
+        await gql.ok(LIST, token=officer)
+    finally:
+        event.remove(pool, "checkout", checkout)
+        event.remove(pool, "checkin", checkin)
+    assert out == {"now": 0, "most": 1}
