@@ -20,7 +20,6 @@ from uuid import UUID
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -155,12 +154,13 @@ class Database:
 
 class CallerDatabase(Database):
     """A request's view of the database: the caller's token binds each transaction, and
-    the request's transactions take turns on one pooled connection.
+    the request's transactions take turns.
 
-    One connection per request at most, however many fields and DataLoaders resolve at
-    once, so parallel requests cannot drain the pool between them; ``release`` returns it
-    when the request ends. A transaction opened inside another one of the same task (none
-    today) gets a connection of its own rather than waiting on itself.
+    One connection per request at a time, however many fields and DataLoaders resolve at
+    once, so parallel requests cannot drain the pool between them; and only while a
+    transaction runs, never while the request serialises its answer. A transaction opened
+    inside another one of the same task (none today) gets a connection of its own rather
+    than waiting on itself.
     """
 
     def __init__(self, base: Database, *, credential: str | None, actor: Actor | None) -> None:
@@ -171,7 +171,6 @@ class CallerDatabase(Database):
         self._actor = actor
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
-        self._connection: AsyncConnection | None = None
 
     @asynccontextmanager
     async def transaction(
@@ -191,25 +190,21 @@ class CallerDatabase(Database):
         async with self._lock:
             self._owner = task
             try:
-                if self._connection is None:
-                    self._connection = await self.engine.connect()
                 info = self._info(party_id, actor or self._actor, credential or self._credential)
-                session = AsyncSession(
-                    bind=self._connection,
-                    sync_session_class=PartySession,
-                    expire_on_commit=False,
-                    info=info,
-                )
-                async with session, session.begin():
-                    yield session
+                async with self.engine.connect() as connection:
+                    session = AsyncSession(
+                        bind=connection,
+                        sync_session_class=PartySession,
+                        expire_on_commit=False,
+                        info=info,
+                    )
+                    async with session, session.begin():
+                        yield session
             finally:
                 self._owner = None
 
     async def release(self) -> None:
-        """The request is over: its connection goes back to the pool."""
-        if self._connection is not None:
-            connection, self._connection = self._connection, None
-            await connection.close()
+        """The request is over (each transaction already returned its connection)."""
 
     def session(
         self,
