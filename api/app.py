@@ -1,4 +1,4 @@
-"""The ASGI application: GraphQL, health checks and the public page."""
+"""The ASGI application: GraphQL, health checks, open data and the public site."""
 
 from __future__ import annotations
 
@@ -14,18 +14,19 @@ from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
-from api import open_data, pages
+from api import open_data
 from api.auth import BadCredentials, viewer_from_header
 from api.cache import PublicCache
 from api.limits import BodySizeLimit
 from api.ratelimit import RateLimit
+from api.site import pages as site
 from db import code_versions
 from db.session import Database
 from publication import checkpoints
@@ -59,6 +60,9 @@ class JointCodeGraphQL(GraphQL):
         )
         request.scope["jointcode.context"] = context  # released when the request ends
         return context
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        return site.graphiql_page()
 
     async def parse_http_body(self, request: Any) -> Any:
         """Bodies that are not UTF-8 JSON are the client's error (400), never a 500."""
@@ -175,9 +179,6 @@ def create_app(
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    async def home(_: Request) -> Response:
-        return HTMLResponse(await pages.home(db))
-
     async def daily_checkpoints() -> None:
         """Sign every chain's head at least once a day, releases or not."""
         while True:
@@ -202,11 +203,11 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/", home),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *(Route(path, endpoint) for path, endpoint in open_data.routes(db).items()),
+            *site.routes(db),
         ],
         lifespan=lifespan,
     )

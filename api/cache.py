@@ -7,6 +7,8 @@ operation and by the epoch, so it is never served after a change. The epoch is r
 most once per ``refresh_seconds`` (other replicas' changes show within that), and at once
 after this process runs any authenticated mutation. Answers carry an ``ETag``; a GET with
 a matching ``If-None-Match`` gets 304, and GET answers are marked cacheable for CDNs.
+The public site's pages, charts and open-data files are cached the same way, keyed by
+path and sorted query parameters.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import hashlib
 import json
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
@@ -27,7 +31,25 @@ from publication import releases
 JSON = b"application/json"
 
 
+PAGE_PATHS = ("/parties/", "/explore", "/code", "/methodology", "/releases", "/open-data")
+
+
+def is_page(path: str) -> bool:
+    """The public site and open data: answers that change only with the epoch."""
+    return path == "/" or path.startswith(PAGE_PATHS)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    payload: bytes
+    etag: str
+    headers: tuple[tuple[bytes, bytes], ...]  # the answer's own (content type, CSP...)
+
+
 class PublicCache:
+    """Bounded by entries and by bytes; an answer over ``max_entry_bytes`` is streamed
+    through and never kept."""
+
     def __init__(
         self,
         app: ASGIApp,
@@ -35,12 +57,16 @@ class PublicCache:
         db: Database,
         path: str = "/graphql",
         max_entries: int = 2048,
+        max_bytes: int = 64 * 1024 * 1024,
+        max_entry_bytes: int = 4 * 1024 * 1024,
         refresh_seconds: float = 1.0,
         max_age: int = 30,
     ) -> None:
         self.app, self.db, self.path = app, db, path
         self.max_entries, self.refresh_seconds, self.max_age = max_entries, refresh_seconds, max_age
-        self.entries: OrderedDict[tuple[int, str], tuple[bytes, str]] = OrderedDict()
+        self.max_bytes, self.max_entry_bytes = max_bytes, max_entry_bytes
+        self.entries: OrderedDict[tuple[int, str], Entry] = OrderedDict()
+        self.size = 0
         self.epoch = 0
         self.checked_at = 0.0
 
@@ -55,11 +81,46 @@ class PublicCache:
             self.checked_at = now
         return self.epoch
 
+    def _store(self, key: tuple[int, str], entry: Entry) -> None:
+        if len(entry.payload) > self.max_entry_bytes:
+            return
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old.payload)
+        self.entries[key] = entry
+        self.size += len(entry.payload)
+        while self.entries and (len(self.entries) > self.max_entries or self.size > self.max_bytes):
+            _, evicted = self.entries.popitem(last=False)
+            self.size -= len(evicted.payload)
+
+    async def _hit(self, scope: Scope, send: Send, key: str, epoch: int, method: str) -> bool:
+        entry = self.entries.get((epoch, key))
+        if entry is None:
+            return False
+        self.entries.move_to_end((epoch, key))
+        status = (
+            304
+            if method == "GET" and Headers(scope=scope).get("if-none-match") == entry.etag
+            else 200
+        )
+        await _respond(send, status, entry, self._cache_control(method), "hit")
+        return True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != self.path:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        if scope["path"] != self.path:
+            if (
+                scope["method"] == "GET"
+                and is_page(scope["path"])
+                and "authorization" not in headers
+            ):
+                await self._page(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+            return
         if "authorization" in headers:
             # Authenticated traffic is never cached; a mutation may change public answers.
             await self.app(scope, receive, send)
@@ -78,14 +139,7 @@ class PublicCache:
         if "application/graphql-response+json" in headers.get("accept", ""):
             key = "graphql-response " + key  # answered with its own media type
         epoch = await self.current_epoch()
-        hit = self.entries.get((epoch, key))
-        if hit is not None:
-            self.entries.move_to_end((epoch, key))
-            payload, etag = hit
-            if method == "GET" and headers.get("if-none-match") == etag:
-                await _respond(send, 304, b"", etag, self._cache_control(method), "hit")
-            else:
-                await _respond(send, 200, payload, etag, self._cache_control(method), "hit")
+        if await self._hit(scope, send, key, epoch, method):
             return
         captured: dict[str, Any] = {"status": 0, "headers": [], "body": b""}
 
@@ -102,12 +156,10 @@ class PublicCache:
         cacheable = (
             captured["status"] == 200 and JSON in content_type and b'"errors"' not in payload
         )
-        etag = f'"{hashlib.sha256(payload).hexdigest()[:32]}"'
         if cacheable:
-            self.entries[(epoch, key)] = (payload, etag)
-            while len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
-            await _respond(send, 200, payload, etag, self._cache_control(method), "miss")
+            entry = Entry(payload, _etag(payload), ((b"content-type", JSON),))
+            self._store((epoch, key), entry)
+            await _respond(send, 200, entry, self._cache_control(method), "miss")
             return
         await send(
             {"type": "http.response.start", "status": captured["status"],
@@ -115,8 +167,61 @@ class PublicCache:
         )  # fmt: skip
         await send({"type": "http.response.body", "body": payload})
 
+    async def _page(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A site page or open-data file: kept whole if small enough, else streamed."""
+        query = sorted(parse_qsl(scope.get("query_string", b"").decode("latin-1"),
+                                 keep_blank_values=True))  # fmt: skip
+        key = "PAGE " + scope["path"] + "?" + urlencode(query)
+        epoch = await self.current_epoch()
+        if await self._hit(scope, send, key, epoch, "GET"):
+            return
+        start: Message | None = None
+        buffered: list[bytes] = []
+        size = 0
+        streaming = False
+
+        async def relay(message: Message) -> None:
+            nonlocal start, size, streaming
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            if streaming:
+                await send(message)
+                return
+            buffered.append(message.get("body", b""))
+            size += len(buffered[-1])
+            if size > self.max_entry_bytes:  # too big to keep: stream the rest through
+                streaming = True
+                await send(start)
+                await send({"type": "http.response.body", "body": b"".join(buffered),
+                            "more_body": message.get("more_body", False)})  # fmt: skip
+                return
+            if message.get("more_body", False):
+                return
+            payload = b"".join(buffered)
+            kept = tuple(
+                (name, value) for name, value in start.get("headers", [])
+                if name.lower() not in (b"content-length", b"etag", b"cache-control")
+            )  # fmt: skip
+            if start["status"] != 200:
+                await send(start)
+                await send({"type": "http.response.body", "body": payload})
+                return
+            entry = Entry(payload, _etag(payload), kept)
+            self._store((epoch, key), entry)
+            await _respond(send, 200, entry, self._cache_control("GET"), "miss")
+
+        await self.app(scope, receive, relay)
+
     def _cache_control(self, method: str) -> str:
         return f"public, max-age={self.max_age}" if method == "GET" else "no-store"
+
+
+def _etag(payload: bytes) -> str:
+    return f'"{hashlib.sha256(payload).hexdigest()[:32]}"'
 
 
 def _key(method: str, query_string: bytes, body: bytes) -> str | None:
@@ -167,15 +272,13 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
-async def _respond(
-    send: Send, status: int, payload: bytes, etag: str, cache_control: str, state: str
-) -> None:
+async def _respond(send: Send, status: int, entry: Entry, cache_control: str, state: str) -> None:
     headers = [
-        (b"etag", etag.encode()),
+        (b"etag", entry.etag.encode()),
         (b"cache-control", cache_control.encode()),
         (b"x-cache", state.encode()),
     ]
     if status == 200:
-        headers += [(b"content-type", JSON), (b"content-length", str(len(payload)).encode())]
+        headers += [*entry.headers, (b"content-length", str(len(entry.payload)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
+    await send({"type": "http.response.body", "body": entry.payload if status == 200 else b""})

@@ -363,6 +363,17 @@ async def get_releases(
     return [(release, slug) for release, slug in rows]
 
 
+async def list_releases(
+    *, session: AsyncSession, party_id: UUID | None = None
+) -> list[tuple[Release, str]]:
+    """Every release (or one party's), newest first, with the party's slug: they are public."""
+    query = select(Release, Party.slug).join(Party, Party.id == Release.party_id)
+    if party_id is not None:
+        query = query.where(Release.party_id == party_id)
+    rows = await session.execute(query.order_by(Release.published_at.desc(), Release.number.desc()))
+    return [(release, slug) for release, slug in rows]
+
+
 async def public_epoch(connection: AsyncConnection) -> int:
     """The publication epoch: bumped by every release, so public answers cached under an
     older one are stale. Read on a bare connection (no transaction to bind), cheaply."""

@@ -28,6 +28,10 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(audit_app, name="audit")
 release_app = typer.Typer(help="Published releases.", no_args_is_help=True)
 app.add_typer(release_app, name="release")
+assets_app = typer.Typer(
+    help="The browser assets the service serves (GraphiQL).", no_args_is_help=True
+)
+app.add_typer(assets_app, name="assets")
 
 
 def _fail(message: str) -> None:

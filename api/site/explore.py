@@ -1,0 +1,130 @@
+"""The explorer: a question asked with plain GET parameters, answered by one declared table.
+
+A question is a breakdown (one dimension, or none), a party choice (all parties together,
+each party, or one party) and a period choice (all time, by year, by quarter, or one
+year). It names exactly one of the declared tables or none: the statistics service
+refuses anything else, so the explorer can show nothing that the tables do not already
+publish, and the shareable URL, the chart, the table and the CSV all hold the same rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from publication import statistics as stats
+from publication.attributes import Dimension
+from publication.statistics import StatisticsFilter, StatisticsRow
+
+D = Dimension
+PERIODS = {"": "All time", "year": "By year", "quarter": "By quarter"}
+BREAKDOWNS = tuple(d for d in Dimension if d not in (D.PARTY, D.YEAR, D.QUARTER))
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    by: Dimension | None = None
+    party: str = ""  # "": all parties together; "each"; or a party's slug
+    period: str = ""  # "", "year", "quarter", or a year ("2025")
+
+    @classmethod
+    def from_params(cls, params: dict[str, str]) -> Question:
+        """Unknown values fall back to the default, so a mangled link still shows a page."""
+        by = next((d for d in BREAKDOWNS if d.value == params.get("by", "")), None)
+        period = params.get("period", "")
+        if period not in PERIODS and not (period.isdigit() and len(period) == 4):
+            period = ""
+        party = params.get("party", "")
+        if len(party) > 100 or not all(ch.isalnum() or ch in "-_" for ch in party):
+            party = ""
+        return cls(by=by, party=party, period=period)
+
+    @property
+    def group_by(self) -> list[Dimension]:
+        dims: list[Dimension] = []
+        if self.party == "each":
+            dims.append(D.PARTY)
+        if self.period == "year":
+            dims.append(D.YEAR)
+        elif self.period == "quarter":
+            dims.append(D.QUARTER)
+        if self.by is not None:
+            dims.append(self.by)
+        return dims
+
+    @property
+    def where(self) -> dict[Dimension, object]:
+        found: dict[Dimension, object] = {}
+        if self.party not in ("", "each"):
+            found[D.PARTY] = self.party
+        if self.period.isdigit():
+            found[D.YEAR] = int(self.period)
+        return found
+
+    @property
+    def table(self) -> stats.Table | None:
+        return stats.find_table(set(self.group_by) | set(self.where))
+
+    @property
+    def time_axis(self) -> Dimension | None:
+        return next((d for d in self.group_by if d in (D.YEAR, D.QUARTER)), None)
+
+    def params(self, **changes: str) -> dict[str, str]:
+        values = {
+            "by": self.by.value if self.by else "",
+            "party": self.party,
+            "period": self.period,
+            **changes,
+        }
+        return {k: v for k, v in values.items() if v}
+
+    def query_string(self, **changes: str) -> str:
+        return urlencode(self.params(**changes))
+
+
+def answerable(question: Question) -> bool:
+    return question.table is not None
+
+
+def nearby(question: Question) -> list[Question]:
+    """Questions one choice away that a table answers: offered when this one is not."""
+    found: list[Question] = []
+    for party in (question.party, "each", ""):
+        for period in (question.period, "year", ""):
+            candidate = Question(by=question.by, party=party, period=period)
+            if candidate.table is not None and candidate not in found:
+                found.append(candidate)
+    return found[:4]
+
+
+async def answer(*, session: AsyncSession, question: Question) -> list[StatisticsRow]:
+    return await stats.statistics(
+        session=session, group_by=question.group_by, where=StatisticsFilter(question.where)
+    )
+
+
+def to_csv(question: Question, rows: list[StatisticsRow]) -> str:
+    """Exactly the rows shown: the same columns as the page's table, ids not words."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    dims = question.group_by
+    filters = list(question.where)
+    rates = D.PARTY in dims
+    writer.writerow(
+        [*(d.value for d in filters), *(d.value for d in dims), "count"]
+        + (["rate_per_1000_members"] if rates else [])
+    )
+    for row in rows:
+        writer.writerow(
+            [*(question.where[d] for d in filters), *(row.values[d] for d in dims), row.count]
+            + (
+                [row.rate_per_1000_members if row.rate_per_1000_members is not None else ""]
+                if rates
+                else []
+            )
+        )
+    return out.getvalue()

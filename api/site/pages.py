@@ -1,0 +1,262 @@
+"""The public site: server-rendered pages that work without JavaScript.
+
+Every page reads public tables only (releases, the protected statistics tables, the
+registry, the code), in one transaction, and is cached by publication epoch with an
+ETag by ``api.cache.PublicCache`` like public GraphQL answers. Every asset is served by
+this process; the Content-Security-Policy allows scripts from 'self' only (and none on
+the site's own pages), so no page can load anything from another host.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from api.open_data import DICTIONARY
+from api.site import assets, charts, explore, figures
+from api.site.explore import BREAKDOWNS, PERIODS, Question
+from api.site.words import DIMENSION_NAMES, value_words
+from db.session import Database
+from publication.attributes import Dimension
+
+HERE = Path(__file__).parent
+D = Dimension
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+# GraphiQL sets inline styles and inlines its icons and fonts; scripts still only 'self'
+GRAPHIQL_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
+NAV = (
+    ("/", "Home"),
+    ("/explore", "Explore the figures"),
+    ("/code", "The code"),
+    ("/methodology", "Methodology and privacy"),
+    ("/releases", "Releases"),
+    ("/open-data", "Open data"),
+    ("/graphql", "API (GraphiQL)"),
+)
+
+env = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.globals.update(nav=NAV, dimension_names=DIMENSION_NAMES, breakdowns=BREAKDOWNS, periods=PERIODS)
+env.filters["thousands"] = lambda n: "" if n is None else f"{n:,}"
+env.filters["day"] = lambda d: "" if d is None else f"{d:%-d %B %Y}"
+
+
+def _html(body: str, *, csp: str = PAGE_CSP, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(
+        body, status_code=status, headers={"content-security-policy": csp, **SECURITY_HEADERS}
+    )
+
+
+def _contact() -> str | None:
+    return os.environ.get("JOINTCODE_PUBLIC_CONTACT") or None
+
+
+class Figure:
+    """One question shown as a chart, its summary and its table, from the same rows."""
+
+    def __init__(
+        self, question: Question, rows: list[Any], names: dict[str, str], *, title: str, k: int
+    ) -> None:
+        self.question, self.rows, self.title = question, rows, title
+        words = lambda d, v: value_words(d, v, names)  # noqa: E731
+        self.data = charts.chart_data(rows, question.group_by, words)
+        self.summary = charts.summary(self.data, k=k)
+        self.width, self.height = charts.WIDTH, charts.height(self.data) if self.data else 0
+        self.query = question.query_string()
+        self.svg_url = "/explore.svg?" + self.query
+        self.csv_url = "/explore.csv?" + self.query
+        self.explore_url = "/explore?" + self.query
+        self.columns = self.data.series if self.data else []
+        self.axis_name = DIMENSION_NAMES[_axis(question)] if question.group_by else ""
+        self.table_rows = (
+            [
+                (c, [s.values[i] for s in self.data.series])
+                for i, c in enumerate(self.data.categories)
+            ]
+            if self.data
+            else []
+        )
+
+
+def _axis(question: Question) -> Dimension:
+    return question.time_axis or question.group_by[-1]
+
+
+def describe(question: Question, names: dict[str, str]) -> str:
+    """The question in words, as a chart title."""
+    title = "Outcomes"
+    if question.by is not None:
+        title += f" by {DIMENSION_NAMES[question.by].lower()}"
+    if question.party == "each":
+        title += ", party by party"
+    if question.period in ("year", "quarter"):
+        title += f", {question.period} by {question.period}"
+    if question.party not in ("", "each"):
+        title += f": {names.get(question.party, question.party)}"
+    elif question.party == "":
+        title += " (all parties)"
+    if question.period.isdigit():
+        title += f", {question.period}"
+    return title
+
+
+def routes(db: Database) -> list[Any]:
+    Page = Callable[[Request], Awaitable[Response]]
+
+    def page(render: Callable[[Request, Any, figures.Overview], Awaitable[Response]]) -> Page:
+        async def endpoint(request: Request) -> Response:
+            async with db.transaction() as session:
+                view = await figures.overview(session=session)
+                return await render(request, session, view)
+
+        return endpoint
+
+    def render(template: str, view: figures.Overview, request: Request, **context: Any) -> str:
+        return env.get_template(template).render(
+            view=view,
+            names=view.names,
+            words=lambda d, v: value_words(d, v, view.names),
+            path=request.url.path,
+            contact=_contact(),
+            **context,
+        )
+
+    async def figure(session: Any, view: figures.Overview, question: Question) -> Figure:
+        rows = await explore.answer(session=session, question=question)
+        return Figure(question, rows, view.names, title=describe(question, view.names), k=view.k)
+
+    @page
+    async def home(request: Request, session: Any, view: figures.Overview) -> Response:
+        questions = (
+            Question(party="each", period="quarter"),
+            Question(by=D.FAMILY),
+            Question(by=D.SANCTION_BAND),
+        )
+        shown = [await figure(session, view, q) for q in questions]
+        return _html(render("home.html", view, request, figures=shown))
+
+    @page
+    async def party(request: Request, session: Any, view: figures.Overview) -> Response:
+        slug = request.path_params["slug"]
+        found = await figures.party_page(session=session, slug=slug, view=view)
+        if found is None:
+            return _html(render("not_found.html", view, request), status=404)
+        questions = (
+            Question(party=slug, period="quarter"),
+            Question(party=slug, by=D.FAMILY),
+            Question(party=slug, by=D.SANCTION_BAND),
+        )
+        shown = [await figure(session, view, q) for q in questions]
+        return _html(render("party.html", view, request, page=found, figures=shown))
+
+    @page
+    async def explore_page(request: Request, session: Any, view: figures.Overview) -> Response:
+        question = Question.from_params(dict(request.query_params))
+        view_kind = "table" if request.query_params.get("view") == "table" else "chart"
+        shown = await figure(session, view, question) if explore.answerable(question) else None
+        nearby = [(q, describe(q, view.names)) for q in explore.nearby(question)]
+        return _html(
+            render(
+                "explore.html",
+                view,
+                request,
+                question=question,
+                figure=shown,
+                nearby=nearby,
+                view_kind=view_kind,
+            )
+        )
+
+    async def explore_data(request: Request) -> Response:
+        question = Question.from_params(dict(request.query_params))
+        if not explore.answerable(question):
+            return PlainTextResponse("No published table answers this question.", status_code=404)
+        async with db.transaction() as session:
+            view = await figures.overview(session=session)
+            rows = await explore.answer(session=session, question=question)
+        if request.url.path.endswith(".csv"):
+            return Response(
+                explore.to_csv(question, rows),
+                media_type="text/csv; charset=utf-8",
+                headers={
+                    "content-disposition": 'attachment; filename="joint-code-'
+                    f'{question.query_string().replace("&", "_") or "total"}.csv"',
+                    **SECURITY_HEADERS,
+                },
+            )
+        title = describe(question, view.names)
+        data = charts.chart_data(
+            rows, question.group_by, lambda d, v: value_words(d, v, view.names)
+        )
+        if data is None:
+            return PlainTextResponse("Nothing to chart.", status_code=404)
+        body = charts.svg(data, title=title, key=question.query_string() + title)
+        return Response(
+            body,
+            media_type="image/svg+xml",
+            headers={"content-security-policy": SVG_CSP, **SECURITY_HEADERS},
+        )
+
+    @page
+    async def code_page(request: Request, session: Any, view: figures.Overview) -> Response:
+        versions = figures.code_versions()
+        wanted = request.query_params.get("version")
+        version = next((v for v in versions if v.id == wanted), versions[0])
+        return _html(render("code.html", view, request, version=version, versions=versions))
+
+    @page
+    async def methodology(request: Request, session: Any, view: figures.Overview) -> Response:
+        tables = await figures.table_summaries(session=session)
+        version = figures.code_versions()[0]
+        return _html(render("methodology.html", view, request, tables=tables, version=version))
+
+    @page
+    async def releases(request: Request, session: Any, view: figures.Overview) -> Response:
+        return _html(render("releases.html", view, request))
+
+    @page
+    async def open_data(request: Request, session: Any, view: figures.Overview) -> Response:
+        return _html(render("open_data.html", view, request, dictionary=DICTIONARY))
+
+    return [
+        Route("/", home),
+        Route("/parties/{slug}", party),
+        Route("/explore", explore_page),
+        Route("/explore.csv", explore_data),
+        Route("/explore.svg", explore_data),
+        Route("/code", code_page),
+        Route("/methodology", methodology),
+        Route("/releases", releases),
+        Route("/open-data", open_data),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+
+
+def graphiql_page() -> HTMLResponse:
+    """GraphiQL from this service's own copies of its scripts (``jointcode assets fetch``)."""
+    missing = assets.missing()
+    if missing:
+        return _html(env.get_template("graphiql_missing.html").render(missing=missing), status=503)
+    return _html(env.get_template("graphiql.html").render(assets=assets.assets()), csp=GRAPHIQL_CSP)
