@@ -72,8 +72,8 @@ async def db(owner_url: str) -> AsyncIterator[Database]:
 @pytest.fixture(autouse=True)
 def _isolated(request: pytest.FixtureRequest) -> None:
     """Every database test starts from empty tables; unit tests (tests/unit) never start
-    a database at all."""
-    if not request.node.get_closest_marker("unit"):
+    a database at all, and the site's tests (tests/site) read a seeded database of their own."""
+    if not (request.node.get_closest_marker("unit") or request.node.get_closest_marker("site")):
         request.getfixturevalue("_empty_tables")
 
 

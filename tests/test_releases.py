@@ -160,7 +160,7 @@ async def test_open_data_and_public_page(
     for body in (outcomes_csv.text, str(outcomes_json)):
         assert "O-0" not in body and "Private narrative" not in body
     page = await client.get("/")
-    assert page.status_code == 200 and "<main>" in page.text and "O-0" not in page.text
+    assert page.status_code == 200 and '<main id="content">' in page.text and "O-0" not in page.text
     assert "<td>Bullying and personal abuse</td>" in page.text  # families in words
     assert "<td>Advice, warning or training</td>" in page.text and "cell-key" in page.text
 
