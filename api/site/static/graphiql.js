@@ -1,5 +1,5 @@
 // GraphiQL for the Joint Code API, from this service's own copies of its scripts.
-// The query can be shared in the address (?query=...&variables=...).
+// The query can be shared in the address (?q=...&variables=...; "query" would run it).
 (function () {
   "use strict";
   var params = new URLSearchParams(window.location.search);
@@ -22,9 +22,9 @@
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,
     defaultQuery: EXAMPLE,
-    query: params.get("query") || undefined,
+    query: params.get("q") || undefined,
     variables: params.get("variables") || undefined,
-    onEditQuery: function (q) { remember("query", q); },
+    onEditQuery: function (q) { remember("q", q); },
     onEditVariables: function (v) { remember("variables", v); },
     plugins: [explorer],
     defaultEditorToolsVisibility: true

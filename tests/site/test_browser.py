@@ -1,0 +1,142 @@
+"""The public site in a real browser: Debian's chromium driven by Playwright (no browser
+download), against `jointcode serve` on the seeded demo database.
+
+Every page: rendered with every demo party where it belongs, no request leaving
+127.0.0.1, no Content-Security-Policy violation or script error, no axe-core violation,
+every control reachable with the keyboard, no sideways scrolling at 360 px; screenshots
+at 1280 and 390 px saved as artefacts (JOINTCODE_ARTIFACTS, default .artifacts/). And
+GraphiQL loads from the service's own assets and runs a query.
+
+Where no chromium is installed the tests are skipped, except in CI (``CI`` set), where
+`.ci/run` installs it and a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import pytest_asyncio
+
+from cases.synthetic import PROFILES
+
+CHROMIUM = os.environ.get("JOINTCODE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("JOINTCODE_ARTIFACTS", ".artifacts")) / "screenshots"
+# chromium's own background traffic would be refused by a closed network, many at a time
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]  # fmt: skip
+PAGES = {
+    "home": "/",
+    "explore": "/explore?by=family&party=each",
+    "explore-table": "/explore?by=sanction_band&period=year&view=table",
+    "explore-unpublished": "/explore?by=provision&party=each",
+    "code": "/code",
+    "methodology": "/methodology",
+    "releases": "/releases",
+    "open-data": "/open-data",
+    **{f"party-{p.slug}": f"/parties/{p.slug}" for p in PROFILES["small"].parties},
+}
+FOCUSABLE = "a[href], button, select, input, textarea, [tabindex]:not([tabindex='-1'])"
+
+if not Path(CHROMIUM).exists():
+    pytestmark = pytest.mark.skipif(
+        not os.environ.get("CI"), reason=f"no chromium at {CHROMIUM} (CI installs it)"
+    )
+
+
+@pytest_asyncio.fixture(scope="module")
+async def browser() -> AsyncIterator[object]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        await launched.close()
+
+
+async def _open(browser: object, base: str, path: str, width: int) -> tuple[object, dict]:
+    """A fresh page with every request, console error and CSP report recorded."""
+    page = await browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    seen: dict[str, list[str]] = {"requests": [], "errors": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    response = await page.goto(base + path, wait_until="networkidle")
+    assert response is not None and response.status == 200, path
+    return page, seen
+
+
+def _local(seen: dict) -> None:
+    elsewhere = [
+        u
+        for u in seen["requests"]
+        if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname != "127.0.0.1"
+    ]
+    assert not elsewhere, f"requests left 127.0.0.1: {elsewhere}"
+    assert not seen["errors"], seen["errors"]
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+async def test_page_in_a_real_browser(browser: object, live_server: str, name: str) -> None:
+    from axe_playwright_python.async_playwright import Axe
+
+    path = PAGES[name]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        page, seen = await _open(browser, live_server, path, width)
+        await page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        _local(seen)
+        if width == 1280:
+            results = await Axe().run(page)
+            assert results.violations_count == 0, results.generate_report()
+            await _keyboard_reaches_every_control(page)
+        await page.close()
+    narrow, seen = await _open(browser, live_server, path, 360)
+    overflow = await narrow.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} scrolls sideways at 360 px by {overflow} px"
+    images = await narrow.evaluate(
+        "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length"
+    )
+    assert images == 0, "every chart loads"
+    await narrow.close()
+
+
+async def _keyboard_reaches_every_control(page: object) -> None:
+    """Tab from the top until focus comes round again: every visible control is reached,
+    the skip link first."""
+    controls = await page.evaluate(  # type: ignore[attr-defined]
+        f"""Array.from(document.querySelectorAll("{FOCUSABLE}"))
+             .filter(e => e.getClientRects().length > 0 || e.classList.contains('skip'))
+             .map((e, i) => {{ e.dataset.kbd = String(i); return String(i); }})"""
+    )
+    reached: list[str] = []
+    for _ in range(len(controls) + 5):
+        await page.keyboard.press("Tab")  # type: ignore[attr-defined]
+        current = await page.evaluate("document.activeElement?.dataset?.kbd ?? null")  # type: ignore[attr-defined]
+        if current is None or current in reached:
+            if current is None and not reached:
+                continue
+            break
+        reached.append(current)
+    assert reached and reached[0] == "0", "the skip link comes first"
+    assert set(reached) == set(controls), f"not reached by Tab: {set(controls) - set(reached)}"
+
+
+async def test_graphiql_loads_and_runs_a_query(browser: object, live_server: str) -> None:
+    query = "{ parties { slug isDemo } }"
+    page, seen = await _open(browser, live_server, "/graphql?q=" + query, 1280)
+    await page.wait_for_selector(".graphiql-container", timeout=20_000)
+    await page.click(".graphiql-execute-button")
+    result = page.locator(".result-window")
+    await result.get_by_text('"slug"').first.wait_for(timeout=20_000)
+    text = await result.inner_text()
+    for party in PROFILES["small"].parties:
+        assert party.slug in text
+    await page.screenshot(path=str(ARTIFACTS / "graphiql-1280.png"))
+    _local(seen)
+    await page.close()
