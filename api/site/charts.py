@@ -61,7 +61,7 @@ def chart_data(rows: list[StatisticsRow], dims: list[Dimension], words: Words) -
     """The axis is the period if there is one, else the breakdown; the other dimension, if
     any, makes the series. Cells the tables do not hold (0, or a small count shown as 0)
     are gaps, not zeros."""
-    if not dims or not rows:
+    if not dims or not rows or len(dims) > 2:  # three dimensions: a table, not a chart
         return None
     time_dims = [d for d in dims if d in (Dimension.YEAR, Dimension.QUARTER)]
     axis = time_dims[0] if time_dims else dims[-1]

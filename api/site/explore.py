@@ -30,18 +30,34 @@ class Question:
     by: Dimension | None = None
     party: str = ""  # "": all parties together; "each"; or a party's slug
     period: str = ""  # "", "year", "quarter", or a year ("2025")
+    and_by: Dimension | None = None  # a second breakdown (severity and sanction band)
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> Question:
         """Unknown values fall back to the default, so a mangled link still shows a page."""
         by = next((d for d in BREAKDOWNS if d.value == params.get("by", "")), None)
+        and_by = next((d for d in BREAKDOWNS if d.value == params.get("and_by", "")), None)
+        if by is None or and_by == by:
+            and_by = None
         period = params.get("period", "")
         if period not in PERIODS and not (period.isdigit() and len(period) == 4):
             period = ""
         party = params.get("party", "")
         if len(party) > 100 or not all(ch.isalnum() or ch in "-_" for ch in party):
             party = ""
-        return cls(by=by, party=party, period=period)
+        return cls(by=by, party=party, period=period, and_by=and_by)
+
+    @classmethod
+    def for_table(cls, table: stats.Table) -> Question:
+        """The question a declared table answers (every party, every period it has)."""
+        dims = table.dimensions
+        breakdowns = [d for d in dims if d in BREAKDOWNS]
+        return cls(
+            by=breakdowns[0] if breakdowns else None,
+            and_by=breakdowns[1] if len(breakdowns) > 1 else None,
+            party="each" if D.PARTY in dims else "",
+            period="year" if D.YEAR in dims else "quarter" if D.QUARTER in dims else "",
+        )
 
     @property
     def group_by(self) -> list[Dimension]:
@@ -54,6 +70,8 @@ class Question:
             dims.append(D.QUARTER)
         if self.by is not None:
             dims.append(self.by)
+        if self.and_by is not None:
+            dims.append(self.and_by)
         return dims
 
     @property
@@ -78,6 +96,7 @@ class Question:
             "by": self.by.value if self.by else "",
             "party": self.party,
             "period": self.period,
+            "and_by": self.and_by.value if self.and_by else "",
             **changes,
         }
         return {k: v for k, v in values.items() if v}
@@ -95,7 +114,7 @@ def nearby(question: Question) -> list[Question]:
     found: list[Question] = []
     for party in (question.party, "each", ""):
         for period in (question.period, "year", ""):
-            candidate = Question(by=question.by, party=party, period=period)
+            candidate = Question(by=question.by, party=party, period=period, and_by=question.and_by)
             if candidate.table is not None and candidate not in found:
                 found.append(candidate)
     return found[:4]

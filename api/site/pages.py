@@ -83,6 +83,12 @@ class Figure:
         words = lambda d, v: value_words(d, v, names)  # noqa: E731
         self.data = charts.chart_data(rows, question.group_by, words)
         self.summary = charts.summary(self.data, k=k)
+        dims = question.group_by
+        self.long = len(dims) > 2 and bool(rows)  # too many dimensions to chart: a long table
+        self.long_columns = [DIMENSION_NAMES[d] for d in dims]
+        self.long_rows = [([words(d, r.values[d]) for d in dims], r.count) for r in rows]
+        if self.long:
+            self.summary = f"{len(rows)} published figures, in the table below."
         self.width, self.height = charts.WIDTH, charts.height(self.data) if self.data else 0
         self.query = question.query_string()
         self.svg_url = "/explore.svg?" + self.query
@@ -109,6 +115,8 @@ def describe(question: Question, names: dict[str, str]) -> str:
     title = "Outcomes"
     if question.by is not None:
         title += f" by {DIMENSION_NAMES[question.by].lower()}"
+    if question.and_by is not None:
+        title += f" and {DIMENSION_NAMES[question.and_by].lower()}"
     if question.party == "each":
         title += ", party by party"
     if question.period in ("year", "quarter"):
@@ -177,6 +185,10 @@ def routes(db: Database) -> list[Any]:
         view_kind = "table" if request.query_params.get("view") == "table" else "chart"
         shown = await figure(session, view, question) if explore.answerable(question) else None
         nearby = [(q, describe(q, view.names)) for q in explore.nearby(question)]
+        tables = [
+            (q, describe(q, view.names))
+            for q in (Question.for_table(t) for t in explore.stats.TABLES)
+        ]
         return _html(
             render(
                 "explore.html",
@@ -185,6 +197,7 @@ def routes(db: Database) -> list[Any]:
                 question=question,
                 figure=shown,
                 nearby=nearby,
+                tables=tables,
                 view_kind=view_kind,
             )
         )

@@ -140,3 +140,21 @@ async def test_graphiql_runs_on_the_services_own_assets(site: httpx.AsyncClient)
         assert served.status_code == 200, url
         digest = base64.b64encode(hashlib.sha384(served.content).digest()).decode()
         assert sri == f"sha384-{digest}", url
+
+
+async def test_every_declared_table_can_be_explored(site: httpx.AsyncClient) -> None:
+    from publication.statistics import TABLES
+
+    page = (await site.get("/explore")).text
+    start = page.index('id="tables"')
+    links = re.findall(r'<li><a href="/explore\?([^"]*)">', page[start:])
+    assert len(links) == len(TABLES)
+    for query in links:
+        follow = await site.get("/explore?" + query.replace("&amp;", "&") + "&view=table")
+        assert follow.status_code == 200
+        assert "This combination is not published" not in follow.text, query
+        download = await site.get("/explore.csv?" + query.replace("&amp;", "&"))
+        assert download.status_code == 200, query
+    three = await site.get("/explore", params={"by": "severity", "and_by": "sanction_band",
+                                               "party": "each"})  # fmt: skip
+    assert "Sanction band" in three.text and "<img" not in three.text
