@@ -93,8 +93,9 @@ async def test_page_in_a_real_browser(browser: object, live_server: str, name: s
         _local(seen)
         if width == 1280:
             weight = await page.evaluate(
-                "performance.getEntriesByType('navigation').concat("
-                "performance.getEntriesByType('resource')).reduce((n, e) => n + e.encodedBodySize, 0)"
+                "performance.getEntriesByType('navigation')"
+                ".concat(performance.getEntriesByType('resource'))"
+                ".reduce((n, e) => n + e.encodedBodySize, 0)"
             )
             assert name != "home" or weight < 250_000, f"home weighs {weight} bytes"
             results = await Axe().run(page)
