@@ -161,8 +161,9 @@ async def test_open_data_and_public_page(
         assert "O-0" not in body and "Private narrative" not in body
     page = await client.get("/")
     assert page.status_code == 200 and '<main id="content">' in page.text and "O-0" not in page.text
-    assert "<td>Bullying and personal abuse</td>" in page.text  # families in words
-    assert "<td>Advice, warning or training</td>" in page.text and "cell-key" in page.text
+    assert '<th scope="row">Bullying and personal abuse</th>' in page.text  # families in words
+    assert '<th scope="row">Advice, warning or training</th>' in page.text
+    assert "cell-key" in (await client.get("/methodology")).text
 
 
 async def test_held_back_outcomes_roll_into_a_later_release(
