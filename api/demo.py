@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import codes
 from cases import lifecycle, synthetic
 from cases import service as case_service
 from cases.models import AppealOutcome, Appellant
@@ -111,7 +112,13 @@ async def seed(
                 is_demo=True,
                 nations=list(party_profile.nations),
                 membership=party_profile.membership,
+                # adopted when the code came into force; older cases are history moved in
+                adopted_on=min(today, codes.default_version(today).in_force_from),
             )
+            if party_profile.publishes_timeliness:
+                party = await party_service.update_party(
+                    session=session, party_id=party.id, publishes_timeliness=True
+                )
             mapping_file = sanction_mapping.demo_file(party_profile.slug)
             if mapping_file is not None:
                 await sanction_mapping.set_mapping(

@@ -30,6 +30,7 @@ class PartyProfile:
     cases_per_year: int
     nations: tuple[str, ...]
     membership: int | None
+    publishes_timeliness: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,9 @@ class Profile:
 
 
 DEMO_PARTIES = (
-    PartyProfile("lantern", "Lantern Party (demo)", "Lantern", 1500, ("england", "wales"), 42_000),
+    PartyProfile(
+        "lantern", "Lantern Party (demo)", "Lantern", 1500, ("england", "wales"), 42_000, True
+    ),
     PartyProfile(
         "meadow",
         "Meadow Alliance (demo)",
@@ -64,6 +67,7 @@ def _scaled(factor: float, name: str) -> Profile:
                 max(1, round(p.cases_per_year * factor)),
                 p.nations,
                 p.membership,
+                p.publishes_timeliness,
             )
             for p in DEMO_PARTIES
         ),

@@ -21,6 +21,8 @@ class Party(Base):
     ec_registration: Mapped[str | None] = mapped_column(Text)
     nations: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     membership: Mapped[int | None] = mapped_column(Integer)
+    # the party publishes its timeliness figures on the public site (migration 0017)
+    publishes_timeliness: Mapped[bool] = mapped_column(Boolean, default=False)
     # The latest adoption, kept on the party for reading; the history is in CodeAdoption.
     code_version: Mapped[str] = mapped_column(Text)
     code_adopted_on: Mapped[date] = mapped_column(Date)

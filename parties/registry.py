@@ -37,12 +37,14 @@ async def update_party(
     ec_registration: str | object | None = UNSET,
     nations: Sequence[str] | None = None,
     membership: int | object | None = UNSET,
+    publishes_timeliness: bool | None = None,
 ) -> Party:
     """Only what is given changes (``UNSET`` leaves a nullable fact as it is)."""
     found = await party_service.require_by_slug(session=session, slug=party)
     return await party_service.update_party(
         session=session, party_id=found.id, name=name, short_name=short_name,
         ec_registration=ec_registration, nations=nations, membership=membership,
+        publishes_timeliness=publishes_timeliness,
     )  # fmt: skip
 
 

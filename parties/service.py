@@ -206,6 +206,7 @@ def _registry_facts(party: Party) -> dict[str, object]:
         "ec_registration": party.ec_registration,
         "nations": list(party.nations or ()),
         "membership": party.membership,
+        "publishes_timeliness": party.publishes_timeliness,
     }
 
 
@@ -221,6 +222,7 @@ async def update_party(
     ec_registration: str | object | None = UNSET,
     nations: Sequence[str] | None = None,
     membership: int | object | None = UNSET,
+    publishes_timeliness: bool | None = None,
 ) -> Party:
     """Change registry facts; the optional ones can be cleared by passing None."""
     party = await session.scalar(select(Party).where(Party.id == party_id).with_for_update())
@@ -249,6 +251,8 @@ async def update_party(
         party.nations = list(nations)
     if membership is not UNSET:
         party.membership = membership  # type: ignore[assignment]
+    if publishes_timeliness is not None:
+        party.publishes_timeliness = publishes_timeliness
     await session.flush()
     await audit.append(
         session,

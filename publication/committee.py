@@ -202,6 +202,35 @@ def _median(bands: list[BandFigure], k: int) -> tuple[str | None, Figure]:
     return None, Figure(value=None, suppressed=True, explanation="No decided cases.")
 
 
+def party_figures(
+    values: dict[str, int],
+    *,
+    slug: str,
+    name: str,
+    is_demo: bool,
+    k: int,
+    bands: tuple[tuple[int, int | None], ...],
+) -> PartyFigures:
+    """One party's figures from its perturbed cells (metric -> count; absent: 0)."""
+    counts = {m: _count(values.get(m, 0), k) for m in COUNTS}
+    band_figures = [
+        BandFigure(low, high, _count(values.get(f"days_band_{i}", 0), k))
+        for i, (low, high) in enumerate(bands, start=1)
+    ]
+    label, median = _median(band_figures, k)
+    return PartyFigures(
+        party=slug,
+        name=name,
+        is_demo=is_demo,
+        counts=counts,
+        time_to_decision=band_figures,
+        median_band=label,
+        median_days_to_decision=median,
+        share_decided_on_time=_share(counts["decided_on_time"], counts["decided"]),
+        share_published=_share(counts["published"], counts["decided"]),
+    )
+
+
 async def committee_summary(*, session: AsyncSession, period: str, today: date) -> CommitteeSummary:
     version = codes.default_version(today)
     k = version.k
@@ -226,23 +255,8 @@ async def committee_summary(*, session: AsyncSession, period: str, today: date) 
         values[(row.party_id, row.metric)] = int(row.value)
 
     def figures(party_id: UUID | None, slug: str, name: str, is_demo: bool) -> PartyFigures:
-        counts = {m: _count(values.get((party_id, m), 0), k) for m in COUNTS}
-        band_figures = [
-            BandFigure(low, high, _count(values.get((party_id, f"days_band_{i}"), 0), k))
-            for i, (low, high) in enumerate(bands, start=1)
-        ]
-        label, median = _median(band_figures, k)
-        return PartyFigures(
-            party=slug,
-            name=name,
-            is_demo=is_demo,
-            counts=counts,
-            time_to_decision=band_figures,
-            median_band=label,
-            median_days_to_decision=median,
-            share_decided_on_time=_share(counts["decided_on_time"], counts["decided"]),
-            share_published=_share(counts["published"], counts["decided"]),
-        )
+        mine = {metric: value for (p, metric), value in values.items() if p == party_id}
+        return party_figures(mine, slug=slug, name=name, is_demo=is_demo, k=k, bands=bands)
 
     return CommitteeSummary(
         period=chosen,

@@ -56,6 +56,10 @@ class UpdatePartyInput:
     ec_registration: str | None = strawberry.UNSET
     nations: list[str] | None = strawberry.UNSET
     membership: int | None = strawberry.UNSET
+    publishes_timeliness: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The party's choice to publish its timeliness figures on the public site.",
+    )
 
 
 @strawberry.type
@@ -198,6 +202,9 @@ class Mutation(CaseMutation, ReleaseMutation):
                 name=input.name if _given(input.name) else None,
                 short_name=input.short_name if _given(input.short_name) else None,
                 nations=list(input.nations or []) if _given(input.nations) else None,
+                publishes_timeliness=input.publishes_timeliness
+                if _given(input.publishes_timeliness)
+                else None,
                 **changes,  # type: ignore[arg-type]
             )
             return Party.from_model(updated)

@@ -90,6 +90,9 @@ def party_update(
         [], help="A nation it stands in (repeatable): england, scotland, wales, northern_ireland."
     ),
     membership: int | None = typer.Option(None, help="Number of members."),
+    publishes_timeliness: bool | None = typer.Option(
+        None, help="The party publishes its timeliness figures on the public site (or not)."
+    ),
 ) -> None:
     """Change a party's registry facts (only the options given)."""
     from parties import registry
@@ -106,6 +109,7 @@ def party_update(
             name=name,
             short_name=short_name,
             nations=nation or None,
+            publishes_timeliness=publishes_timeliness,
             **changes,
         )
 
@@ -113,7 +117,8 @@ def party_update(
     typer.echo(
         f"{party.slug}: {party.name} ({party.short_name}), registration "
         f"{party.ec_registration or '-'}, nations {', '.join(party.nations) or '-'}, "
-        f"membership {party.membership or '-'}."
+        f"membership {party.membership or '-'}, timeliness "
+        f"{'published' if party.publishes_timeliness else 'not published'}."
     )
 
 

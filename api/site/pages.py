@@ -24,8 +24,10 @@ from api.open_data import DICTIONARY
 from api.site import assets, charts, explore, figures
 from api.site.explore import BREAKDOWNS, PERIODS, Question
 from api.site.words import DIMENSION_NAMES, value_words
+from codes import clock
 from db.session import Database
 from publication.attributes import Dimension
+from publication.timeliness import public_timeliness
 
 HERE = Path(__file__).parent
 D = Dimension
@@ -171,13 +173,18 @@ def routes(db: Database) -> list[Any]:
         found = await figures.party_page(session=session, slug=slug, view=view)
         if found is None:
             return _html(render("not_found.html", view, request), status=404)
+        timeliness = await public_timeliness(
+            session=session, party=found.line.party, today=clock.today()
+        )
         questions = (
             Question(party=slug, period="quarter"),
             Question(party=slug, by=D.FAMILY),
             Question(party=slug, by=D.SANCTION_BAND),
         )
         shown = [await figure(session, view, q) for q in questions]
-        return _html(render("party.html", view, request, page=found, figures=shown))
+        return _html(
+            render("party.html", view, request, page=found, figures=shown, timeliness=timeliness)
+        )
 
     @page
     async def explore_page(request: Request, session: Any, view: figures.Overview) -> Response:

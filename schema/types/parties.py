@@ -46,6 +46,10 @@ class Party(Node):
     membership: int | None = strawberry.field(
         description="Members, where the party gave it: the base of per-1,000-member rates."
     )
+    publishes_timeliness: bool = strawberry.field(
+        description="The party publishes its timeliness figures (the Committee's protected "
+        "cells for it) on the public site."
+    )
     uuid: strawberry.Private[UUID]
 
     @strawberry.field(
@@ -73,6 +77,7 @@ class Party(Node):
             ec_registration=p.ec_registration,
             nations=list(p.nations or ()),
             membership=p.membership,
+            publishes_timeliness=p.publishes_timeliness,
             uuid=p.id,
         )
 
