@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit lint lock client schema install clean bench bench-import bench-publication bench-disclosure audit-http
+.PHONY: run test test-unit lint lock client schema install clean bench bench-import bench-publication bench-disclosure bench-officer audit-http
 
 # Every dependency at the version in requirements.lock (constraints), the project editable,
 # with the test tools and the embedded PostgreSQL. `make lock` re-resolves the lock.
@@ -69,6 +69,10 @@ bench-publication: $(STAMP)
 ## What the public gets before/after issue 10 (records kept, table cells published), pure Python
 bench-disclosure: $(STAMP)
 	$(BIN)/python -m bench.disclosure
+
+## 50 and 200 parallel officers reading a full page of cases while a writer steps cases on
+bench-officer: $(STAMP)
+	$(BIN)/python -m bench.officer
 
 audit-http: $(STAMP)
 	bash bench/graphql_http/run.sh

@@ -22,11 +22,13 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
 from api import open_data
+from api.admission import Admission
 from api.auth import BadCredentials, viewer_from_header
 from api.cache import PublicCache
 from api.limits import BodySizeLimit
 from api.ratelimit import RateLimit
 from api.site import pages as site
+from cases import reading
 from db import code_versions
 from db.session import Database
 from publication import checkpoints
@@ -161,10 +163,13 @@ def create_app(
     signer: Signer | None = None,
     anonymous_rate: str | None = "1200/minute",
     failed_auth_rate: str | None = "30/minute",
-    daily_checkpoint: bool = True,
+    background: bool = True,
+    concurrent_requests: int = 8,
+    queue_timeout_ms: int = 60_000,
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
-    a key of this process only when none is given, as in tests)."""
+    a key of this process only when none is given, as in tests). ``background`` runs the
+    daily checkpoint and the access log's fold while the app is up."""
     graphql = JointCodeGraphQL(db, signer or Signer.ephemeral())
 
     async def healthz(_: Request) -> Response:
@@ -191,13 +196,27 @@ def create_app(
                 log.exception("daily checkpoint failed")
             await asyncio.sleep(3600)
 
+    async def fold_reads() -> None:
+        """Keep counting a case's reads as cheap as the first one (``cases.reading``)."""
+        while True:
+            try:
+                async with db.transaction() as session:
+                    await reading.fold_reads(session=session)
+            except Exception:  # counts stay right meanwhile; the fold only makes them cheap
+                log.exception("folding the access log failed")
+            await asyncio.sleep(60)
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         async with db.transaction() as session:
             await code_versions.check(session=session)
-        task = asyncio.create_task(daily_checkpoints()) if daily_checkpoint else None
+        tasks = (
+            [asyncio.create_task(daily_checkpoints()), asyncio.create_task(fold_reads())]
+            if background
+            else []
+        )
         yield
-        if task is not None:
+        for task in tasks:
             task.cancel()
         await db.dispose()
 
@@ -211,10 +230,12 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    served: Any = app
+    served: Any = Admission(
+        app, concurrent=concurrent_requests, queue_seconds=queue_timeout_ms / 1000
+    )
     if public_cache_entries > 0:
         served = PublicCache(
-            app,
+            served,
             db=db,
             max_entries=public_cache_entries,
             refresh_seconds=public_cache_refresh_ms / 1000,

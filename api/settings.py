@@ -24,6 +24,8 @@ class Settings:
     statement_timeout_ms: int = 10_000
     pool_timeout_ms: int = 5_000
     client_timeout_ms: int = 10_000  # a client owing part of a request, silent this long
+    concurrent_requests: int = 8  # GraphQL requests run at once per lane (api.admission)
+    queue_timeout_ms: int = 60_000  # how long a request waits for its turn, then 503
     max_body_bytes: int = 1_048_576
     log_level: str = "info"
     public_cache_entries: int = 2048  # 0 turns the public response cache off
@@ -50,6 +52,8 @@ class Settings:
             statement_timeout_ms=_int("JOINTCODE_STATEMENT_TIMEOUT_MS", 10_000),
             pool_timeout_ms=_int("JOINTCODE_POOL_TIMEOUT_MS", 5_000),
             client_timeout_ms=_int("JOINTCODE_CLIENT_TIMEOUT_MS", 10_000),
+            concurrent_requests=_int("JOINTCODE_CONCURRENT_REQUESTS", 8),
+            queue_timeout_ms=_int("JOINTCODE_QUEUE_TIMEOUT_MS", 60_000),
             max_body_bytes=_int("JOINTCODE_MAX_BODY_BYTES", 1_048_576),
             log_level=env.get("JOINTCODE_LOG_LEVEL", "info"),
             public_cache_entries=_int("JOINTCODE_PUBLIC_CACHE_ENTRIES", 2048),

@@ -39,15 +39,16 @@ class CaseOrder(Enum):
 
 
 async def _record_read(session: AsyncSession, cases: list[Case]) -> None:
-    """Who read which cases, in the party's access log: one row per request, no chain
-    lock, so a party's reads never wait on each other (the chain keeps changes)."""
+    """Who read which cases, in the party's access log: a row per case read, one insert
+    per request, no chain lock, so a party's reads never wait on each other (the chain
+    keeps changes)."""
     if not cases:
         return
     actor = session.info.get(audit.ACTOR_KEY) or audit.SYSTEM
     await session.execute(
         text(
-            "INSERT INTO case_reads (party_id, actor, actor_role, case_ids) "
-            "VALUES (:party, :actor, :role, :cases)"
+            "INSERT INTO case_reads (party_id, actor, actor_role, case_id) "
+            "SELECT :party, :actor, :role, c FROM unnest(CAST(:cases AS uuid[])) AS c"
         ),
         {"party": cases[0].party_id, "actor": actor.id, "role": actor.role,
          "cases": [c.id for c in cases]},
@@ -185,7 +186,9 @@ async def reads(
     *, session: AsyncSession, keys: Sequence[tuple[UUID, int | None]], first: int
 ) -> tuple[dict[tuple[UUID, int | None], list[CaseRead]], dict[UUID, int]]:
     """Who read each case, newest first, ``first + 1`` after each (case, cursor) key, and
-    how many reads each case has: two queries for every case asked about at once."""
+    how many reads each case has: two queries for every case asked about at once. The
+    count is the reads folded into ``case_read_counts`` plus those since (``fold_reads``),
+    so it costs the same however often a case has been read."""
     check_page_size(first)
     case_ids = [k[0] for k in keys]
     rows = await session.execute(
@@ -194,7 +197,7 @@ async def reads(
             "FROM unnest(CAST(:cases AS uuid[]), CAST(:afters AS bigint[])) "
             "  AS k(case_id, after_id) "
             "CROSS JOIN LATERAL (SELECT id, at, actor, actor_role FROM case_reads "
-            "  WHERE case_ids @> ARRAY[k.case_id] AND (k.after_id IS NULL OR id < k.after_id) "
+            "  WHERE case_id = k.case_id AND (k.after_id IS NULL OR id < k.after_id) "
             "  ORDER BY id DESC LIMIT :limit) r ORDER BY r.id DESC"
         ),
         {"cases": case_ids, "afters": [k[1] for k in keys], "limit": first + 1},
@@ -208,11 +211,23 @@ async def reads(
         row.case_id: row.n
         for row in await session.execute(
             text(
-                "SELECT c AS case_id, count(*) AS n FROM case_reads, unnest(case_ids) AS c "
-                "WHERE case_ids && CAST(:cases AS uuid[]) AND c = ANY(CAST(:cases AS uuid[])) "
-                "GROUP BY c"
+                "SELECT k.case_id, coalesce(f.n, 0) + (SELECT count(*) FROM case_reads r "
+                "  WHERE r.case_id = k.case_id AND r.id > (SELECT upto FROM case_read_fold)) AS n "
+                "FROM unnest(CAST(:cases AS uuid[])) AS k(case_id) "
+                "LEFT JOIN case_read_counts f ON f.case_id = k.case_id"
             ),
             {"cases": case_ids},
         )
     }
     return found, totals
+
+
+async def fold_reads(*, session: AsyncSession, settled_seconds: int = 600) -> int:
+    """Fold the access log's settled reads into the per-case counts (every party's; the
+    owner's function does it): run every minute by the service. Returns cases touched."""
+    return int(
+        await session.scalar(
+            text("SELECT fold_case_reads(make_interval(secs => :s))"), {"s": settled_seconds}
+        )
+        or 0
+    )

@@ -73,11 +73,11 @@ async def test_every_change_and_case_read_names_the_account(
     async with owner_db.transaction() as session:
         reads = (
             await session.execute(
-                text("SELECT actor, actor_role, case_ids FROM case_reads ORDER BY id")
+                text("SELECT actor, actor_role, case_id FROM case_reads ORDER BY id")
             )
         ).all()
-    assert [(r.actor, r.actor_role, r.case_ids) for r in reads] == [
-        (officer_actor, "officer", [case_uuid])
+    assert [(r.actor, r.actor_role, r.case_id) for r in reads] == [
+        (officer_actor, "officer", case_uuid)
     ] * 3
     decided = rows[6].details
     assert decided["before"]["state"] == "under_assessment"

@@ -50,3 +50,38 @@ async def test_reads_do_not_grow_the_history_and_page_newest_first(
         assert await session.scalar(text("SELECT count(*) FROM case_reads")) == 0
     async with db.transaction(credential=officer) as session:
         assert await session.scalar(text("SELECT count(*) FROM case_reads")) >= 12
+
+
+async def test_counting_reads_stays_exact_as_the_log_is_folded(
+    gql: GraphQLClient, admin_token: str, db: Database
+) -> None:
+    """The count is the folded reads plus those since: the same number before and after a
+    fold, for each party's own cases only."""
+    from cases import reading
+
+    await register_party(gql, admin_token, "party-a")
+    await register_party(gql, admin_token, "party-b")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    other = await issue_token(gql, admin_token, "OFFICER", "party-b")
+    case = await submit(gql, officer, "F-1")
+    await submit(gql, other, "F-2")
+    await asyncio.gather(*(gql.ok(CASES, {"first": 5}, token=officer) for _ in range(7)))
+    await gql.ok(CASES, {"first": 5}, token=other)
+
+    async def count() -> int:
+        node = (await gql.ok(HISTORY, {"id": case["id"]}, token=officer))["node"]
+        return int(node["reads"]["totalCount"])
+
+    assert await count() == 8  # seven, and this node(id)
+    async with db.transaction() as session:  # nothing settled yet: nothing folded
+        assert await reading.fold_reads(session=session) == 0
+    async with db.transaction() as session:
+        assert await reading.fold_reads(session=session, settled_seconds=0) == 2  # both cases
+    assert await count() == 9  # and this node(id) read, not yet folded
+    async with db.transaction() as session:
+        assert await reading.fold_reads(session=session, settled_seconds=0) == 1
+    await asyncio.gather(*(gql.ok(CASES, {"first": 5}, token=officer) for _ in range(3)))
+    assert await count() == 13
+    async with db.transaction(credential=other) as session:  # folded counts stay private
+        rows = (await session.execute(text("SELECT case_id, n FROM case_read_counts"))).all()
+    assert len(rows) == 1 and rows[0].n == 1  # party-b's own case, read once

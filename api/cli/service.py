@@ -91,6 +91,8 @@ def serve(
         max_body_bytes=settings.max_body_bytes,
         public_cache_entries=settings.public_cache_entries,
         public_cache_refresh_ms=settings.public_cache_refresh_ms,
+        concurrent_requests=settings.concurrent_requests,
+        queue_timeout_ms=settings.queue_timeout_ms,
         signer=_signer(settings),
         anonymous_rate=settings.anonymous_rate,
         failed_auth_rate=settings.failed_auth_rate,
