@@ -222,9 +222,10 @@ async def reads(
     return found, totals
 
 
-async def fold_reads(*, session: AsyncSession, settled_seconds: int = 600) -> int:
+async def fold_reads(*, session: AsyncSession, settled_seconds: int = 120) -> int:
     """Fold the access log's settled reads into the per-case counts (every party's; the
-    owner's function does it): run every minute by the service. Returns cases touched."""
+    owner's function does it), so counting stays cheap: run every half minute by the
+    service. Returns the cases whose counts changed."""
     return int(
         await session.scalar(
             text("SELECT fold_case_reads(make_interval(secs => :s))"), {"s": settled_seconds}

@@ -7,10 +7,12 @@ and id, makes the newest reads an index range scan and the count an index-only s
 The rows of 0016 are split in place (who, when and which case are kept).
 
 Counting a case's reads must not grow with them either: ``fold_case_reads()`` (run by
-the service every minute) adds the reads older than ten minutes into
-``case_read_counts`` and moves a watermark, so a count is the folded number plus an
-index range scan over the reads since the watermark. Nothing is ever deleted from the
-log, and a party's readers never update a shared row (no lock between reads).
+the service every half minute) adds the reads at least two minutes old to
+``case_read_counts`` and moves a watermark past them, so a count is the folded total
+plus an index range scan over the few minutes of reads since. Nothing is deleted or
+updated in the log, and a party's readers never update a shared row (no lock between
+reads). A read row older than two minutes is committed: the service's transactions are
+short, and the application role's connections end a transaction left idle for 30 s.
 
 Revision ID: 0018
 Revises: 0017
@@ -63,13 +65,13 @@ def upgrade() -> None:
     )
     op.execute(
         """
-        CREATE FUNCTION fold_case_reads(settled interval DEFAULT interval '10 minutes')
+        CREATE FUNCTION fold_case_reads(settled interval DEFAULT interval '2 minutes')
         RETURNS bigint
         LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         DECLARE
           v_from bigint;
           v_to bigint;
-          folded bigint;
+          touched bigint;
         BEGIN
           PERFORM pg_advisory_xact_lock(hashtext('fold_case_reads'));
           SELECT upto INTO v_from FROM case_read_fold;
@@ -82,9 +84,9 @@ def upgrade() -> None:
             SELECT case_id, party_id, count(*) FROM case_reads
             WHERE id > v_from AND id <= v_to GROUP BY case_id, party_id
             ON CONFLICT (case_id) DO UPDATE SET n = t.n + excluded.n;
-          GET DIAGNOSTICS folded = ROW_COUNT;
+          GET DIAGNOSTICS touched = ROW_COUNT;
           UPDATE case_read_fold SET upto = v_to;
-          RETURN folded;
+          RETURN touched;
         END $$
         """
     )
