@@ -204,7 +204,7 @@ def create_app(
                     await reading.fold_reads(session=session)
             except Exception:  # counts stay right meanwhile; the fold only makes them cheap
                 log.exception("folding the access log failed")
-            await asyncio.sleep(30)
+            await asyncio.sleep(5)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

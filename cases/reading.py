@@ -212,7 +212,8 @@ async def reads(
         for row in await session.execute(
             text(
                 "SELECT k.case_id, coalesce(f.n, 0) + (SELECT count(*) FROM case_reads r "
-                "  WHERE r.case_id = k.case_id AND r.id > (SELECT upto FROM case_read_fold)) AS n "
+                "  WHERE r.case_id = k.case_id AND r.xid >= (SELECT upto FROM case_read_fold)) "
+                "  AS n "
                 "FROM unnest(CAST(:cases AS uuid[])) AS k(case_id) "
                 "LEFT JOIN case_read_counts f ON f.case_id = k.case_id"
             ),
@@ -222,13 +223,8 @@ async def reads(
     return found, totals
 
 
-async def fold_reads(*, session: AsyncSession, settled_seconds: int = 120) -> int:
-    """Fold the access log's settled reads into the per-case counts (every party's; the
-    owner's function does it), so counting stays cheap: run every half minute by the
-    service. Returns the cases whose counts changed."""
-    return int(
-        await session.scalar(
-            text("SELECT fold_case_reads(make_interval(secs => :s))"), {"s": settled_seconds}
-        )
-        or 0
-    )
+async def fold_reads(*, session: AsyncSession) -> int:
+    """Fold the access log's reads of finished transactions into the per-case counts
+    (every party's; the owner's function does it), so counting stays cheap: run every
+    few seconds by the service. Returns the cases whose counts changed."""
+    return int(await session.scalar(text("SELECT fold_case_reads()")) or 0)

@@ -67,7 +67,7 @@ def make_engine(
         connect_args={
             "server_settings": {
                 "statement_timeout": str(statement_timeout_ms),
-                # a transaction left open ends: the access log's fold relies on it
+                # a transaction left open ends (and stops holding back the access log's fold)
                 "idle_in_transaction_session_timeout": "30000",
                 "application_name": "jointcode",
             }

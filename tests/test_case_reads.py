@@ -73,14 +73,13 @@ async def test_counting_reads_stays_exact_as_the_log_is_folded(
         return int(node["reads"]["totalCount"])
 
     assert await count() == 8  # seven, and this node(id)
-    async with db.transaction() as session:  # nothing two minutes old yet: nothing folded
-        assert await reading.fold_reads(session=session) == 0
     async with db.transaction() as session:
-        assert await reading.fold_reads(session=session, settled_seconds=0) == 2  # both
+        assert await reading.fold_reads(session=session) == 2  # both parties' cases
     assert await count() == 9  # and this node(id) read, not yet folded
     async with db.transaction() as session:
-        assert await reading.fold_reads(session=session, settled_seconds=0) == 1
-        assert await reading.fold_reads(session=session, settled_seconds=0) == 0  # once each
+        assert await reading.fold_reads(session=session) == 1
+    async with db.transaction() as session:
+        assert await reading.fold_reads(session=session) == 0  # each read folded once
     await asyncio.gather(*(gql.ok(CASES, {"first": 5}, token=officer) for _ in range(3)))
     assert await count() == 13
     async with db.transaction(credential=other) as session:  # folded counts stay private

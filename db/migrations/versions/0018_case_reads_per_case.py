@@ -6,13 +6,13 @@ showing ``Case.reads`` grew with every read. One row per (read, case), indexed b
 and id, makes the newest reads an index range scan and the count an index-only scan.
 The rows of 0016 are split in place (who, when and which case are kept).
 
-Counting a case's reads must not grow with them either: ``fold_case_reads()`` (run by
-the service every half minute) adds the reads at least two minutes old to
-``case_read_counts`` and moves a watermark past them, so a count is the folded total
-plus an index range scan over the few minutes of reads since. Nothing is deleted or
-updated in the log, and a party's readers never update a shared row (no lock between
-reads). A read row older than two minutes is committed: the service's transactions are
-short, and the application role's connections end a transaction left idle for 30 s.
+Counting a case's reads must not grow with them either. Each row carries the id of the
+transaction that wrote it; ``fold_case_reads()`` (run by the service every few seconds)
+adds to ``case_read_counts`` every read written by a transaction older than the oldest
+one still running (all of them finished, so none can still appear) and moves a watermark
+there. A count is the folded total plus an index range scan over the reads since, which
+is seconds of reads. Nothing is deleted or updated in the log, and a party's readers
+never update a shared row (no lock between reads).
 
 Revision ID: 0018
 Revises: 0017
@@ -41,6 +41,8 @@ def upgrade() -> None:
         ALTER TABLE case_reads DROP COLUMN case_ids;
         ALTER TABLE case_reads ALTER COLUMN case_id SET NOT NULL;
         CREATE INDEX ix_case_reads_case ON case_reads (case_id, id);
+        ALTER TABLE case_reads ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id();
+        CREATE INDEX ix_case_reads_case_xid ON case_reads (case_id, xid);
         """
     )
     execute_each(
@@ -57,32 +59,31 @@ def upgrade() -> None:
           USING (party_id = (SELECT jc_party()));
         REVOKE ALL ON case_read_counts FROM PUBLIC, {APP};
         GRANT SELECT ON case_read_counts TO {APP};
-        CREATE TABLE case_read_fold (upto bigint NOT NULL);
-        INSERT INTO case_read_fold VALUES (0);
+        CREATE TABLE case_read_fold (upto xid8 NOT NULL);
+        INSERT INTO case_read_fold VALUES ('0'::xid8);
         REVOKE ALL ON case_read_fold FROM PUBLIC, {APP};
         GRANT SELECT ON case_read_fold TO {APP};
         """
     )
     op.execute(
         """
-        CREATE FUNCTION fold_case_reads(settled interval DEFAULT interval '2 minutes')
-        RETURNS bigint
+        CREATE FUNCTION fold_case_reads() RETURNS bigint
         LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         DECLARE
-          v_from bigint;
-          v_to bigint;
+          v_from xid8;
+          v_to xid8;
           touched bigint;
         BEGIN
           PERFORM pg_advisory_xact_lock(hashtext('fold_case_reads'));
           SELECT upto INTO v_from FROM case_read_fold;
-          SELECT max(id) INTO v_to FROM case_reads
-            WHERE id > v_from AND at < now() - greatest(settled, interval '0');
-          IF v_to IS NULL THEN
+          -- every transaction before this one has ended: its reads are all visible now
+          v_to := pg_snapshot_xmin(pg_current_snapshot());
+          IF v_to <= v_from THEN
             RETURN 0;
           END IF;
           INSERT INTO case_read_counts AS t (case_id, party_id, n)
             SELECT case_id, party_id, count(*) FROM case_reads
-            WHERE id > v_from AND id <= v_to GROUP BY case_id, party_id
+            WHERE xid >= v_from AND xid < v_to GROUP BY case_id, party_id
             ON CONFLICT (case_id) DO UPDATE SET n = t.n + excluded.n;
           GET DIAGNOSTICS touched = ROW_COUNT;
           UPDATE case_read_fold SET upto = v_to;
@@ -90,16 +91,17 @@ def upgrade() -> None:
         END $$
         """
     )
-    op.execute("REVOKE ALL ON FUNCTION fold_case_reads(interval) FROM PUBLIC")
-    op.execute(f"GRANT EXECUTE ON FUNCTION fold_case_reads(interval) TO {APP}")
+    op.execute("REVOKE ALL ON FUNCTION fold_case_reads() FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION fold_case_reads() TO {APP}")
 
 
 def downgrade() -> None:
     execute_each(
         """
-        DROP FUNCTION fold_case_reads(interval);
+        DROP FUNCTION fold_case_reads();
         DROP TABLE case_read_counts, case_read_fold;
-        DROP INDEX ix_case_reads_case;
+        DROP INDEX ix_case_reads_case_xid, ix_case_reads_case;
+        ALTER TABLE case_reads DROP COLUMN xid;
         ALTER TABLE case_reads ADD COLUMN case_ids uuid[];
         UPDATE case_reads SET case_ids = ARRAY[case_id];
         ALTER TABLE case_reads ALTER COLUMN case_ids SET NOT NULL;
