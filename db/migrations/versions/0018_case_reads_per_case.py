@@ -40,9 +40,12 @@ def upgrade() -> None:
         DROP INDEX ix_case_reads_cases;
         ALTER TABLE case_reads DROP COLUMN case_ids;
         ALTER TABLE case_reads ALTER COLUMN case_id SET NOT NULL;
-        CREATE INDEX ix_case_reads_case ON case_reads (case_id, id);
         ALTER TABLE case_reads ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id();
-        CREATE INDEX ix_case_reads_case_xid ON case_reads (case_id, xid);
+        -- led by the party, as row-level security adds party_id = the caller's party to
+        -- every query: one index range serves both, whatever the party's log holds
+        DROP INDEX ix_case_reads_party_at;
+        CREATE INDEX ix_case_reads_case ON case_reads (party_id, case_id, id);
+        CREATE INDEX ix_case_reads_case_xid ON case_reads (party_id, case_id, xid);
         """
     )
     execute_each(
@@ -101,6 +104,7 @@ def downgrade() -> None:
         DROP FUNCTION fold_case_reads();
         DROP TABLE case_read_counts, case_read_fold;
         DROP INDEX ix_case_reads_case_xid, ix_case_reads_case;
+        CREATE INDEX ix_case_reads_party_at ON case_reads (party_id, at);
         ALTER TABLE case_reads DROP COLUMN xid;
         ALTER TABLE case_reads ADD COLUMN case_ids uuid[];
         UPDATE case_reads SET case_ids = ARRAY[case_id];
