@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import socket
@@ -133,6 +134,41 @@ async def _writer(client: httpx.AsyncClient, url: str, stop: asyncio.Event, tall
             case = response.json()["data"][name]["case"]
 
 
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+ONE_CASE = """query($id: ID!) { node(id: $id) { ... on Case {
+  history(first: 100) { totalCount edges { node { seq action actor changes { field } } } }
+  reads(first: 1) { totalCount } } } }"""
+
+
+async def _one_case_read(client: httpx.AsyncClient, url: str, times: int) -> None:
+    """A case read `times` times: its history (changes) must not grow; its read count must
+    grow by exactly the reads made."""
+    first = await client.post(url, json={"query": "{ cases(first: 1) { edges { node { id } } } }"})
+    case_id = first.json()["data"]["cases"]["edges"][0]["node"]["id"]
+
+    async def look() -> dict[str, Any]:
+        response = await client.post(url, json={"query": ONE_CASE, "variables": {"id": case_id}})
+        return dict(response.json()["data"]["node"])
+
+    before = await look()
+    turns = asyncio.Semaphore(20)
+
+    async def read() -> None:
+        async with turns:
+            response = await client.post(url, json={"query": NODE, "variables": {"id": case_id}})
+            response.raise_for_status()
+
+    await asyncio.gather(*(read() for _ in range(times)))
+    after = await look()
+    size = (len(json.dumps(before["history"])), len(json.dumps(after["history"])))
+    entries = (before["history"]["totalCount"], after["history"]["totalCount"])
+    counted = (before["reads"]["totalCount"], after["reads"]["totalCount"])
+    print(
+        f"one case read {times} times: history {size[0]} -> {size[1]} bytes "
+        f"({entries[0]} -> {entries[1]} entries), reads counted {counted[0]} -> {counted[1]}"
+    )
+
+
 def _rss_mb(pid: int | None) -> str:
     if pid is None:
         return "unknown (not started here)"
@@ -155,6 +191,7 @@ async def run(url: str, token: str, levels: list[int], pid: int | None) -> None:
             print(f"{parallel} parallel readers ({took:.1f} s, RSS {before} -> {_rss_mb(pid)})")
             print("  " + reads.line("reads"))
             print("  " + writes.line("writer steps"))
+        await _one_case_read(client, url, 1000)
 
 
 def _free_port() -> int:
