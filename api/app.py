@@ -30,6 +30,7 @@ from api.ratelimit import RateLimit
 from api.site import pages as site
 from cases import reading
 from db import code_versions
+from db.envelope import KeyEncryptionKey
 from db.session import Database
 from publication import checkpoints
 from publication.checkpoints import Signer
@@ -47,10 +48,11 @@ def _wants_graphql_response(request: Any) -> bool:
 
 
 class JointCodeGraphQL(GraphQL):
-    def __init__(self, db: Database, signer: Signer) -> None:
+    def __init__(self, db: Database, signer: Signer, kek: KeyEncryptionKey) -> None:
         super().__init__(graphql_schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.db = db
         self.signer = signer
+        self.kek = kek
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:  # type: ignore[override]
         context = RequestContext(
@@ -59,6 +61,7 @@ class JointCodeGraphQL(GraphQL):
             request=request,
             response=response,
             signer=self.signer,
+            kek=self.kek,
         )
         request.scope["jointcode.context"] = context  # released when the request ends
         return context
@@ -161,6 +164,7 @@ def create_app(
     public_cache_entries: int = 2048,
     public_cache_refresh_ms: int = 1000,
     signer: Signer | None = None,
+    kek: KeyEncryptionKey | None = None,
     anonymous_rate: str | None = "1200/minute",
     failed_auth_rate: str | None = "30/minute",
     background: bool = True,
@@ -169,8 +173,11 @@ def create_app(
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
     a key of this process only when none is given, as in tests). ``background`` runs the
-    daily checkpoint and the access log's fold while the app is up."""
-    graphql = JointCodeGraphQL(db, signer or Signer.ephemeral())
+    daily checkpoint and the access log's fold while the app is up. ``kek`` opens what
+    parties' reports hold sealed (the operator's key file in production)."""
+    graphql = JointCodeGraphQL(
+        db, signer or Signer.ephemeral(), kek or KeyEncryptionKey.ephemeral()
+    )
 
     async def healthz(_: Request) -> Response:
         return PlainTextResponse("ok")

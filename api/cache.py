@@ -152,9 +152,13 @@ class PublicCache:
 
         await self.app(scope, _replay(body), capture)
         payload = captured["body"]
-        content_type = dict(captured["headers"]).get(b"content-type", b"")
+        headers_out = dict(captured["headers"])
+        content_type = headers_out.get(b"content-type", b"")
         cacheable = (
-            captured["status"] == 200 and JSON in content_type and b'"errors"' not in payload
+            captured["status"] == 200
+            and JSON in content_type
+            and b'"errors"' not in payload
+            and b"no-store" not in headers_out.get(b"cache-control", b"")  # e.g. a receipt's
         )
         if cacheable:
             entry = Entry(payload, _etag(payload), ((b"content-type", JSON),))

@@ -31,8 +31,13 @@ class Settings:
     public_cache_entries: int = 2048  # 0 turns the public response cache off
     public_cache_refresh_ms: int = 1000
     signing_key_file: Path | None = None  # default: checkpoint-signing-key.pem in data_dir
+    data_key_file: Path | None = None  # default: data-encryption-key in data_dir
     anonymous_rate: str | None = "1200/minute"  # per client address; "" turns it off
     failed_auth_rate: str | None = "30/minute"
+
+    @property
+    def data_key_path(self) -> Path:
+        return self.data_key_file or self.data_dir / "data-encryption-key"
 
     @property
     def signing_key_path(self) -> Path:
@@ -60,6 +65,9 @@ class Settings:
             public_cache_refresh_ms=_int("JOINTCODE_PUBLIC_CACHE_REFRESH_MS", 1000),
             anonymous_rate=env.get("JOINTCODE_RATE_ANONYMOUS", "1200/minute") or None,
             failed_auth_rate=env.get("JOINTCODE_RATE_FAILED_AUTH", "30/minute") or None,
+            data_key_file=Path(env["JOINTCODE_DATA_KEY_FILE"])
+            if env.get("JOINTCODE_DATA_KEY_FILE")
+            else None,
             signing_key_file=Path(env["JOINTCODE_SIGNING_KEY_FILE"])
             if env.get("JOINTCODE_SIGNING_KEY_FILE")
             else None,

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from cases import service as case_service
 from db import audit
 from db.audit import Actor
+from db.envelope import KeyEncryptionKey
 from db.session import Database
 from parties import sanction_mapping
 from parties import service as party_service
@@ -102,6 +103,7 @@ class RequestContext:
     request: Any = None
     response: Any = None
     signer: Signer = field(default_factory=Signer.ephemeral)
+    kek: KeyEncryptionKey = field(default_factory=KeyEncryptionKey.ephemeral)
     audit_heads: dict[str, Any] = field(default_factory=dict)
     loaders: Loaders = field(init=False)
 

@@ -21,6 +21,7 @@ from schema.errors import UserError, in_transaction, user_errors
 from schema.permissions import require
 from schema.relay import uuid_of
 from schema.release_mutations import ReleaseMutation
+from schema.reports import ReportMutation
 from schema.types.parties import AccountRole, Party, TokenInfo
 
 Ctx = Info[RequestContext, None]
@@ -142,7 +143,7 @@ class RevokeTokenPayload:
 
 
 @strawberry.type
-class Mutation(CaseMutation, ReleaseMutation):
+class Mutation(CaseMutation, ReleaseMutation, ReportMutation):
     @strawberry.mutation(description="Register a party (admin).")
     async def register_party(self, info: Ctx, input: RegisterPartyInput) -> RegisterPartyPayload:
         require(info, Role.ADMIN)

@@ -34,6 +34,7 @@ from schema.context import RequestContext
 from schema.errors import bad_input
 from schema.permissions import require, require_officer
 from schema.relay import Connection, Node, connection_from_page, from_global_id
+from schema.reports import ReportQuery
 from schema.types.cases import Case, CaseFilter, CaseOrder, ComplianceReport, DayBandCount
 from schema.types.code import Code, SanctionGuidance
 from schema.types.parties import CredentialEvent, Party, TokenFilter, TokenInfo, Viewer
@@ -81,7 +82,7 @@ async def _nodes(info: Ctx, global_ids: list[str]) -> list[Node | None]:
 
 
 @strawberry.type
-class Query:
+class Query(ReportQuery):
     @strawberry.field(description="Any object by its global id; null if absent or not yours.")
     async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
         return (await _nodes(info, [id]))[0]

@@ -18,6 +18,7 @@ from api.cli.common import (
 )
 from api.database import Endpoints, app_database
 from api.settings import Settings
+from db.envelope import KeyEncryptionKey
 
 
 def _print_demo(settings: Settings, endpoints: Endpoints, profile: str | None = None) -> None:
@@ -94,6 +95,7 @@ def serve(
         concurrent_requests=settings.concurrent_requests,
         queue_timeout_ms=settings.queue_timeout_ms,
         signer=_signer(settings),
+        kek=KeyEncryptionKey.load_or_create(settings.data_key_path),
         anonymous_rate=settings.anonymous_rate,
         failed_auth_rate=settings.failed_auth_rate,
     )

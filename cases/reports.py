@@ -1,0 +1,599 @@
+"""Reports from the public, routed to the party of the person reported.
+
+Anyone may report, without an account. A report keeps its coded facts in clear (party,
+role, channel, provisions, period, who is reporting: what the intake queue, deadlines and
+statistics need) and everything a person wrote or could be found by (what happened, the
+respondent's name or handle, links, the reporter's contact details) sealed to the party's
+key (``db.envelope``). The reporter gets a receipt (a code and a secret shown once) that
+reads the report's coarse status and, once the case is final, the outcome band, never
+anything about the person reported. Only the responsible party's officers see a report;
+they accept it into a case, decline it with a coded reason, transfer it to the party the
+person belongs to, or record a referral.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import codes
+from cases.errors import CaseErrorCode
+from cases.submission import Submission, submit_cases
+from codes.errors import CodeErrorCode
+from db import audit, envelope
+from db.errors import DomainError, DomainErrors
+from db.text import text_problem
+from parties import service as party_service
+
+REPORTER_KINDS = {
+    "targeted": "The person targeted",
+    "witness": "A witness",
+    "candidate_or_agent": "A candidate or agent",
+    "party_member": "A party member",
+}
+MAX_TEXT = 5_000
+MAX_NAME = 200
+MAX_CONTACT = 500
+MAX_LINKS = 5
+MAX_LINK = 500
+PURPOSE = "report"
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+@dataclass(frozen=True, slots=True)
+class ReportInput:
+    party: str
+    respondent_role: str
+    channel: str
+    provisions: list[str]
+    occurred_from: date
+    what_happened: str
+    reporter_kind: str
+    consent: bool
+    occurred_to: date | None = None
+    respondent_name: str | None = None
+    links: list[str] = field(default_factory=list)
+    contact: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    code: str
+    secret: str  # shown once; only its hash is kept
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    id: UUID
+    party_id: UUID
+    code: str
+    received_on: date
+    status: str
+    respondent_role: str
+    channel: str
+    provisions: list[str]
+    occurred_from: date
+    occurred_to: date
+    reporter_kind: str
+    sealed: bytes | None
+    duplicate_of: UUID | None
+    case_id: UUID | None
+    decline_reason: str | None
+    referrals: list[str]
+
+    def acknowledge_by(self, version: codes.CodeVersion) -> date:
+        return self.received_on + timedelta(days=version.deadlines.acknowledge)
+
+    def triage_by(self, version: codes.CodeVersion) -> date:
+        return self.received_on + timedelta(days=version.deadlines.triage)
+
+
+@dataclass(frozen=True, slots=True)
+class Contents:
+    """What the reporter wrote, opened for the responsible party's officers only."""
+
+    what_happened: str
+    respondent_name: str | None
+    links: list[str]
+    contact: str | None
+
+
+def _error(code: Any, message: str, *path: str) -> DomainError:
+    return DomainError(code, message, field=("input", *path))
+
+
+def _text(value: str | None, limit: int, *path: str) -> list[DomainError]:
+    if value is None:
+        return []
+    problem = text_problem(value)
+    if problem:
+        return [_error(CaseErrorCode.INVALID_TEXT, problem, *path)]
+    if len(value) > limit:
+        return [_error(CaseErrorCode.TEXT_TOO_LONG, f"At most {limit} characters.", *path)]
+    return []
+
+
+def _check(report: ReportInput, version: codes.CodeVersion, today: date) -> list[DomainError]:
+    errors: list[DomainError] = []
+    known = {p.id for p in version.provisions}
+    if not report.provisions:
+        errors.append(
+            _error(
+                CodeErrorCode.UNKNOWN_PROVISION,
+                "Choose at least one thing from the list of what happened.",
+                "provisions",
+            )
+        )
+    for n, provision in enumerate(report.provisions):
+        if provision not in known:
+            errors.append(
+                _error(
+                    CodeErrorCode.UNKNOWN_PROVISION,
+                    f"Unknown provision {provision[:20]!r}.",
+                    "provisions",
+                    str(n),
+                )
+            )
+    if report.channel not in {c.id for c in version.channels}:
+        errors.append(_error(CaseErrorCode.UNKNOWN_CHANNEL, "Unknown channel.", "channel"))
+    if report.respondent_role not in {r.id for r in version.respondent_roles}:
+        errors.append(
+            _error(CaseErrorCode.UNKNOWN_RESPONDENT_ROLE, "Unknown role.", "respondentRole")
+        )
+    if report.reporter_kind not in REPORTER_KINDS:
+        errors.append(
+            _error(
+                CaseErrorCode.UNKNOWN_REPORTER_KIND,
+                f"Say who you are: one of {', '.join(REPORTER_KINDS)}.",
+                "reporterKind",
+            )
+        )
+    until = report.occurred_to or report.occurred_from
+    if report.occurred_from > today or until > today:
+        errors.append(
+            _error(
+                CaseErrorCode.INVALID_DATE,
+                "The date cannot be in the future.",
+                "occurredFrom" if report.occurred_from > today else "occurredTo",
+            )
+        )
+    elif until < report.occurred_from:
+        errors.append(
+            _error(CaseErrorCode.INVALID_DATE, "The period ends before it starts.", "occurredTo")
+        )
+    if not report.what_happened.strip():
+        errors.append(_error(CaseErrorCode.INVALID_TEXT, "Say what happened.", "whatHappened"))
+    errors += _text(report.what_happened, MAX_TEXT, "whatHappened")
+    errors += _text(report.respondent_name, MAX_NAME, "respondentName")
+    errors += _text(report.contact, MAX_CONTACT, "contact")
+    if len(report.links) > MAX_LINKS:
+        errors.append(_error(CaseErrorCode.INVALID_LINK, f"At most {MAX_LINKS} links.", "links"))
+    for n, link in enumerate(report.links[:MAX_LINKS]):
+        parts = urlsplit(link)
+        if len(link) > MAX_LINK or parts.scheme not in ("http", "https") or not parts.netloc:
+            errors.append(
+                _error(
+                    CaseErrorCode.INVALID_LINK,
+                    f"A link must be an http(s) address of at most {MAX_LINK} characters.",
+                    "links",
+                    str(n),
+                )
+            )
+        errors += _text(link, MAX_LINK, "links", str(n))
+    if not report.consent:
+        errors.append(
+            _error(
+                CaseErrorCode.CONSENT_REQUIRED,
+                "The report can be sent only with your consent to the party handling it.",
+                "consent",
+            )
+        )
+    return errors
+
+
+def _secret_hash(secret: str) -> bytes:
+    return hashlib.sha256(b"jointcode-receipt:" + secret.encode()).digest()
+
+
+def _fingerprint(kek: envelope.KeyEncryptionKey, party_id: UUID, report: ReportInput) -> bytes:
+    """The same report filed twice (same person, same words) has the same fingerprint; a
+    keyed hash, so it cannot be tested against guesses without the service's key."""
+    normal = (
+        " ".join((report.respondent_name or "").lower().split())
+        + "\n"
+        + " ".join(report.what_happened.lower().split())
+    )
+    key = kek.derive(b"report-fingerprint")
+    return hmac.new(key, party_id.bytes + normal.encode(), hashlib.sha256).digest()
+
+
+async def _public_key(
+    session: AsyncSession, kek: envelope.KeyEncryptionKey, party_id: UUID
+) -> bytes:
+    """The party's public key, made (once) with its first report."""
+    found = await session.scalar(
+        text("SELECT public_key FROM party_seal_keys WHERE party_id = :p"), {"p": party_id}
+    )
+    if found is None:
+        pair = envelope.new_party_keys(kek, party_id=party_id)
+        await session.execute(
+            text(
+                "INSERT INTO party_seal_keys (party_id, public_key, wrapped_private_key) "
+                "VALUES (:p, :pub, :priv) ON CONFLICT DO NOTHING"
+            ),
+            {"p": party_id, "pub": pair.public_key, "priv": pair.wrapped_private_key},
+        )
+        found = await session.scalar(
+            text("SELECT public_key FROM party_seal_keys WHERE party_id = :p"), {"p": party_id}
+        )
+    return bytes(found)
+
+
+def _seal(report: ReportInput, public_key: bytes, party_id: UUID) -> bytes:
+    contents = {
+        "what_happened": report.what_happened,
+        "respondent_name": report.respondent_name,
+        "links": report.links,
+        "contact": report.contact,
+    }
+    return envelope.seal(
+        json.dumps(contents).encode(), public_key=public_key, party_id=party_id, purpose=PURPOSE
+    )
+
+
+async def submit_report(
+    *, session: AsyncSession, kek: envelope.KeyEncryptionKey, report: ReportInput, today: date
+) -> Receipt:
+    """File a report with the party named; a report like one already filed is linked to
+    it (``duplicate_of``), never dropped."""
+    party = await party_service.get_by_slug(session=session, slug=report.party)
+    if party is None:
+        raise DomainErrors(
+            [_error(CaseErrorCode.NOT_FOUND, "No party with this name takes part.", "party")]
+        )
+    version = await party_service.version_on(session=session, party_id=party.id, on=today)
+    errors = _check(report, version, today)
+    if errors:
+        raise DomainErrors(errors)
+    public_key = await _public_key(session, kek, party.id)
+    fingerprint = _fingerprint(kek, party.id, report)
+    duplicate_of = await session.scalar(
+        text("SELECT report_duplicate(:p, :f)"), {"p": party.id, "f": fingerprint}
+    )
+    code = "R-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    secret = secrets.token_urlsafe(18)
+    await session.execute(
+        text(
+            "INSERT INTO reports (party_id, code, secret_hash, received_on, respondent_role, "
+            "channel, provisions, occurred_from, occurred_to, reporter_kind, sealed, fingerprint, "
+            "duplicate_of) VALUES (:party, :code, :hash, :today, :role, :channel, :provisions, "
+            ":from, :to, :kind, :sealed, :fingerprint, :duplicate)"
+        ),
+        {
+            "party": party.id,
+            "code": code,
+            "hash": _secret_hash(secret),
+            "today": today,
+            "role": report.respondent_role,
+            "channel": report.channel,
+            "provisions": list(dict.fromkeys(report.provisions)),
+            "from": report.occurred_from,
+            "to": report.occurred_to or report.occurred_from,
+            "kind": report.reporter_kind,
+            "sealed": _seal(report, public_key, party.id),
+            "fingerprint": fingerprint,
+            "duplicate": duplicate_of,
+        },
+    )
+    return Receipt(code=code, secret=secret)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportStatus:
+    status: str  # received, being_assessed, closed, withdrawn
+    received_on: date
+    outcome_band: str | None  # once the case is final: the sanction band's title
+
+
+async def report_status(*, session: AsyncSession, code: str, secret: str) -> ReportStatus | None:
+    """The receipt's view: None alike for an unknown code and a wrong secret (one lookup,
+    the same work either way)."""
+    row = (
+        await session.execute(
+            text("SELECT * FROM report_status(:code, :hash)"),
+            {"code": code[:40], "hash": _secret_hash(secret[:200])},
+        )
+    ).first()
+    if row is None:
+        return None
+    band = None
+    if row.status == "accepted" and row.case_state == "final":
+        standing = row.appeal_sanction if row.appeal_outcome in ("varied", "overturned") else None
+        sanction = standing or row.sanction or "no_further_action"
+        version = codes.default_version()
+        band = next(
+            (
+                title
+                for _, title, members in version.publication.sanction_bands
+                if sanction in members
+            ),
+            None,
+        )
+    status = {
+        "received": "received",
+        "accepted": "closed" if band is not None or row.case_state in _CLOSED else "being_assessed",
+        "declined": "closed",
+        "withdrawn": "withdrawn",
+    }[row.status]
+    return ReportStatus(status=status, received_on=row.received_on, outcome_band=band)
+
+
+_CLOSED = ("final", "closed_out_of_scope", "withdrawn", "respondent_left")
+
+
+async def withdraw(*, session: AsyncSession, code: str, secret: str) -> bool:
+    """The reporter withdraws a report not yet accepted: its sealed contents are erased."""
+    return bool(
+        await session.scalar(
+            text("SELECT withdraw_report(:code, :hash)"),
+            {"code": code[:40], "hash": _secret_hash(secret[:200])},
+        )
+    )
+
+
+_COLUMNS = (
+    "id, party_id, code, received_on, status, respondent_role, channel, provisions, "
+    "occurred_from, occurred_to, reporter_kind, sealed, duplicate_of, case_id, "
+    "decline_reason, referrals"
+)
+
+
+def _report(row: Any) -> Report:
+    values = dict(row._mapping)
+    values["sealed"] = bytes(values["sealed"]) if values["sealed"] is not None else None
+    return Report(**values)
+
+
+async def list_reports(
+    *,
+    session: AsyncSession,
+    party_id: UUID,
+    statuses: list[str],
+    first: int,
+    after: tuple[str, str] | None = None,
+) -> tuple[list[tuple[Report, str]], bool]:
+    """The party's intake queue, oldest first (keyset on receipt time and id), each with
+    its receipt time as text for the cursor."""
+    where = "party_id = :party AND status = ANY(:statuses)"
+    params: dict[str, Any] = {"party": party_id, "statuses": statuses, "limit": first + 1}
+    if after is not None:
+        where += " AND (received_at, id) > (CAST(:at AS timestamptz), CAST(:id AS uuid))"
+        params.update(at=after[0], id=after[1])
+    rows = await session.execute(
+        text(
+            f"SELECT {_COLUMNS}, received_at::text AS at FROM reports WHERE {where} "
+            "ORDER BY received_at, id LIMIT :limit"
+        ),
+        params,
+    )
+    found = []
+    for row in rows:
+        values = dict(row._mapping)
+        at = values.pop("at")
+        values["sealed"] = bytes(values["sealed"]) if values["sealed"] is not None else None
+        found.append((Report(**values), str(at)))
+    return found[:first], len(found) > first
+
+
+async def count_reports(*, session: AsyncSession, party_id: UUID, statuses: list[str]) -> int:
+    return int(
+        await session.scalar(
+            text("SELECT count(*) FROM reports WHERE party_id = :party AND status = ANY(:s)"),
+            {"party": party_id, "s": statuses},
+        )
+        or 0
+    )
+
+
+async def get_report(*, session: AsyncSession, party_id: UUID, report_id: UUID) -> Report:
+    row = (
+        await session.execute(
+            text(f"SELECT {_COLUMNS} FROM reports WHERE id = :id AND party_id = :party"),
+            {"id": report_id, "party": party_id},
+        )
+    ).first()
+    if row is None:
+        raise DomainError(CaseErrorCode.NOT_FOUND, "No such report.", field=("input", "id"))
+    return _report(row)
+
+
+async def contents(
+    *, session: AsyncSession, kek: envelope.KeyEncryptionKey, report: Report
+) -> Contents | None:
+    """Open the sealed part: only a transaction bound to the report's party gets the key."""
+    if report.sealed is None:
+        return None
+    wrapped = await session.scalar(text("SELECT party_private_key()"))
+    if wrapped is None:
+        return None
+    opened = json.loads(
+        envelope.open_sealed(
+            report.sealed,
+            wrapped_private_key=bytes(wrapped),
+            kek=kek,
+            party_id=report.party_id,
+            purpose=PURPOSE,
+        )
+    )
+    return Contents(**opened)
+
+
+def _open(report: Report) -> None:
+    if report.status != "received":
+        raise DomainError(
+            CaseErrorCode.REPORT_CLOSED,
+            f"This report is already {report.status}.",
+            field=("input", "id"),
+        )
+
+
+async def accept_report(
+    *, session: AsyncSession, party_id: UUID, report_id: UUID, today: date
+) -> Report:
+    """Open a case from the report: its coded facts and dates prefilled, no free text (the
+    report keeps it, sealed)."""
+    report = await get_report(session=session, party_id=party_id, report_id=report_id)
+    _open(report)
+    [result] = await submit_cases(
+        session=session,
+        party_id=party_id,
+        submissions=[
+            Submission(
+                reference=report.code,
+                received_on=report.received_on,
+                provisions=report.provisions,
+                channel=report.channel,
+                respondent_role=report.respondent_role,
+                summary=f"From public report {report.code}.",
+                acknowledged_on=today,
+            )
+        ],
+    )
+    if result.errors or result.case is None:
+        raise DomainErrors(result.errors)
+    await session.execute(
+        text("UPDATE reports SET status = 'accepted', case_id = :case WHERE id = :id"),
+        {"case": result.case.id, "id": report.id},
+    )
+    await audit.append(
+        session,
+        action="report.accept",
+        subject_type="Report",
+        subject_ids=[report.id, result.case.id],
+        details={"case": str(result.case.id)},
+    )
+    return await get_report(session=session, party_id=party_id, report_id=report_id)
+
+
+async def decline_report(
+    *, session: AsyncSession, party_id: UUID, report_id: UUID, reason: str, today: date
+) -> Report:
+    report = await get_report(session=session, party_id=party_id, report_id=report_id)
+    _open(report)
+    version = await party_service.version_on(
+        session=session, party_id=party_id, on=report.received_on
+    )
+    if reason not in {r.id for r in version.out_of_scope_reasons}:
+        raise DomainError(
+            CaseErrorCode.UNKNOWN_DECLINE_REASON,
+            "Unknown reason; one of " + ", ".join(r.id for r in version.out_of_scope_reasons) + ".",
+            field=("input", "reason"),
+        )
+    await session.execute(
+        text(
+            "UPDATE reports SET status = 'declined', decline_reason = :reason, "
+            "closed_at = now() WHERE id = :id"
+        ),
+        {"reason": reason, "id": report.id},
+    )
+    await audit.append(
+        session,
+        action="report.decline",
+        subject_type="Report",
+        subject_ids=[report.id],
+        details={"reason": reason},
+    )
+    return await get_report(session=session, party_id=party_id, report_id=report_id)
+
+
+async def transfer_report(
+    *,
+    session: AsyncSession,
+    kek: envelope.KeyEncryptionKey,
+    party_id: UUID,
+    report_id: UUID,
+    to_party: str,
+) -> None:
+    """Hand the report to the party the person reported belongs to, sealed afresh to its
+    key; this party keeps only that it transferred (its audit trail)."""
+    report = await get_report(session=session, party_id=party_id, report_id=report_id)
+    _open(report)
+    target = await party_service.get_by_slug(session=session, slug=to_party)
+    if target is None or target.id == party_id:
+        raise DomainError(
+            CaseErrorCode.NOT_FOUND, "Name another party that takes part.", field=("input", "party")
+        )
+    opened = await contents(session=session, kek=kek, report=report)
+    resealed = None
+    if opened is not None:
+        public_key = await _public_key(session, kek, target.id)
+        resealed = envelope.seal(
+            json.dumps(_as_dict(opened)).encode(),
+            public_key=public_key,
+            party_id=target.id,
+            purpose=PURPOSE,
+        )
+    moved = await session.scalar(
+        text("SELECT transfer_report(:id, :to, :sealed)"),
+        {"id": report.id, "to": target.id, "sealed": resealed},
+    )
+    if not moved:
+        raise DomainError(
+            CaseErrorCode.REPORT_CLOSED, "This report cannot be transferred.", field=("input", "id")
+        )
+    await audit.append(
+        session,
+        action="report.transfer",
+        subject_type="Report",
+        subject_ids=[report.id],
+        details={"to": target.slug},
+    )
+
+
+def _as_dict(opened: Contents) -> dict[str, Any]:
+    return {
+        "what_happened": opened.what_happened,
+        "respondent_name": opened.respondent_name,
+        "links": opened.links,
+        "contact": opened.contact,
+    }
+
+
+async def refer_report(
+    *, session: AsyncSession, party_id: UUID, report_id: UUID, flags: list[str]
+) -> Report:
+    report = await get_report(session=session, party_id=party_id, report_id=report_id)
+    version = await party_service.version_on(
+        session=session, party_id=party_id, on=report.received_on
+    )
+    known = {f.id for f in version.referral_flags}
+    unknown = [f for f in flags if f not in known]
+    if unknown:
+        raise DomainError(
+            CaseErrorCode.UNKNOWN_REFERRAL,
+            "Unknown referral; one of " + ", ".join(sorted(known)) + ".",
+            field=("input", "flags"),
+        )
+    merged = sorted(set(report.referrals) | set(flags))
+    await session.execute(
+        text("UPDATE reports SET referrals = :flags WHERE id = :id"),
+        {"flags": merged, "id": report.id},
+    )
+    await audit.append(
+        session,
+        action="report.refer",
+        subject_type="Report",
+        subject_ids=[report.id],
+        details={"flags": merged},
+    )
+    return await get_report(session=session, party_id=party_id, report_id=report_id)

@@ -1,0 +1,419 @@
+"""Reports from the public: filing one (no token), its receipt's view, and the party's
+intake queue with its four decisions. Resolvers are thin: ``cases.reports`` holds the rules."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import date
+from enum import Enum
+from uuid import UUID
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+import codes
+from cases import reports as report_service
+from cases import service as case_service
+from cases.errors import CaseErrorCode
+from codes import clock
+from db.errors import DomainError
+from db.pagination import MAX_PAGE, invalid_cursor
+from schema.context import RequestContext
+from schema.errors import UserError, in_transaction
+from schema.permissions import require_officer
+from schema.relay import Connection, Edge, Node, PageInfo, to_global_id, uuid_of
+from schema.types.cases import Case
+
+Ctx = Info[RequestContext, None]
+
+
+@strawberry.enum(description="Who is reporting.")
+class ReporterKind(Enum):
+    TARGETED = "targeted"
+    WITNESS = "witness"
+    CANDIDATE_OR_AGENT = "candidate_or_agent"
+    PARTY_MEMBER = "party_member"
+
+
+@strawberry.enum(description="A report in a party's queue.")
+class ReportState(Enum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+@strawberry.input(description="A report of abuse by a member of a party taking part.")
+class SubmitReportInput:
+    party: str = strawberry.field(description="The slug of the party of the person reported.")
+    respondent_role: str = strawberry.field(description="Their role in the party (the code's).")
+    channel: str = strawberry.field(description="Where it happened (the code's channels).")
+    provisions: list[str] = strawberry.field(description="What happened: the code's provisions.")
+    occurred_from: date = strawberry.field(description="When it happened (or began).")
+    what_happened: str = strawberry.field(description="In your words; at most 5,000 characters.")
+    reporter_kind: ReporterKind
+    consent: bool = strawberry.field(
+        description="You agree that the party handling it may read and use what you report."
+    )
+    occurred_to: date | None = strawberry.field(default=None, description="When it ended.")
+    respondent_name: str | None = strawberry.field(
+        default=None, description="Their name or online handle, if you know it."
+    )
+    links: list[str] = strawberry.field(default_factory=list, description="Up to 5 links.")
+    contact: str | None = strawberry.field(
+        default=None, description="How the party may contact you (optional)."
+    )
+
+
+@strawberry.type(description="Keep both: the secret is shown this once and never again.")
+class ReportReceipt:
+    code: str
+    secret: str
+
+
+@strawberry.type
+class SubmitReportPayload:
+    receipt: ReportReceipt | None
+    errors: list[UserError]
+
+
+@strawberry.type(description="What a receipt shows: never anything about the person reported.")
+class ReportStatus:
+    status: str = strawberry.field(description="received, being_assessed, closed or withdrawn.")
+    received_on: date
+    outcome_band: str | None = strawberry.field(
+        description="Once the case is final: the band of the sanction that stands."
+    )
+
+
+@strawberry.type(description="What the reporter wrote, opened for the party's officers only.")
+class ReportContents:
+    what_happened: str
+    respondent_name: str | None
+    links: list[str]
+    contact: str | None
+
+
+@strawberry.type(description="A report from the public in a party's intake queue.")
+class Report(Node):
+    id: strawberry.ID
+    code: str = strawberry.field(description="The reporter's receipt code (their reference).")
+    received_on: date
+    state: ReportState
+    respondent_role: str
+    channel: str
+    provisions: list[str]
+    occurred_from: date
+    occurred_to: date
+    reporter_kind: ReporterKind
+    acknowledge_by: date
+    triage_by: date
+    duplicate_of: strawberry.ID | None = strawberry.field(
+        description="An earlier report this one repeats (linked, never dropped)."
+    )
+    case_id: strawberry.ID | None = strawberry.field(description="The case it was accepted into.")
+    decline_reason: str | None
+    referrals: list[str]
+    model: strawberry.Private[report_service.Report]
+
+    @strawberry.field(description="The sealed part, opened for your party (null once erased).")
+    async def contents(self, info: Ctx) -> ReportContents | None:
+        require_officer(info)
+        context = info.context
+
+        async def work(session: AsyncSession) -> report_service.Contents | None:
+            return await report_service.contents(
+                session=session, kek=context.kek, report=self.model
+            )
+
+        async with context.db.transaction(party_id=self.model.party_id) as session:
+            opened = await work(session)
+        if opened is None:
+            return None
+        return ReportContents(
+            what_happened=opened.what_happened,
+            respondent_name=opened.respondent_name,
+            links=opened.links,
+            contact=opened.contact,
+        )
+
+    @classmethod
+    def from_model(cls, r: report_service.Report) -> Report:
+        version = clock_version()
+        return cls(
+            id=to_global_id("Report", r.id),
+            code=r.code,
+            received_on=r.received_on,
+            state=ReportState(r.status),
+            respondent_role=r.respondent_role,
+            channel=r.channel,
+            provisions=list(r.provisions),
+            occurred_from=r.occurred_from,
+            occurred_to=r.occurred_to,
+            reporter_kind=ReporterKind(r.reporter_kind),
+            acknowledge_by=r.acknowledge_by(version),
+            triage_by=r.triage_by(version),
+            duplicate_of=to_global_id("Report", r.duplicate_of) if r.duplicate_of else None,
+            case_id=to_global_id("Case", r.case_id) if r.case_id else None,
+            decline_reason=r.decline_reason,
+            referrals=list(r.referrals),
+            model=r,
+        )
+
+
+def clock_version() -> codes.CodeVersion:
+    """The version in force: a report's deadlines run from its receipt."""
+    return codes.default_version(clock.today())
+
+
+def _not_found() -> DomainError:
+    return DomainError(CaseErrorCode.NOT_FOUND, "No such report.", field=("input", "id"))
+
+
+def _cursor(received_at: str, report_id: UUID) -> str:
+    return base64.urlsafe_b64encode(
+        json.dumps(["r", received_at, str(report_id)]).encode()
+    ).decode()
+
+
+def _decode(cursor: str) -> tuple[str, str]:
+    try:
+        kind, at, raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        UUID(raw)
+        if kind != "r" or not isinstance(at, str) or len(at) > 40:
+            raise ValueError
+        return at, raw
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise invalid_cursor() from exc
+
+
+@strawberry.type
+class ReportQuery:
+    @strawberry.field(
+        description="A report's coarse status by its receipt (no token): null alike for an "
+        "unknown code and a wrong secret."
+    )
+    async def report_status(self, info: Ctx, code: str, secret: str) -> ReportStatus | None:
+        if info.context.response is not None:  # personal and changing: never cached
+            info.context.response.headers["cache-control"] = "no-store"
+        async with info.context.db.transaction() as session:
+            found = await report_service.report_status(session=session, code=code, secret=secret)
+        if found is None:
+            return None
+        return ReportStatus(
+            status=found.status, received_on=found.received_on, outcome_band=found.outcome_band
+        )
+
+    @strawberry.field(description="Your party's intake queue of public reports, oldest first.")
+    async def reports(
+        self,
+        info: Ctx,
+        first: int = 20,
+        after: str | None = None,
+        states: list[ReportState] | None = None,
+    ) -> Connection[Report]:
+        viewer = require_officer(info)
+        assert viewer.party_id is not None
+        if not 1 <= first <= MAX_PAGE:
+            raise DomainError(
+                CaseErrorCode.INVALID_COUNT, f"first is 1 to {MAX_PAGE}.", field=("first",)
+            )
+        wanted = [s.value for s in (states or [ReportState.RECEIVED])]
+        key = _decode(after) if after else None
+        async with info.context.db.transaction(party_id=viewer.party_id) as session:
+            found, more = await report_service.list_reports(
+                session=session,
+                party_id=viewer.party_id,
+                statuses=wanted,
+                first=first,
+                after=key,
+            )
+            total = await report_service.count_reports(
+                session=session, party_id=viewer.party_id, statuses=wanted
+            )
+        edges = [Edge(cursor=_cursor(at, r.id), node=Report.from_model(r)) for r, at in found]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=more,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=total,
+        )
+
+
+@strawberry.input
+class ReportIdInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class DeclineReportInput:
+    id: strawberry.ID
+    reason: str = strawberry.field(description="The code's reason (out_of_scope_reasons).")
+
+
+@strawberry.input
+class TransferReportInput:
+    id: strawberry.ID
+    party: str = strawberry.field(description="The party the person reported belongs to.")
+
+
+@strawberry.input
+class ReferReportInput:
+    id: strawberry.ID
+    flags: list[str] = strawberry.field(description="The code's referral flags (police...).")
+
+
+@strawberry.input
+class ReceiptInput:
+    code: str
+    secret: str
+
+
+@strawberry.type
+class ReportPayload:
+    report: Report | None
+    case: Case | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class TransferReportPayload:
+    transferred: bool
+    errors: list[UserError]
+
+
+@strawberry.type
+class WithdrawReportPayload:
+    withdrawn: bool = strawberry.field(
+        description="false alike for an unknown receipt and a report already taken up."
+    )
+
+
+@strawberry.type
+class ReportMutation:
+    @strawberry.mutation(description="Report abuse (no token). The receipt is shown once.")
+    async def submit_report(self, info: Ctx, input: SubmitReportInput) -> SubmitReportPayload:
+        kek = info.context.kek
+        report = report_service.ReportInput(
+            party=input.party,
+            respondent_role=input.respondent_role,
+            channel=input.channel,
+            provisions=list(input.provisions),
+            occurred_from=input.occurred_from,
+            occurred_to=input.occurred_to,
+            what_happened=input.what_happened,
+            reporter_kind=input.reporter_kind.value,
+            consent=input.consent,
+            respondent_name=input.respondent_name,
+            links=list(input.links),
+            contact=input.contact,
+        )
+
+        async def work(session: AsyncSession) -> ReportReceipt:
+            receipt = await report_service.submit_report(
+                session=session, kek=kek, report=report, today=clock.today()
+            )
+            return ReportReceipt(code=receipt.code, secret=receipt.secret)
+
+        receipt, errors = await in_transaction(info.context, None, work)
+        return SubmitReportPayload(receipt=receipt, errors=errors)
+
+    @strawberry.mutation(description="Withdraw your report before a party takes it up.")
+    async def withdraw_report(self, info: Ctx, input: ReceiptInput) -> WithdrawReportPayload:
+        async with info.context.db.transaction() as session:
+            done = await report_service.withdraw(
+                session=session, code=input.code, secret=input.secret
+            )
+        return WithdrawReportPayload(withdrawn=done)
+
+    @strawberry.mutation(description="Open a case from a report (its facts prefilled).")
+    async def accept_report(self, info: Ctx, input: ReportIdInput) -> ReportPayload:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+
+        async def work(session: AsyncSession) -> tuple[Report, Case]:
+            report_id = uuid_of(input.id, "Report", _not_found())
+            report = await report_service.accept_report(
+                session=session, party_id=party_id, report_id=report_id, today=clock.today()
+            )
+            assert report.case_id is not None
+            case = await case_service.get_case(
+                session=session, party_id=party_id, case_id=report.case_id
+            )
+            assert case is not None
+            return Report.from_model(report), Case.from_model(case)
+
+        result, errors = await in_transaction(info.context, party_id, work)
+        return ReportPayload(
+            report=result[0] if result else None, case=result[1] if result else None, errors=errors
+        )
+
+    @strawberry.mutation(description="Decline a report with the code's reason.")
+    async def decline_report(self, info: Ctx, input: DeclineReportInput) -> ReportPayload:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+
+        async def work(session: AsyncSession) -> Report:
+            report_id = uuid_of(input.id, "Report", _not_found())
+            return Report.from_model(
+                await report_service.decline_report(
+                    session=session,
+                    party_id=party_id,
+                    report_id=report_id,
+                    reason=input.reason,
+                    today=clock.today(),
+                )
+            )
+
+        report, errors = await in_transaction(info.context, party_id, work)
+        return ReportPayload(report=report, errors=errors)
+
+    @strawberry.mutation(
+        description="Hand a report to the party the person reported belongs to; yours keeps "
+        "only that it transferred."
+    )
+    async def transfer_report(self, info: Ctx, input: TransferReportInput) -> TransferReportPayload:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+        kek = info.context.kek
+
+        async def work(session: AsyncSession) -> bool:
+            report_id = uuid_of(input.id, "Report", _not_found())
+            await report_service.transfer_report(
+                session=session,
+                kek=kek,
+                party_id=party_id,
+                report_id=report_id,
+                to_party=input.party,
+            )
+            return True
+
+        done, errors = await in_transaction(info.context, party_id, work)
+        return TransferReportPayload(transferred=bool(done), errors=errors)
+
+    @strawberry.mutation(description="Record that a report was referred (police, platform).")
+    async def refer_report(self, info: Ctx, input: ReferReportInput) -> ReportPayload:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+
+        async def work(session: AsyncSession) -> Report:
+            report_id = uuid_of(input.id, "Report", _not_found())
+            return Report.from_model(
+                await report_service.refer_report(
+                    session=session, party_id=party_id, report_id=report_id, flags=list(input.flags)
+                )
+            )
+
+        report, errors = await in_transaction(info.context, party_id, work)
+        return ReportPayload(report=report, errors=errors)

@@ -1,0 +1,167 @@
+"""Reports from the public: filed without a token, sealed at rest, routed to the one party
+responsible, followed by receipt to an outcome band."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import text
+
+from codes import clock
+from db.session import Database
+from tests.conftest import GraphQLClient
+from tests.helpers import decide, issue_token, register_party
+
+SUBMIT = """mutation($input: SubmitReportInput!) { submitReport(input: $input) {
+  receipt { code secret } errors { code field message } } }"""
+STATUS = """query($code: String!, $secret: String!) { reportStatus(code: $code, secret: $secret) {
+  status receivedOn outcomeBand } }"""
+QUEUE = """query($states: [ReportState!]) { reports(first: 10, states: $states) {
+  totalCount edges { node { id code state provisions channel respondentRole reporterKind
+  acknowledgeBy triageBy duplicateOf caseId declineReason referrals
+  contents { whatHappened respondentName links contact } } } } }"""
+ACCEPT = """mutation($id: ID!) { acceptReport(input: {id: $id}) {
+  report { state caseId } case { id reference state version provisions } errors { code } } }"""
+DECLINE = """mutation($id: ID!, $reason: String!) {
+  declineReport(input: {id: $id, reason: $reason}) {
+  report { state declineReason } errors { code field } } }"""
+TRANSFER = """mutation($id: ID!, $party: String!) {
+  transferReport(input: {id: $id, party: $party}) {
+  transferred errors { code field } } }"""
+REFER = """mutation($id: ID!) { referReport(input: {id: $id, flags: ["police"]}) {
+  report { referrals } errors { code } } }"""
+SECRET_TEXT = "He shouted at me at the hustings on Tuesday and followed me to my car."
+
+
+def report(party: str = "party-a", **overrides: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "party": party, "respondentRole": "candidate", "channel": "in_person_hustings",
+        "provisions": ["JC2"], "occurredFrom": "2026-03-01", "whatHappened": SECRET_TEXT,
+        "reporterKind": "TARGETED", "consent": True, "respondentName": "Councillor Example",
+        "links": ["https://example.org/video"], "contact": "reporter@example.org",
+    }  # fmt: skip
+    values.update(overrides)
+    return values
+
+
+async def _file(gql: GraphQLClient, **overrides: object) -> dict[str, str]:
+    data = await gql.ok(SUBMIT, {"input": report(**overrides)})
+    assert data["submitReport"]["errors"] == [], data
+    return data["submitReport"]["receipt"]
+
+
+async def test_a_report_goes_to_its_party_only_and_its_receipt_follows_it(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    for slug in ("party-a", "party-b"):
+        await register_party(gql, admin_token, slug)
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    other = await issue_token(gql, admin_token, "OFFICER", "party-b")
+    committee = await issue_token(gql, admin_token, "COMMITTEE")
+    receipt = await _file(gql)
+    assert receipt["code"].startswith("R-") and len(receipt["secret"]) >= 20
+
+    status = (await gql.ok(STATUS, receipt))["reportStatus"]
+    assert status["status"] == "received" and status["outcomeBand"] is None
+
+    # sealed at rest: nothing the reporter wrote is in the row, even to the owner
+    async with owner_db.transaction() as session:
+        row = (await session.execute(text("SELECT * FROM reports"))).one()
+        dumped = str(dict(row._mapping)).lower()
+    for secret in (SECRET_TEXT, "Councillor", "reporter@example.org", "example.org/video"):
+        assert secret.lower() not in dumped
+
+    [edge] = (await gql.ok(QUEUE, token=officer))["reports"]["edges"]
+    node = edge["node"]
+    assert node["contents"]["whatHappened"] == SECRET_TEXT
+    assert node["contents"]["respondentName"] == "Councillor Example"
+    assert node["acknowledgeBy"] and node["reporterKind"] == "TARGETED"
+    # another party sees none of it; the Committee and the registry admin have no queue
+    assert (await gql.ok(QUEUE, token=other))["reports"]["edges"] == []
+    for token in (committee, admin_token):
+        refused = await gql(QUEUE, token=token)
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # another party's officer cannot act on it: the same answer as for no report at all
+    stolen = await gql.ok(ACCEPT, {"id": node["id"]}, token=other)
+    assert stolen["acceptReport"]["errors"] == [{"code": "NOT_FOUND"}]
+
+    referred = await gql.ok(REFER, {"id": node["id"]}, token=officer)
+    assert referred["referReport"]["report"]["referrals"] == ["police"]
+    accepted = (await gql.ok(ACCEPT, {"id": node["id"]}, token=officer))["acceptReport"]
+    assert accepted["errors"] == [] and accepted["report"]["state"] == "ACCEPTED"
+    case = accepted["case"]
+    assert case["reference"] == receipt["code"] and case["provisions"] == ["JC2"]
+    assert (await gql.ok(STATUS, receipt))["reportStatus"]["status"] == "being_assessed"
+    again = await gql.ok(ACCEPT, {"id": node["id"]}, token=officer)
+    assert again["acceptReport"]["errors"] == [{"code": "REPORT_CLOSED"}]
+
+    today = clock.today().isoformat()  # the case was received today, with the report
+    await decide(gql, officer, case, sanction="suspension", suspensionMonths=3, decided_on=today)
+    async with owner_db.transaction() as session:  # past the appeal window: final
+        await session.execute(text("UPDATE cases SET state = 'final' WHERE id = "
+                                   "(SELECT case_id FROM reports)"))  # fmt: skip
+    final = (await gql.ok(STATUS, receipt))["reportStatus"]
+    assert final == {"status": "closed", "receivedOn": status["receivedOn"],
+                     "outcomeBand": "Suspension"}  # fmt: skip
+
+
+async def test_wrong_secret_and_unknown_code_get_the_same_answer(
+    gql: GraphQLClient, admin_token: str
+) -> None:
+    await register_party(gql, admin_token, "party-a")
+    receipt = await _file(gql)
+    wrong = await gql(STATUS, {"code": receipt["code"], "secret": "x" * 24})
+    unknown = await gql(STATUS, {"code": "R-UNKNOWNXXX", "secret": receipt["secret"]})
+    assert wrong == unknown == {"data": {"reportStatus": None}}
+
+
+async def test_bad_reports_are_refused_whole_and_store_nothing(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    await register_party(gql, admin_token, "party-a")
+    cases = {
+        "party": ("no-such-party", "NOT_FOUND"),
+        "provisions": (["JC99"], "UNKNOWN_PROVISION"),
+        "channel": ("carrier_pigeon", "UNKNOWN_CHANNEL"),
+        "occurredFrom": ("2999-01-01", "INVALID_DATE"),
+        "whatHappened": ("x" * 5001, "TEXT_TOO_LONG"),
+        "links": (["javascript:alert(1)"], "INVALID_LINK"),
+        "consent": (False, "CONSENT_REQUIRED"),
+    }
+    for name, (value, code) in cases.items():
+        data = await gql.ok(SUBMIT, {"input": report(**{name: value})})
+        errors = data["submitReport"]["errors"]
+        assert data["submitReport"]["receipt"] is None and errors, name
+        assert errors[0]["code"] == code, (name, errors)
+    async with owner_db.transaction() as session:
+        assert await session.scalar(text("SELECT count(*) FROM reports")) == 0
+
+
+async def test_decline_transfer_and_duplicates(
+    gql: GraphQLClient, admin_token: str, client: httpx.AsyncClient
+) -> None:
+    for slug in ("party-a", "party-b"):
+        await register_party(gql, admin_token, slug)
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    other = await issue_token(gql, admin_token, "OFFICER", "party-b")
+    first = await _file(gql)
+    await _file(gql)  # the same report again: linked, not dropped
+    await _file(gql, whatHappened="Something else entirely.")
+    edges = (await gql.ok(QUEUE, token=officer))["reports"]["edges"]
+    assert len(edges) == 3
+    assert edges[1]["node"]["duplicateOf"] == edges[0]["node"]["id"]
+    assert edges[2]["node"]["duplicateOf"] is None
+
+    bad = await gql.ok(DECLINE, {"id": edges[1]["node"]["id"], "reason": "nope"}, token=officer)
+    assert bad["declineReport"]["errors"][0]["code"] == "UNKNOWN_DECLINE_REASON"
+    declined = await gql.ok(DECLINE, {"id": edges[1]["node"]["id"], "reason": "duplicate"},
+                            token=officer)  # fmt: skip
+    assert declined["declineReport"]["report"] == {"state": "DECLINED",
+                                                    "declineReason": "duplicate"}  # fmt: skip
+
+    moved = await gql.ok(TRANSFER, {"id": edges[2]["node"]["id"], "party": "party-b"},
+                         token=officer)  # fmt: skip
+    assert moved["transferReport"] == {"transferred": True, "errors": []}
+    [theirs] = (await gql.ok(QUEUE, token=other))["reports"]["edges"]
+    assert theirs["node"]["contents"]["whatHappened"] == "Something else entirely."
+    mine = (await gql.ok(QUEUE, token=officer))["reports"]["edges"]
+    assert [e["node"]["code"] for e in mine] == [first["code"]]
