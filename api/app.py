@@ -233,7 +233,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *(Route(path, endpoint) for path, endpoint in open_data.routes(db).items()),
-            *site.routes(db),
+            *site.routes(db, graphql.kek),
         ],
         lifespan=lifespan,
     )

@@ -10,9 +10,12 @@ the site's own pages), so no page can load anything from another host.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
@@ -20,11 +23,16 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+import codes
 from api.open_data import DICTIONARY
 from api.site import assets, charts, explore, figures
 from api.site.explore import BREAKDOWNS, PERIODS, Question
 from api.site.words import DIMENSION_NAMES, value_words
+from cases import reports as report_service
+from cases.errors import CaseErrorCode
 from codes import clock
+from db.envelope import KeyEncryptionKey
+from db.errors import DomainError, DomainErrors
 from db.session import Database
 from publication.attributes import Dimension
 from publication.timeliness import public_timeliness
@@ -46,6 +54,7 @@ SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "no-
 NAV = (
     ("/", "Home"),
     ("/explore", "Explore the figures"),
+    ("/report", "Report abuse"),
     ("/code", "The code"),
     ("/methodology", "Methodology and privacy"),
     ("/releases", "Releases"),
@@ -132,7 +141,7 @@ def describe(question: Question, names: dict[str, str]) -> str:
     return title
 
 
-def routes(db: Database) -> list[Any]:
+def routes(db: Database, kek: KeyEncryptionKey) -> list[Any]:
     Page = Callable[[Request], Awaitable[Response]]
 
     def page(render: Callable[[Request, Any, figures.Overview], Awaitable[Response]]) -> Page:
@@ -260,8 +269,96 @@ def routes(db: Database) -> list[Any]:
     async def open_data(request: Request, session: Any, view: figures.Overview) -> Response:
         return _html(render("open_data.html", view, request, dictionary=DICTIONARY))
 
+    async def report_form(request: Request) -> Response:
+        """GET: the form; POST: file the report (a bot filling the hidden field gets a
+        receipt that was never stored), or the form again with every problem named."""
+        today = clock.today()
+        async with db.transaction() as session:
+            view = await figures.overview(session=session)
+            form: dict[str, Any] = {"provisions": []}
+            errors: list[dict[str, str]] = []
+            if request.method == "POST":
+                form = _form(await request.body())
+                if form.get("website"):
+                    return _html(
+                        render(
+                            "report_receipt.html",
+                            view,
+                            request,
+                            code=_decoy_code(),
+                            secret=secrets.token_urlsafe(18),
+                            version=codes.default_version(today),
+                        )
+                    )
+                try:
+                    async with session.begin_nested():
+                        receipt = await report_service.submit_report(
+                            session=session, kek=kek, report=_report_input(form), today=today
+                        )
+                except DomainErrors as refused:
+                    errors = [_field_error(e) for e in refused.errors]
+                except DomainError as refused:
+                    errors = [_field_error(refused)]
+                else:
+                    return _html(
+                        render(
+                            "report_receipt.html",
+                            view,
+                            request,
+                            code=receipt.code,
+                            secret=receipt.secret,
+                            version=codes.default_version(today),
+                        )
+                    )
+        return _html(
+            render(
+                "report.html",
+                view,
+                request,
+                form=_Form(form),
+                errors=errors,
+                version=codes.default_version(today),
+                today=today.isoformat(),
+                reporter_kinds=report_service.REPORTER_KINDS,
+            ),
+            status=400 if errors else 200,
+        )
+
+    async def report_status_page(request: Request) -> Response:
+        status, asked, withdrawn, code, secret = None, False, None, "", ""
+        async with db.transaction() as session:
+            view = await figures.overview(session=session)
+            if request.method == "POST":
+                form = _form(await request.body())
+                code, secret = str(form.get("code", ""))[:40], str(form.get("secret", ""))[:200]
+                if request.url.path.endswith("/withdraw"):
+                    withdrawn = await report_service.withdraw(
+                        session=session, code=code, secret=secret
+                    )
+                status = await report_service.report_status(
+                    session=session, code=code, secret=secret
+                )
+                asked = True
+        response = _html(
+            render(
+                "report_status.html",
+                view,
+                request,
+                status=status,
+                asked=asked,
+                withdrawn=withdrawn,
+                code=code,
+                secret=secret,
+            )
+        )
+        response.headers["cache-control"] = "no-store"
+        return response
+
     return [
         Route("/", home),
+        Route("/report", report_form, methods=["GET", "POST"]),
+        Route("/report/status", report_status_page, methods=["GET", "POST"]),
+        Route("/report/withdraw", report_status_page, methods=["POST"]),
         Route("/parties/{slug}", party),
         Route("/explore", explore_page),
         Route("/explore.csv", explore_data),
@@ -272,6 +369,88 @@ def routes(db: Database) -> list[Any]:
         Route("/open-data", open_data),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
+
+class _Form(dict[str, Any]):
+    """Form values for the template: a missing one reads as empty."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self.get(name, [] if name == "provisions" else None)
+
+
+def _form(body: bytes) -> dict[str, Any]:
+    """An urlencoded form (the browser's default), repeated names as lists, sizes capped."""
+    values: dict[str, Any] = {"provisions": []}
+    for name, value in parse_qsl(body[:200_000].decode("utf-8", "replace"), keep_blank_values=True):
+        if name == "provisions":
+            values["provisions"].append(value[:20])
+        else:
+            values[name[:40]] = value[:6_000]
+    return values
+
+
+def _report_input(form: dict[str, Any]) -> report_service.ReportInput:
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(str(form.get(name) or ""))
+        except ValueError:
+            return None
+
+    occurred_from = day("occurred_from")
+    if occurred_from is None:
+        raise DomainErrors(
+            [
+                DomainError(
+                    CaseErrorCode.INVALID_DATE,
+                    "Give the date it happened.",
+                    field=("input", "occurredFrom"),
+                )
+            ]
+        )
+    links = [line.strip() for line in str(form.get("links") or "").splitlines() if line.strip()]
+    return report_service.ReportInput(
+        party=str(form.get("party") or ""),
+        respondent_role=str(form.get("respondent_role") or ""),
+        channel=str(form.get("channel") or ""),
+        provisions=list(form.get("provisions") or []),
+        occurred_from=occurred_from,
+        occurred_to=day("occurred_to"),
+        what_happened=str(form.get("what_happened") or ""),
+        reporter_kind=str(form.get("reporter_kind") or ""),
+        consent=form.get("consent") == "yes",
+        respondent_name=str(form.get("respondent_name") or "") or None,
+        links=links,
+        contact=str(form.get("contact") or "") or None,
+    )
+
+
+# the form's field for each input path the domain names
+FORM_FIELDS = {
+    "party": "party",
+    "respondentRole": "respondent_role",
+    "channel": "channel",
+    "provisions": "provisions",
+    "occurredFrom": "occurred_from",
+    "occurredTo": "occurred_to",
+    "whatHappened": "what_happened",
+    "reporterKind": "reporter_kind",
+    "consent": "consent-field",
+    "respondentName": "respondent_name",
+    "links": "links",
+    "contact": "contact",
+}
+
+
+def _field_error(error: DomainError) -> dict[str, str]:
+    path = [p for p in (error.field or ()) if p != "input"]
+    return {
+        "field": FORM_FIELDS.get(path[0], "content") if path else "content",
+        "message": error.message,
+    }
+
+
+def _decoy_code() -> str:
+    return "R-" + "".join(secrets.choice(report_service.CODE_ALPHABET) for _ in range(10))
 
 
 def graphiql_page() -> HTMLResponse:

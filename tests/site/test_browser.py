@@ -36,6 +36,8 @@ PAGES = {
     "explore-table": "/explore?by=sanction_band&period=year&view=table",
     "explore-unpublished": "/explore?by=provision&party=each",
     "code": "/code",
+    "report": "/report",
+    "report-status": "/report/status",
     "methodology": "/methodology",
     "releases": "/releases",
     "open-data": "/open-data",
@@ -118,12 +120,18 @@ async def _keyboard_reaches_every_control(page: object) -> None:
     controls = await page.evaluate(  # type: ignore[attr-defined]
         f"""Array.from(document.querySelectorAll("{FOCUSABLE}"))
              .filter(e => e.getClientRects().length > 0 || e.classList.contains('skip'))
-             .map((e, i) => {{ e.dataset.kbd = String(i); return String(i); }})"""
+             .map((e, i) => {{
+                // a radio group is one stop for Tab (arrow keys move inside it)
+                e.dataset.kbd = e.type === "radio" ? "radio:" + e.name : String(i);
+                return e.dataset.kbd; }})"""
     )
+    controls = list(dict.fromkeys(controls))
     reached: list[str] = []
-    for _ in range(len(controls) + 5):
+    for _ in range(3 * len(controls) + 10):
         await page.keyboard.press("Tab")  # type: ignore[attr-defined]
         current = await page.evaluate("document.activeElement?.dataset?.kbd ?? null")  # type: ignore[attr-defined]
+        if reached and current == reached[-1]:
+            continue  # still inside one control (a date input's day, month and year)
         if current is None or current in reached:
             if current is None and not reached:
                 continue
