@@ -165,3 +165,37 @@ async def test_decline_transfer_and_duplicates(
     assert theirs["node"]["contents"]["whatHappened"] == "Something else entirely."
     mine = (await gql.ok(QUEUE, token=officer))["reports"]["edges"]
     assert [e["node"]["code"] for e in mine] == [first["code"]]
+
+
+async def test_the_report_text_is_not_in_the_database_files(
+    gql: GraphQLClient, admin_token: str, server_url: str, owner_db: Database
+) -> None:
+    """What a reporter writes is sealed before it reaches PostgreSQL: after a checkpoint,
+    neither the database's files nor the write-ahead log hold it in plain text."""
+    import os
+    from pathlib import Path
+
+    import pytest
+
+    await register_party(gql, admin_token, "party-a")
+    marker = "UNMISTAKABLE-MARKER-" + os.urandom(6).hex()
+    receipt = await _file(gql, whatHappened=f"{marker} said it at the door.",
+                          contact=marker + "@x.org")  # fmt: skip
+    async with owner_db.transaction() as session:
+        data_dir = await session.scalar(text("SHOW data_directory"))
+        oid = await session.scalar(
+            text("SELECT oid FROM pg_database WHERE datname = current_database()")
+        )
+        await session.execute(text("CHECKPOINT"))
+    roots = [Path(data_dir) / "base" / str(oid), Path(data_dir) / "pg_wal"]
+    if not all(os.access(root, os.R_OK | os.X_OK) for root in roots):
+        pytest.skip(f"this process cannot read {data_dir}")
+    needle, control = marker.encode(), receipt["code"].encode()
+    control_seen = False
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.is_file():
+                content = path.read_bytes()
+                assert needle not in content, f"plain text found in {path}"
+                control_seen = control_seen or control in content
+    assert control_seen, "the scan sees the rows: the receipt code is stored in clear"
