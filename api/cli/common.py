@@ -28,6 +28,8 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(audit_app, name="audit")
 release_app = typer.Typer(help="Published releases.", no_args_is_help=True)
 app.add_typer(release_app, name="release")
+retention_app = typer.Typer(help="Personal data's retention schedule.", no_args_is_help=True)
+app.add_typer(retention_app, name="retention")
 assets_app = typer.Typer(
     help="The browser assets the service serves (GraphiQL).", no_args_is_help=True
 )

@@ -1,0 +1,42 @@
+"""Erasing personal data whose retention period has passed (``cases.retention``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from api.cli.common import _operator, _prepare, _run, retention_app
+from api.settings import Settings
+
+
+@retention_app.command("apply")
+def apply(
+    today: str | None = typer.Option(
+        None, help="Apply as on this day (YYYY-MM-DD), e.g. to a time-shifted copy; default today."
+    ),
+) -> None:
+    """Erase what the schedule says, party by party (run daily); idempotent."""
+    from cases import retention
+    from codes import clock
+    from codes.retention import schedule
+    from parties import service as party_service
+
+    on = date.fromisoformat(today) if today else clock.today()
+    settings = Settings.from_env()
+
+    async def work(db):
+        async with db.transaction(actor=_operator()) as session:
+            parties = await party_service.list_parties(session=session)
+        done = []
+        for party in parties:
+            async with db.transaction(party_id=party.id, actor=_operator()) as session:
+                erased = await retention.apply(
+                    session=session, party_id=party.id, schedule=schedule(), today=on
+                )
+            done.append((party.slug, erased))
+        return done
+
+    for slug, erased in _run(settings, _prepare(settings), work):
+        typer.echo(f"{slug}: erased {len(erased.report_ids)} report(s), "
+                   f"{len(erased.case_ids)} case(s)")  # fmt: skip
