@@ -39,8 +39,8 @@ async def _state(owner_db: Database) -> dict[str, object]:
         reports = (
             await session.execute(
                 text(
-                    "SELECT code, status, channel, provisions, sealed IS NULL AS erased FROM reports "
-                    "ORDER BY received_at, code"
+                    "SELECT code, status, channel, provisions, sealed IS NULL AS erased "
+                    "FROM reports ORDER BY received_at, code"
                 )
             )
         ).all()
@@ -55,7 +55,8 @@ async def _state(owner_db: Database) -> dict[str, object]:
         erasures = (
             await session.execute(
                 text(
-                    "SELECT details FROM audit_entries WHERE action = 'retention.erase' ORDER BY seq"
+                    "SELECT details FROM audit_entries WHERE action = 'retention.erase' "
+                    "ORDER BY seq"
                 )
             )
         ).all()
