@@ -29,10 +29,11 @@ from api.limits import BodySizeLimit
 from api.ratelimit import RateLimit
 from api.site import pages as site
 from cases import reading
+from codes import clock
 from db import code_versions
 from db.envelope import KeyEncryptionKey
 from db.session import Database
-from publication import checkpoints
+from publication import checkpoints, report_statistics
 from publication.checkpoints import Signer
 from schema import schema as graphql_schema
 from schema.context import RequestContext
@@ -203,6 +204,18 @@ def create_app(
                 log.exception("daily checkpoint failed")
             await asyncio.sleep(3600)
 
+    async def report_figures() -> None:
+        """Recompute the public counts of reports once a day (and at start if stale)."""
+        while True:
+            try:
+                async with db.transaction() as session:
+                    today = clock.today()
+                    if await report_statistics.computed_on(session=session) != today:
+                        await report_statistics.refresh(session=session, today=today)
+            except Exception:  # retried within the hour
+                log.exception("refreshing the report statistics failed")
+            await asyncio.sleep(3600)
+
     async def fold_reads() -> None:
         """Keep counting a case's reads as cheap as the first one (``cases.reading``)."""
         while True:
@@ -218,7 +231,11 @@ def create_app(
         async with db.transaction() as session:
             await code_versions.check(session=session)
         tasks = (
-            [asyncio.create_task(daily_checkpoints()), asyncio.create_task(fold_reads())]
+            [
+                asyncio.create_task(daily_checkpoints()),
+                asyncio.create_task(fold_reads()),
+                asyncio.create_task(report_figures()),
+            ]
             if background
             else []
         )

@@ -15,12 +15,14 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from db.session import Database
 from publication import checkpoints, outcomes, statistics
 from publication.attributes import DIMENSION_DESCRIPTIONS, PUBLISHED_COLUMNS, REGISTRY, Dimension
+from publication.report_statistics import ReportDimension
 
 OUTCOME_COLUMNS = ("party", "is_demo", "release_number", *PUBLISHED_COLUMNS)
 STATISTICS_COLUMNS = ("table", *(d.value for d in Dimension), "is_demo", "count")
@@ -50,6 +52,21 @@ DICTIONARY: dict[str, Any] = {
         "is_demo": "true when the party (or, in all-party tables, every party) is a "
         "fictional demo party.",
         "count": "Outcomes in the cell, perturbed: 0 is not listed, never 1 to k-1.",
+    },
+    "report_statistics": {
+        "about": "report-statistics.csv: counts of reports from the public (all parties "
+        "together, linked duplicates aside), recomputed daily, protected by the cell-key "
+        "method like the outcome tables: 0 is not listed, never 1 to k-1. What reporters "
+        "wrote, names and contact details are never counted or published.",
+        "table": "The table's id: its dimensions joined by '+' ('total': all reports).",
+        "year": "Year the report was received.",
+        "quarter": "Quarter the report was received (2026-Q1).",
+        "channel_group": "online or offline.",
+        "reporter_kind": "targeted, witness, candidate_or_agent or party_member.",
+        "outcome": "open, accepted (a case was opened), declined_<the code's reason>, "
+        "or withdrawn by the reporter.",
+        "family": "A family of the provisions the report names (a report may name several).",
+        "count": "Reports in the cell, perturbed.",
     },
     "never_published": "Names, the party's own reference, dates (other than the period), "
     "free text, the respondent's pseudonym and the number of complainants.",
@@ -126,6 +143,19 @@ def routes(db: Database) -> dict[str, Any]:
     async def statistics_json(_: Request) -> Response:
         return JSONResponse(await _statistics_rows(db))
 
+    async def report_statistics_csv(_: Request) -> Response:
+        columns = ["table", *(d.value for d in ReportDimension), "count"]
+        async with db.transaction() as session:
+            rows = await session.execute(
+                text("SELECT table_id, cell, count AS n FROM report_statistics "
+                     "ORDER BY table_id, cell::text")
+            )  # fmt: skip
+            body = _csv_line(columns) + "".join(
+                _csv_line([r.table_id, *(r.cell.get(d.value) for d in ReportDimension), r.n])
+                for r in rows
+            )
+        return Response(body, media_type="text/csv; charset=utf-8")
+
     async def dictionary(_: Request) -> Response:
         return JSONResponse(DICTIONARY)
 
@@ -138,6 +168,7 @@ def routes(db: Database) -> dict[str, Any]:
         "/open-data/outcomes.json": outcomes_json,
         "/open-data/statistics.csv": statistics_csv,
         "/open-data/statistics.json": statistics_json,
+        "/open-data/report-statistics.csv": report_statistics_csv,
         "/open-data/dictionary.json": dictionary,
         "/open-data/checkpoints.json": checkpoint_list,
     }

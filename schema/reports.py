@@ -21,8 +21,9 @@ from cases.errors import CaseErrorCode
 from codes import clock
 from db.errors import DomainError
 from db.pagination import MAX_PAGE, invalid_cursor
+from publication import report_statistics
 from schema.context import RequestContext
-from schema.errors import UserError, in_transaction
+from schema.errors import UserError, bad_input, in_transaction
 from schema.permissions import require_officer
 from schema.relay import Connection, Edge, Node, PageInfo, to_global_id, uuid_of
 from schema.types.cases import Case
@@ -190,8 +191,52 @@ def _decode(cursor: str) -> tuple[str, str]:
         raise invalid_cursor() from exc
 
 
+ReportDimension = strawberry.enum(
+    report_statistics.ReportDimension, description="What report counts are grouped by."
+)
+
+
+@strawberry.type(description="A protected count of reports from the public (all parties).")
+class ReportCountRow:
+    year: int | None
+    quarter: str | None
+    channel_group: str | None
+    reporter_kind: str | None
+    outcome: str | None = strawberry.field(
+        description="open, accepted, declined_<the code's reason>, or withdrawn."
+    )
+    family: str | None
+    count: int
+
+
 @strawberry.type
 class ReportQuery:
+    @strawberry.field(
+        description="Counts of reports from the public (linked duplicates aside), recomputed "
+        "daily and protected by the cell-key method: never between 1 and k-1. groupBy must be "
+        "one declared table's dimensions."
+    )
+    async def report_statistics(
+        self, info: Ctx, group_by: list[ReportDimension]
+    ) -> list[ReportCountRow]:
+        try:
+            async with info.context.db.transaction() as session:
+                rows = await report_statistics.report_counts(session=session, group_by=group_by)
+        except DomainError as error:
+            raise bad_input(error) from None
+        return [
+            ReportCountRow(
+                year=r.values.get(report_statistics.ReportDimension.YEAR),
+                quarter=r.values.get(report_statistics.ReportDimension.QUARTER),
+                channel_group=r.values.get(report_statistics.ReportDimension.CHANNEL_GROUP),
+                reporter_kind=r.values.get(report_statistics.ReportDimension.REPORTER_KIND),
+                outcome=r.values.get(report_statistics.ReportDimension.OUTCOME),
+                family=r.values.get(report_statistics.ReportDimension.FAMILY),
+                count=r.count,
+            )
+            for r in rows
+        ]
+
     @strawberry.field(
         description="A report's coarse status by its receipt (no token): null alike for an "
         "unknown code and a wrong secret."
@@ -218,11 +263,16 @@ class ReportQuery:
         viewer = require_officer(info)
         assert viewer.party_id is not None
         if not 1 <= first <= MAX_PAGE:
-            raise DomainError(
-                CaseErrorCode.INVALID_COUNT, f"first is 1 to {MAX_PAGE}.", field=("first",)
+            raise bad_input(
+                DomainError(
+                    CaseErrorCode.INVALID_COUNT, f"first is 1 to {MAX_PAGE}.", field=("first",)
+                )
             )
         wanted = [s.value for s in (states or [ReportState.RECEIVED])]
-        key = _decode(after) if after else None
+        try:
+            key = _decode(after) if after else None
+        except DomainError as error:
+            raise bad_input(error) from None
         async with info.context.db.transaction(party_id=viewer.party_id) as session:
             found, more = await report_service.list_reports(
                 session=session,

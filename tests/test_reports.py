@@ -199,3 +199,36 @@ async def test_the_report_text_is_not_in_the_database_files(
                 assert needle not in content, f"plain text found in {path}"
                 control_seen = control_seen or control in content
     assert control_seen, "the scan sees the rows: the receipt code is stored in clear"
+
+
+REPORT_STATS = """query($g: [ReportDimension!]!) { reportStatistics(groupBy: $g) {
+  year outcome reporterKind family channelGroup count } }"""
+
+
+async def test_report_counts_are_protected_tables(
+    gql: GraphQLClient, admin_token: str, owner_db: Database, client: httpx.AsyncClient
+) -> None:
+    from publication import report_statistics
+
+    await register_party(gql, admin_token, "party-a")
+    for n in range(12):
+        await _file(gql, whatHappened=f"Report number {n}.", reporterKind="WITNESS")
+    await _file(gql, whatHappened="The only one from a party member.", reporterKind="PARTY_MEMBER")
+    async with owner_db.transaction() as session:
+        await report_statistics.refresh(session=session, today=clock.today())
+    total = (await gql.ok(REPORT_STATS, {"g": []}))["reportStatistics"]
+    assert len(total) == 1 and 11 <= total[0]["count"] <= 15  # 13, perturbed
+    kinds = (await gql.ok(REPORT_STATS, {"g": ["REPORTER_KIND"]}))["reportStatistics"]
+    # twelve witnesses are shown; the one party member is 0 or at least k, never 1
+    assert all(r["count"] >= 10 for r in kinds)
+    assert {r["reporterKind"] for r in kinds} <= {"witness", "party_member"}
+    assert "witness" in {r["reporterKind"] for r in kinds}
+    families = (await gql.ok(REPORT_STATS, {"g": ["FAMILY", "YEAR"]}))["reportStatistics"]
+    assert families and families[0]["family"] == "intimidation"  # JC2
+    refused = await gql(REPORT_STATS, {"g": ["FAMILY", "OUTCOME"]})
+    extensions = refused["errors"][0]["extensions"]
+    assert extensions["code"] == "BAD_USER_INPUT"
+    assert extensions["errors"][0]["code"] == "UNKNOWN_TABLE"
+    csv = (await client.get("/open-data/report-statistics.csv")).text.splitlines()
+    assert csv[0].startswith("table,year,quarter") and len(csv) > 3
+    assert all(int(line.rsplit(",", 1)[1]) >= 10 for line in csv[1:])
