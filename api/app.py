@@ -26,7 +26,7 @@ from api.admission import Admission
 from api.auth import BadCredentials, viewer_from_header
 from api.cache import PublicCache
 from api.limits import BodySizeLimit
-from api.ratelimit import RateLimit
+from api.ratelimit import Budget, RateLimit
 from api.site import pages as site
 from cases import reading
 from codes import clock
@@ -49,11 +49,14 @@ def _wants_graphql_response(request: Any) -> bool:
 
 
 class JointCodeGraphQL(GraphQL):
-    def __init__(self, db: Database, signer: Signer, kek: KeyEncryptionKey) -> None:
+    def __init__(
+        self, db: Database, signer: Signer, kek: KeyEncryptionKey, reports: Budget
+    ) -> None:
         super().__init__(graphql_schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.db = db
         self.signer = signer
         self.kek = kek
+        self.reports = reports
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:  # type: ignore[override]
         context = RequestContext(
@@ -63,6 +66,7 @@ class JointCodeGraphQL(GraphQL):
             response=response,
             signer=self.signer,
             kek=self.kek,
+            allow_report=self.reports.allow,
         )
         request.scope["jointcode.context"] = context  # released when the request ends
         return context
@@ -166,6 +170,7 @@ def create_app(
     public_cache_refresh_ms: int = 1000,
     signer: Signer | None = None,
     kek: KeyEncryptionKey | None = None,
+    report_rate: str | None = "10/hour",
     anonymous_rate: str | None = "1200/minute",
     failed_auth_rate: str | None = "30/minute",
     background: bool = True,
@@ -177,7 +182,7 @@ def create_app(
     daily checkpoint and the access log's fold while the app is up. ``kek`` opens what
     parties' reports hold sealed (the operator's key file in production)."""
     graphql = JointCodeGraphQL(
-        db, signer or Signer.ephemeral(), kek or KeyEncryptionKey.ephemeral()
+        db, signer or Signer.ephemeral(), kek or KeyEncryptionKey.ephemeral(), Budget(report_rate)
     )
 
     async def healthz(_: Request) -> Response:
@@ -250,7 +255,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *(Route(path, endpoint) for path, endpoint in open_data.routes(db).items()),
-            *site.routes(db, graphql.kek),
+            *site.routes(db, graphql.kek, graphql.reports.allow),
         ],
         lifespan=lifespan,
     )

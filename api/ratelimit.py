@@ -21,6 +21,18 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+class Budget:
+    """A per-address budget checked where the request is understood (filing a report,
+    from the form or from GraphQL), beside the blanket limits below."""
+
+    def __init__(self, rate: str | None) -> None:
+        self.item: RateLimitItem | None = parse(rate) if rate else None
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def allow(self, address: str) -> bool:
+        return self.item is None or self.limiter.hit(self.item, "budget", address)
+
+
 class RateLimit:
     def __init__(self, app: ASGIApp, *, anonymous: str | None, failed_auth: str | None) -> None:
         self.app = app

@@ -34,6 +34,7 @@ class Settings:
     data_key_file: Path | None = None  # default: data-encryption-key in data_dir
     anonymous_rate: str | None = "1200/minute"  # per client address; "" turns it off
     failed_auth_rate: str | None = "30/minute"
+    report_rate: str | None = "10/hour"  # reports filed per client address; "" turns it off
 
     @property
     def data_key_path(self) -> Path:
@@ -65,6 +66,7 @@ class Settings:
             public_cache_refresh_ms=_int("JOINTCODE_PUBLIC_CACHE_REFRESH_MS", 1000),
             anonymous_rate=env.get("JOINTCODE_RATE_ANONYMOUS", "1200/minute") or None,
             failed_auth_rate=env.get("JOINTCODE_RATE_FAILED_AUTH", "30/minute") or None,
+            report_rate=env.get("JOINTCODE_RATE_REPORTS", "10/hour") or None,
             data_key_file=Path(env["JOINTCODE_DATA_KEY_FILE"])
             if env.get("JOINTCODE_DATA_KEY_FILE")
             else None,

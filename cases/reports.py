@@ -201,6 +201,14 @@ def _check(report: ReportInput, version: codes.CodeVersion, today: date) -> list
     return errors
 
 
+def too_many() -> DomainError:
+    return DomainError(
+        CaseErrorCode.TOO_MANY_REPORTS,
+        "Too many reports from your address for now: please try again later.",
+        field=("input",),
+    )
+
+
 def _secret_hash(secret: str) -> bytes:
     return hashlib.sha256(b"jointcode-receipt:" + secret.encode()).digest()
 

@@ -99,8 +99,7 @@ async def report_counts(
         )
     rows = await session.execute(
         text(
-            "SELECT cell, count AS n FROM report_statistics WHERE table_id = :t "
-            "ORDER BY cell::text"
+            "SELECT cell, count AS n FROM report_statistics WHERE table_id = :t ORDER BY cell::text"
         ),
         {"t": table_id(wanted)},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -104,6 +105,8 @@ class RequestContext:
     response: Any = None
     signer: Signer = field(default_factory=Signer.ephemeral)
     kek: KeyEncryptionKey = field(default_factory=KeyEncryptionKey.ephemeral)
+    # a client address's budget for filing reports (api.ratelimit.Budget.allow)
+    allow_report: Callable[[str], bool] = field(default=lambda address: True)
     audit_heads: dict[str, Any] = field(default_factory=dict)
     loaders: Loaders = field(init=False)
 

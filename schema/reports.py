@@ -366,7 +366,12 @@ class ReportMutation:
             contact=input.contact,
         )
 
+        request = info.context.request
+        address = request.client.host if request is not None and request.client else "unknown"
+
         async def work(session: AsyncSession) -> ReportReceipt:
+            if not info.context.allow_report(address):
+                raise report_service.too_many()
             receipt = await report_service.submit_report(
                 session=session, kek=kek, report=report, today=clock.today()
             )

@@ -87,7 +87,9 @@ async def _empty_tables(owner_db: Database) -> None:
 async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
     # the public cache is on, reading the epoch on every request so tests never wait
     # rate limits are tested on their own (tests/test_rate_limits.py)
-    app = create_app(db, public_cache_refresh_ms=0, anonymous_rate=None, failed_auth_rate=None)
+    app = create_app(
+        db, public_cache_refresh_ms=0, anonymous_rate=None, failed_auth_rate=None, report_rate=None
+    )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http

@@ -232,3 +232,36 @@ async def test_report_counts_are_protected_tables(
     csv = (await client.get("/open-data/report-statistics.csv")).text.splitlines()
     assert csv[0].startswith("table,year,quarter") and len(csv) > 3
     assert all(int(line.rsplit(",", 1)[1]) >= 10 for line in csv[1:])
+
+
+async def test_an_address_may_file_only_so_many_reports(
+    owner_url: str, admin_token: str, gql: GraphQLClient
+) -> None:
+    from api.app import create_app
+    from db.session import app_role_url, make_engine
+
+    await register_party(gql, admin_token, "party-a")
+    db = Database(make_engine(app_role_url(owner_url)))
+    app = create_app(db, anonymous_rate=None, failed_auth_rate=None, report_rate="2/hour",
+                     background=False)  # fmt: skip
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://test") as limited:  # fmt: skip
+            answers = [
+                (
+                    await limited.post(
+                        "/graphql",
+                        json={
+                            "query": SUBMIT,
+                            "variables": {"input": report(whatHappened=f"Number {n}.")},
+                        },
+                    )
+                ).json()
+                for n in range(3)
+            ]
+            form = await limited.post("/report", data={"party": "party-a"})
+    finally:
+        await db.dispose()
+    codes = [[e["code"] for e in a["data"]["submitReport"]["errors"]] for a in answers]
+    assert codes == [[], [], ["TOO_MANY_REPORTS"]]
+    assert form.status_code == 400 and "Too many reports" in form.text

@@ -98,6 +98,7 @@ def serve(
         kek=KeyEncryptionKey.load_or_create(settings.data_key_path),
         anonymous_rate=settings.anonymous_rate,
         failed_auth_rate=settings.failed_auth_rate,
+        report_rate=settings.report_rate,
     )
     uvicorn.run(
         application, host=host, port=port, log_level=settings.log_level,

@@ -141,7 +141,7 @@ def describe(question: Question, names: dict[str, str]) -> str:
     return title
 
 
-def routes(db: Database, kek: KeyEncryptionKey) -> list[Any]:
+def routes(db: Database, kek: KeyEncryptionKey, allow_report: Callable[[str], bool]) -> list[Any]:
     Page = Callable[[Request], Awaitable[Response]]
 
     def page(render: Callable[[Request, Any, figures.Overview], Awaitable[Response]]) -> Page:
@@ -290,7 +290,10 @@ def routes(db: Database, kek: KeyEncryptionKey) -> list[Any]:
                             version=codes.default_version(today),
                         )
                     )
+                address = request.client.host if request.client else "unknown"
                 try:
+                    if not allow_report(address):
+                        raise report_service.too_many()
                     async with session.begin_nested():
                         receipt = await report_service.submit_report(
                             session=session, kek=kek, report=_report_input(form), today=today

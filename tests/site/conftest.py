@@ -65,7 +65,13 @@ async def site_db(site_url: str) -> AsyncIterator[Database]:
 
 @pytest_asyncio.fixture
 async def site(site_db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(site_db, public_cache_refresh_ms=0, anonymous_rate=None, failed_auth_rate=None)
+    app = create_app(
+        site_db,
+        public_cache_refresh_ms=0,
+        anonymous_rate=None,
+        failed_auth_rate=None,
+        report_rate=None,
+    )
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://test"
     ) as c:
@@ -88,6 +94,7 @@ def live_server(site_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "JOINTCODE_PORT": str(port),
         "JOINTCODE_DATA_DIR": str(tmp_path_factory.mktemp("serve")),
         "JOINTCODE_RATE_ANONYMOUS": "",
+        "JOINTCODE_RATE_REPORTS": "",
         "JOINTCODE_LOG_LEVEL": "warning",
     }
     log = tmp_path_factory.mktemp("serve-log") / "serve.log"
