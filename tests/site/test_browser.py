@@ -154,3 +154,40 @@ async def test_graphiql_loads_and_runs_a_query(browser: object, live_server: str
     await page.screenshot(path=str(ARTIFACTS / "graphiql-1280.png"))
     _local(seen)
     await page.close()
+
+
+async def test_a_report_filed_in_the_browser_gets_a_receipt_that_reads_its_status(
+    browser: object, live_server: str
+) -> None:
+    """Filled with the keyboard (Space ticks, arrows choose), sent with Enter, as a person
+    without a mouse would; then the receipt opens the status page."""
+    page, seen = await _open(browser, live_server, "/report", 1280)
+    await page.select_option("#party", "lantern")
+    await page.select_option("#respondent_role", "candidate")
+    await page.focus("#provision-JC2")
+    await page.keyboard.press("Space")
+    await page.select_option("#channel", "in_person_hustings")
+    await page.fill("#occurred_from", "2026-10-01")
+    await page.fill("#what_happened", "Blocked my way out of the hustings and shouted at me.")
+    await page.focus("#kind-witness")
+    await page.keyboard.press("Space")
+    await page.focus("#consent")
+    await page.keyboard.press("Space")
+    await page.focus("button[type=submit]")
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    assert "Your report was sent" in await page.content()
+    code, secret = await page.locator("dl.receipt code").all_inner_texts()
+    await page.screenshot(path=str(ARTIFACTS / "report-receipt-1280.png"))
+    await page.goto(live_server + "/report/status")
+    await page.fill("#code", code)
+    await page.fill("#secret", secret)
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    assert "Received: waiting for the party" in await page.content()
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    _local(seen)
+    await page.close()
