@@ -349,6 +349,29 @@ async def report_status(*, session: AsyncSession, code: str, secret: str) -> Rep
 _CLOSED = ("final", "closed_out_of_scope", "withdrawn", "respondent_left")
 
 
+async def own_copy(
+    *, session: AsyncSession, kek: envelope.KeyEncryptionKey, code: str, secret: str
+) -> Contents | None:
+    """What the reporter wrote, for the reporter (their right of access), by receipt;
+    None alike for a wrong receipt and a report whose contents were erased."""
+    row = (
+        await session.execute(
+            text("SELECT * FROM report_for_receipt(:code, :hash)"),
+            {"code": code[:40], "hash": _secret_hash(secret[:200])},
+        )
+    ).first()
+    if row is None:
+        return None
+    opened = envelope.open_sealed(
+        bytes(row.sealed),
+        wrapped_private_key=bytes(row.wrapped_private_key),
+        kek=kek,
+        party_id=row.party_id,
+        purpose=PURPOSE,
+    )
+    return Contents(**json.loads(opened))
+
+
 async def withdraw(*, session: AsyncSession, code: str, secret: str) -> bool:
     """The reporter withdraws a report not yet accepted: its sealed contents are erased."""
     return bool(

@@ -69,6 +69,28 @@ class SubmitReportInput:
     )
 
 
+@strawberry.type(
+    description="What a reporter wrote: for the responsible party's officers, "
+    "and for the reporter by receipt."
+)
+class ReportContents:
+    what_happened: str
+    respondent_name: str | None
+    links: list[str]
+    contact: str | None
+
+    @classmethod
+    def of(cls, opened: report_service.Contents | None) -> ReportContents | None:
+        if opened is None:
+            return None
+        return cls(
+            what_happened=opened.what_happened,
+            respondent_name=opened.respondent_name,
+            links=list(opened.links),
+            contact=opened.contact,
+        )
+
+
 @strawberry.type(description="Keep both: the secret is shown this once and never again.")
 class ReportReceipt:
     code: str
@@ -88,14 +110,9 @@ class ReportStatus:
     outcome_band: str | None = strawberry.field(
         description="Once the case is final: the band of the sanction that stands."
     )
-
-
-@strawberry.type(description="What the reporter wrote, opened for the party's officers only.")
-class ReportContents:
-    what_happened: str
-    respondent_name: str | None
-    links: list[str]
-    contact: str | None
+    your_report: ReportContents | None = strawberry.field(
+        description="What you wrote, as you wrote it (your right of access); null once erased."
+    )
 
 
 @strawberry.type(description="A report from the public in a party's intake queue.")
@@ -132,14 +149,7 @@ class Report(Node):
 
         async with context.db.transaction(party_id=self.model.party_id) as session:
             opened = await work(session)
-        if opened is None:
-            return None
-        return ReportContents(
-            what_happened=opened.what_happened,
-            respondent_name=opened.respondent_name,
-            links=opened.links,
-            contact=opened.contact,
-        )
+        return ReportContents.of(opened)
 
     @classmethod
     def from_model(cls, r: report_service.Report) -> Report:
@@ -246,10 +256,20 @@ class ReportQuery:
             info.context.response.headers["cache-control"] = "no-store"
         async with info.context.db.transaction() as session:
             found = await report_service.report_status(session=session, code=code, secret=secret)
+            copy = (
+                await report_service.own_copy(
+                    session=session, kek=info.context.kek, code=code, secret=secret
+                )
+                if found
+                else None
+            )
         if found is None:
             return None
         return ReportStatus(
-            status=found.status, received_on=found.received_on, outcome_band=found.outcome_band
+            status=found.status,
+            received_on=found.received_on,
+            outcome_band=found.outcome_band,
+            your_report=ReportContents.of(copy),
         )
 
     @strawberry.field(description="Your party's intake queue of public reports, oldest first.")

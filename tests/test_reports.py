@@ -15,6 +15,8 @@ SUBMIT = """mutation($input: SubmitReportInput!) { submitReport(input: $input) {
   receipt { code secret } errors { code field message } } }"""
 STATUS = """query($code: String!, $secret: String!) { reportStatus(code: $code, secret: $secret) {
   status receivedOn outcomeBand } }"""
+OWN = """query($code: String!, $secret: String!) { reportStatus(code: $code, secret: $secret) {
+  yourReport { whatHappened respondentName contact } } }"""
 QUEUE = """query($states: [ReportState!]) { reports(first: 10, states: $states) {
   totalCount edges { node { id code state provisions channel respondentRole reporterKind
   acknowledgeBy triageBy duplicateOf caseId declineReason referrals
@@ -62,6 +64,12 @@ async def test_a_report_goes_to_its_party_only_and_its_receipt_follows_it(
 
     status = (await gql.ok(STATUS, receipt))["reportStatus"]
     assert status["status"] == "received" and status["outcomeBand"] is None
+    own = (await gql.ok(OWN, receipt))["reportStatus"]["yourReport"]  # the right of access
+    assert own == {
+        "whatHappened": SECRET_TEXT,
+        "respondentName": "Councillor Example",
+        "contact": "reporter@example.org",
+    }
 
     # sealed at rest: nothing the reporter wrote is in the row, even to the owner
     async with owner_db.transaction() as session:

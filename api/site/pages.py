@@ -329,6 +329,7 @@ def routes(db: Database, kek: KeyEncryptionKey, allow_report: Callable[[str], bo
 
     async def report_status_page(request: Request) -> Response:
         status, asked, withdrawn, code, secret = None, False, None, "", ""
+        own: report_service.Contents | None = None
         async with db.transaction() as session:
             view = await figures.overview(session=session)
             if request.method == "POST":
@@ -341,6 +342,10 @@ def routes(db: Database, kek: KeyEncryptionKey, allow_report: Callable[[str], bo
                 status = await report_service.report_status(
                     session=session, code=code, secret=secret
                 )
+                if status is not None:  # the reporter's own copy: their right of access
+                    own = await report_service.own_copy(
+                        session=session, kek=kek, code=code, secret=secret
+                    )
                 asked = True
         response = _html(
             render(
@@ -352,6 +357,7 @@ def routes(db: Database, kek: KeyEncryptionKey, allow_report: Callable[[str], bo
                 withdrawn=withdrawn,
                 code=code,
                 secret=secret,
+                own=own,
             )
         )
         response.headers["cache-control"] = "no-store"

@@ -44,6 +44,7 @@ async def test_the_form_files_a_report_and_the_receipt_reads_its_status(
 
     status = await site.post("/report/status", data={"code": code, "secret": secret})
     assert "Received: waiting for the party" in status.text
+    assert "Your report, as you wrote it" in status.text and "blocked my way" in status.text
     assert status.headers["cache-control"] == "no-store"
     wrong = await site.post("/report/status", data={"code": code, "secret": "nope"})
     assert "No report matches" in wrong.text and "Received" not in wrong.text.split("<main")[1]

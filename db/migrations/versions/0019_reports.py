@@ -114,6 +114,19 @@ def upgrade() -> None:
         $$
         """
     )
+    # The reporter's own copy of what they wrote: the sealed value and the party's wrapped
+    # key (useless without the service's key file), for a matching receipt only.
+    op.execute(
+        """
+        CREATE FUNCTION report_for_receipt(receipt text, hash bytea)
+        RETURNS TABLE (party_id uuid, sealed bytea, wrapped_private_key bytea)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+          SELECT r.party_id, r.sealed, k.wrapped_private_key
+          FROM reports r JOIN party_seal_keys k ON k.party_id = r.party_id
+          WHERE r.code = receipt AND r.secret_hash = hash AND r.sealed IS NOT NULL
+        $$
+        """
+    )
     op.execute(
         """
         CREATE FUNCTION withdraw_report(receipt text, hash bytea) RETURNS boolean
@@ -150,6 +163,7 @@ def upgrade() -> None:
         "report_duplicate(uuid, bytea)",
         "report_status(text, bytea)",
         "withdraw_report(text, bytea)",
+        "report_for_receipt(text, bytea)",
         "transfer_report(uuid, uuid, bytea)",
     ):
         op.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
@@ -161,6 +175,7 @@ def downgrade() -> None:
         """
         DROP FUNCTION transfer_report(uuid, uuid, bytea);
         DROP FUNCTION withdraw_report(text, bytea);
+        DROP FUNCTION report_for_receipt(text, bytea);
         DROP FUNCTION report_status(text, bytea);
         DROP FUNCTION report_duplicate(uuid, bytea);
         DROP FUNCTION party_private_key();
