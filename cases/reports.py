@@ -408,7 +408,9 @@ async def list_reports(
     where = "party_id = :party AND status = ANY(:statuses)"
     params: dict[str, Any] = {"party": party_id, "statuses": statuses, "limit": first + 1}
     if after is not None:
-        where += " AND (received_at, id) > (CAST(:at AS timestamptz), CAST(:id AS uuid))"
+        where += (
+            " AND (received_at, id) > (CAST(CAST(:at AS text) AS timestamptz), CAST(:id AS uuid))"
+        )
         params.update(at=after[0], id=after[1])
     rows = await session.execute(
         text(
@@ -448,25 +450,33 @@ async def get_report(*, session: AsyncSession, party_id: UUID, report_id: UUID) 
     return _report(row)
 
 
+async def party_key(*, session: AsyncSession) -> bytes | None:
+    """The bound party's wrapped private key: the database gives it to no other binding."""
+    wrapped = await session.scalar(text("SELECT party_private_key()"))
+    return bytes(wrapped) if wrapped is not None else None
+
+
+def open_contents(
+    report: Report, *, wrapped_private_key: bytes | None, kek: envelope.KeyEncryptionKey
+) -> Contents | None:
+    """Open the sealed part (None once erased, or without the party's key)."""
+    if report.sealed is None or wrapped_private_key is None:
+        return None
+    opened = envelope.open_sealed(
+        report.sealed,
+        wrapped_private_key=wrapped_private_key,
+        kek=kek,
+        party_id=report.party_id,
+        purpose=PURPOSE,
+    )
+    return Contents(**json.loads(opened))
+
+
 async def contents(
     *, session: AsyncSession, kek: envelope.KeyEncryptionKey, report: Report
 ) -> Contents | None:
     """Open the sealed part: only a transaction bound to the report's party gets the key."""
-    if report.sealed is None:
-        return None
-    wrapped = await session.scalar(text("SELECT party_private_key()"))
-    if wrapped is None:
-        return None
-    opened = json.loads(
-        envelope.open_sealed(
-            report.sealed,
-            wrapped_private_key=bytes(wrapped),
-            kek=kek,
-            party_id=report.party_id,
-            purpose=PURPOSE,
-        )
-    )
-    return Contents(**opened)
+    return open_contents(report, wrapped_private_key=await party_key(session=session), kek=kek)
 
 
 def _open(report: Report) -> None:

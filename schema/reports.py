@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from uuid import UUID
 
@@ -136,23 +136,22 @@ class Report(Node):
     decline_reason: str | None
     referrals: list[str]
     model: strawberry.Private[report_service.Report]
+    wrapped_key: strawberry.Private[bytes | None] = None  # fetched once per page
 
     @strawberry.field(description="The sealed part, opened for your party (null once erased).")
     async def contents(self, info: Ctx) -> ReportContents | None:
         require_officer(info)
         context = info.context
-
-        async def work(session: AsyncSession) -> report_service.Contents | None:
-            return await report_service.contents(
-                session=session, kek=context.kek, report=self.model
-            )
-
-        async with context.db.transaction(party_id=self.model.party_id) as session:
-            opened = await work(session)
-        return ReportContents.of(opened)
+        wrapped = self.wrapped_key
+        if wrapped is None:  # a single report (a mutation's payload): one read of the key
+            async with context.db.transaction(party_id=self.model.party_id) as session:
+                wrapped = await report_service.party_key(session=session)
+        return ReportContents.of(
+            report_service.open_contents(self.model, wrapped_private_key=wrapped, kek=context.kek)
+        )
 
     @classmethod
-    def from_model(cls, r: report_service.Report) -> Report:
+    def from_model(cls, r: report_service.Report, wrapped_key: bytes | None = None) -> Report:
         version = clock_version()
         return cls(
             id=to_global_id("Report", r.id),
@@ -172,6 +171,7 @@ class Report(Node):
             decline_reason=r.decline_reason,
             referrals=list(r.referrals),
             model=r,
+            wrapped_key=wrapped_key,
         )
 
 
@@ -196,6 +196,7 @@ def _decode(cursor: str) -> tuple[str, str]:
         UUID(raw)
         if kind != "r" or not isinstance(at, str) or len(at) > 40:
             raise ValueError
+        datetime.fromisoformat(at)  # the database's own text of the time, or refused
         return at, raw
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
         raise invalid_cursor() from exc
@@ -304,7 +305,10 @@ class ReportQuery:
             total = await report_service.count_reports(
                 session=session, party_id=viewer.party_id, statuses=wanted
             )
-        edges = [Edge(cursor=_cursor(at, r.id), node=Report.from_model(r)) for r, at in found]
+            wrapped = await report_service.party_key(session=session) if found else None
+        edges = [
+            Edge(cursor=_cursor(at, r.id), node=Report.from_model(r, wrapped)) for r, at in found
+        ]
         return Connection(
             edges=edges,
             page_info=PageInfo(

@@ -273,3 +273,29 @@ async def test_an_address_may_file_only_so_many_reports(
     codes = [[e["code"] for e in a["data"]["submitReport"]["errors"]] for a in answers]
     assert codes == [[], [], ["TOO_MANY_REPORTS"]]
     assert form.status_code == 400 and "Too many reports" in form.text
+
+
+PAGE = """query($after: String) { reports(first: 2, after: $after) {
+  totalCount edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_the_queue_pages_oldest_first_by_cursor(gql: GraphQLClient, admin_token: str) -> None:
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    codes = [(await _file(gql, whatHappened=f"Report {n}."))["code"] for n in range(3)]
+    first = (await gql.ok(PAGE, token=officer))["reports"]
+    assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"]
+    after = first["pageInfo"]["endCursor"]
+    rest = (await gql.ok(PAGE, {"after": after}, token=officer))["reports"]
+    assert not rest["pageInfo"]["hasNextPage"]
+    seen = [e["node"]["code"] for e in first["edges"] + rest["edges"]]
+    assert seen == codes
+    import base64
+    import json
+
+    forged = base64.urlsafe_b64encode(
+        json.dumps(["r", "not a time", "00000000-0000-0000-0000-000000000000"]).encode()
+    ).decode()
+    for cursor in ("not-a-cursor", forged):
+        bad = await gql(PAGE, {"after": cursor}, token=officer)
+        assert bad["errors"][0]["extensions"]["errors"][0]["code"] == "INVALID_CURSOR"
