@@ -34,6 +34,7 @@ from db import audit, envelope
 from db.errors import DomainError, DomainErrors
 from db.text import text_problem
 from parties import service as party_service
+from parties.errors import PartyErrorCode
 
 REPORTER_KINDS = {
     "targeted": "The person targeted",
@@ -96,6 +97,10 @@ class Report:
 
     def triage_by(self, version: codes.CodeVersion) -> date:
         return self.received_on + timedelta(days=version.deadlines.triage)
+
+    def overdue(self, version: codes.CodeVersion, today: date) -> bool:
+        """Still waiting for the party's decision (accept, decline, transfer) past triage."""
+        return self.status == "received" and self.triage_by(version) < today
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +272,7 @@ async def submit_report(
     party = await party_service.get_by_slug(session=session, slug=report.party)
     if party is None:
         raise DomainErrors(
-            [_error(CaseErrorCode.NOT_FOUND, "No party with this name takes part.", "party")]
+            [_error(PartyErrorCode.UNKNOWN_PARTY, "No party with this name takes part.", "party")]
         )
     version = await party_service.version_on(session=session, party_id=party.id, on=today)
     errors = _check(report, version, today)
@@ -402,11 +407,15 @@ async def list_reports(
     statuses: list[str],
     first: int,
     after: tuple[str, str] | None = None,
+    received_before: date | None = None,
 ) -> tuple[list[tuple[Report, str]], bool]:
     """The party's intake queue, oldest first (keyset on receipt time and id), each with
     its receipt time as text for the cursor."""
     where = "party_id = :party AND status = ANY(:statuses)"
     params: dict[str, Any] = {"party": party_id, "statuses": statuses, "limit": first + 1}
+    if received_before is not None:  # overdue: waiting past the triage deadline
+        where += " AND received_on < :before"
+        params["before"] = received_before
     if after is not None:
         where += (
             " AND (received_at, id) > (CAST(CAST(:at AS text) AS timestamptz), CAST(:id AS uuid))"
@@ -428,13 +437,20 @@ async def list_reports(
     return found[:first], len(found) > first
 
 
-async def count_reports(*, session: AsyncSession, party_id: UUID, statuses: list[str]) -> int:
+async def count_reports(
+    *,
+    session: AsyncSession,
+    party_id: UUID,
+    statuses: list[str],
+    received_before: date | None = None,
+) -> int:
+    where = "party_id = :party AND status = ANY(:s)"
+    params: dict[str, Any] = {"party": party_id, "s": statuses}
+    if received_before is not None:
+        where += " AND received_on < :before"
+        params["before"] = received_before
     return int(
-        await session.scalar(
-            text("SELECT count(*) FROM reports WHERE party_id = :party AND status = ANY(:s)"),
-            {"party": party_id, "s": statuses},
-        )
-        or 0
+        await session.scalar(text(f"SELECT count(*) FROM reports WHERE {where}"), params) or 0
     )
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -129,6 +130,9 @@ class Report(Node):
     reporter_kind: ReporterKind
     acknowledge_by: date
     triage_by: date
+    overdue: bool = strawberry.field(
+        description="Still waiting for your decision after the code's triage deadline."
+    )
     duplicate_of: strawberry.ID | None = strawberry.field(
         description="An earlier report this one repeats (linked, never dropped)."
     )
@@ -166,6 +170,7 @@ class Report(Node):
             reporter_kind=ReporterKind(r.reporter_kind),
             acknowledge_by=r.acknowledge_by(version),
             triage_by=r.triage_by(version),
+            overdue=r.overdue(version, clock.today()),
             duplicate_of=to_global_id("Report", r.duplicate_of) if r.duplicate_of else None,
             case_id=to_global_id("Case", r.case_id) if r.case_id else None,
             decline_reason=r.decline_reason,
@@ -280,6 +285,12 @@ class ReportQuery:
         first: int = 20,
         after: str | None = None,
         states: list[ReportState] | None = None,
+        overdue: Annotated[
+            bool,
+            strawberry.argument(
+                description="Only reports still waiting past the code's triage deadline."
+            ),
+        ] = False,
     ) -> Connection[Report]:
         viewer = require_officer(info)
         assert viewer.party_id is not None
@@ -290,6 +301,10 @@ class ReportQuery:
                 )
             )
         wanted = [s.value for s in (states or [ReportState.RECEIVED])]
+        before = None
+        if overdue:
+            wanted = [ReportState.RECEIVED.value]
+            before = clock.today() - timedelta(days=clock_version().deadlines.triage)
         try:
             key = _decode(after) if after else None
         except DomainError as error:
@@ -301,9 +316,10 @@ class ReportQuery:
                 statuses=wanted,
                 first=first,
                 after=key,
+                received_before=before,
             )
             total = await report_service.count_reports(
-                session=session, party_id=viewer.party_id, statuses=wanted
+                session=session, party_id=viewer.party_id, statuses=wanted, received_before=before
             )
             wrapped = await report_service.party_key(session=session) if found else None
         edges = [

@@ -127,7 +127,7 @@ async def test_bad_reports_are_refused_whole_and_store_nothing(
 ) -> None:
     await register_party(gql, admin_token, "party-a")
     cases = {
-        "party": ("no-such-party", "NOT_FOUND"),
+        "party": ("no-such-party", "UNKNOWN_PARTY"),
         "provisions": (["JC99"], "UNKNOWN_PROVISION"),
         "channel": ("carrier_pigeon", "UNKNOWN_CHANNEL"),
         "occurredFrom": ("2999-01-01", "INVALID_DATE"),
@@ -299,3 +299,23 @@ async def test_the_queue_pages_oldest_first_by_cursor(gql: GraphQLClient, admin_
     for cursor in ("not-a-cursor", forged):
         bad = await gql(PAGE, {"after": cursor}, token=officer)
         assert bad["errors"][0]["extensions"]["errors"][0]["code"] == "INVALID_CURSOR"
+
+
+async def test_overdue_reports_are_flagged_and_filtered(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    late = await _file(gql, whatHappened="Waiting too long.")
+    await _file(gql, whatHappened="Just in.")
+    async with owner_db.transaction() as session:  # received a month ago
+        await session.execute(
+            text("UPDATE reports SET received_on = received_on - 30 WHERE code = :c"),
+            {"c": late["code"]},
+        )
+    query = """query($overdue: Boolean!) { reports(first: 10, overdue: $overdue) {
+      totalCount edges { node { code overdue } } } }"""
+    everything = (await gql.ok(query, {"overdue": False}, token=officer))["reports"]
+    assert {e["node"]["code"]: e["node"]["overdue"] for e in everything["edges"]}[late["code"]]
+    only = (await gql.ok(query, {"overdue": True}, token=officer))["reports"]
+    assert only["totalCount"] == 1 and only["edges"][0]["node"]["code"] == late["code"]
