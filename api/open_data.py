@@ -66,6 +66,8 @@ DICTIONARY: dict[str, Any] = {
         "outcome": "open, accepted (a case was opened), declined_<the code's reason>, "
         "or withdrawn by the reporter.",
         "family": "A family of the provisions the report names (a report may name several).",
+        "election_period": "general or local when it happened in the six weeks up to a "
+        "polling day (codes/elections.yaml), else none.",
         "count": "Reports in the cell, perturbed.",
     },
     "never_published": "Names, the party's own reference, dates (other than the period), "

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
+from codes import elections
 from db.errors import DomainError
 from publication.errors import PublicationErrorCode
 
@@ -32,11 +33,12 @@ class ReportDimension(Enum):
     REPORTER_KIND = "reporter_kind"
     OUTCOME = "outcome"
     FAMILY = "family"
+    ELECTION_PERIOD = "election_period"
 
 
 R = ReportDimension
 _PERIODS: tuple[tuple[ReportDimension, ...], ...] = ((), (R.YEAR,))
-_BREAKDOWNS = (R.CHANNEL_GROUP, R.REPORTER_KIND, R.OUTCOME, R.FAMILY)
+_BREAKDOWNS = (R.CHANNEL_GROUP, R.REPORTER_KIND, R.OUTCOME, R.FAMILY, R.ELECTION_PERIOD)
 TABLES: tuple[tuple[ReportDimension, ...], ...] = (
     (),
     (R.YEAR,),
@@ -65,7 +67,7 @@ async def refresh(*, session: AsyncSession, today: date) -> None:
     await session.execute(
         text(
             "SELECT refresh_report_statistics(CAST(:t AS jsonb), CAST(:f AS jsonb), "
-            "CAST(:g AS jsonb), :k, :today)"
+            "CAST(:g AS jsonb), CAST(:e AS jsonb), :k, :today)"
         ),
         {
             "t": json.dumps(
@@ -73,6 +75,12 @@ async def refresh(*, session: AsyncSession, today: date) -> None:
             ),
             "f": json.dumps(families),
             "g": json.dumps(groups),
+            "e": json.dumps(
+                [
+                    {"kind": p.kind, "start": p.start.isoformat(), "end": p.polling_day.isoformat()}
+                    for p in elections.periods()
+                ]
+            ),
             "k": codes.default_version().k,
             "today": today,
         },

@@ -222,6 +222,9 @@ class ReportCountRow:
         description="open, accepted, declined_<the code's reason>, or withdrawn."
     )
     family: str | None
+    election_period: str | None = strawberry.field(
+        description="general or local (the six weeks up to polling day), or none."
+    )
     count: int
 
 
@@ -248,6 +251,7 @@ class ReportQuery:
                 reporter_kind=r.values.get(report_statistics.ReportDimension.REPORTER_KIND),
                 outcome=r.values.get(report_statistics.ReportDimension.OUTCOME),
                 family=r.values.get(report_statistics.ReportDimension.FAMILY),
+                election_period=r.values.get(report_statistics.ReportDimension.ELECTION_PERIOD),
                 count=r.count,
             )
             for r in rows

@@ -220,7 +220,12 @@ async def test_report_counts_are_protected_tables(
 
     await register_party(gql, admin_token, "party-a")
     for n in range(12):
-        await _file(gql, whatHappened=f"Report number {n}.", reporterKind="WITNESS")
+        await _file(
+            gql,
+            whatHappened=f"Report number {n}.",
+            reporterKind="WITNESS",
+            occurredFrom="2026-04-20",
+        )  # in the campaign for the local elections
     await _file(gql, whatHappened="The only one from a party member.", reporterKind="PARTY_MEMBER")
     async with owner_db.transaction() as session:
         await report_statistics.refresh(session=session, today=clock.today())
@@ -233,6 +238,10 @@ async def test_report_counts_are_protected_tables(
     assert "witness" in {r["reporterKind"] for r in kinds}
     families = (await gql.ok(REPORT_STATS, {"g": ["FAMILY", "YEAR"]}))["reportStatistics"]
     assert families and families[0]["family"] == "intimidation"  # JC2
+    around = """{ reportStatistics(groupBy: [ELECTION_PERIOD]) { electionPeriod count } }"""
+    periods = (await gql.ok(around))["reportStatistics"]
+    assert "local" in {p["electionPeriod"] for p in periods}  # the twelve of 20 April 2026
+    assert all(p["count"] >= 10 for p in periods)
     refused = await gql(REPORT_STATS, {"g": ["FAMILY", "OUTCOME"]})
     extensions = refused["errors"][0]["extensions"]
     assert extensions["code"] == "BAD_USER_INPUT"

@@ -47,7 +47,8 @@ def upgrade() -> None:
     op.execute(
         """
         CREATE FUNCTION refresh_report_statistics(tables jsonb, families jsonb, groups jsonb,
-                                                  k integer, today date) RETURNS void
+                                                  elections jsonb, k integer, today date)
+        RETURNS void
         LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         DECLARE
           t record;
@@ -63,6 +64,10 @@ def upgrade() -> None:
                      AS quarter,
                    coalesce(groups ->> r.channel, 'other') AS channel_group,
                    r.reporter_kind,
+                   coalesce((SELECT e ->> 'kind' FROM jsonb_array_elements(elections) e
+                             WHERE r.occurred_from BETWEEN (e ->> 'start')::date
+                                                       AND (e ->> 'end')::date
+                             ORDER BY e ->> 'kind' LIMIT 1), 'none') AS election_period,
                    CASE r.status WHEN 'received' THEN 'open'
                                  WHEN 'declined' THEN 'declined_' || r.decline_reason
                                  ELSE r.status END AS outcome,
@@ -89,7 +94,7 @@ def upgrade() -> None:
         END $$
         """
     )
-    signature = "refresh_report_statistics(jsonb, jsonb, jsonb, integer, date)"
+    signature = "refresh_report_statistics(jsonb, jsonb, jsonb, jsonb, integer, date)"
     op.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO {APP}")
 
@@ -97,7 +102,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     execute_each(
         """
-        DROP FUNCTION refresh_report_statistics(jsonb, jsonb, jsonb, integer, date);
+        DROP FUNCTION refresh_report_statistics(jsonb, jsonb, jsonb, jsonb, integer, date);
         DROP TABLE report_statistics;
         ALTER TABLE reports DROP COLUMN record_key;
         """
