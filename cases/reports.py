@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +38,7 @@ from db.text import text_problem
 from parties import service as party_service
 from parties.errors import PartyErrorCode
 
+log = logging.getLogger("jointcode.reports")
 REPORTER_KINDS = {
     "targeted": "The person targeted",
     "witness": "A witness",
@@ -367,14 +370,7 @@ async def own_copy(
     ).first()
     if row is None:
         return None
-    opened = envelope.open_sealed(
-        bytes(row.sealed),
-        wrapped_private_key=bytes(row.wrapped_private_key),
-        kek=kek,
-        party_id=row.party_id,
-        purpose=PURPOSE,
-    )
-    return Contents(**json.loads(opened))
+    return _opened(bytes(row.sealed), bytes(row.wrapped_private_key), kek, row.party_id)
 
 
 async def withdraw(*, session: AsyncSession, code: str, secret: str) -> bool:
@@ -478,13 +474,24 @@ def open_contents(
     """Open the sealed part (None once erased, or without the party's key)."""
     if report.sealed is None or wrapped_private_key is None:
         return None
-    opened = envelope.open_sealed(
-        report.sealed,
-        wrapped_private_key=wrapped_private_key,
-        kek=kek,
-        party_id=report.party_id,
-        purpose=PURPOSE,
-    )
+    return _opened(report.sealed, wrapped_private_key, kek, report.party_id)
+
+
+def _opened(
+    sealed: bytes, wrapped: bytes, kek: envelope.KeyEncryptionKey, party_id: UUID
+) -> Contents | None:
+    """None (and an operator's log line) when this process's key is not the one the
+    party's key was wrapped with: a misconfigured replica must not fail every request."""
+    try:
+        opened = envelope.open_sealed(
+            sealed, wrapped_private_key=wrapped, kek=kek, party_id=party_id, purpose=PURPOSE
+        )
+    except InvalidTag:
+        log.error(
+            "a party's key does not open with this service's key-encryption key "
+            "(JOINTCODE_DATA_KEY_FILE): every replica must use the same file"
+        )
+        return None
     return Contents(**json.loads(opened))
 
 

@@ -328,3 +328,24 @@ async def test_overdue_reports_are_flagged_and_filtered(
     assert {e["node"]["code"]: e["node"]["overdue"] for e in everything["edges"]}[late["code"]]
     only = (await gql.ok(query, {"overdue": True}, token=officer))["reports"]
     assert only["totalCount"] == 1 and only["edges"][0]["node"]["code"] == late["code"]
+
+
+async def test_a_replica_with_another_data_key_reads_nothing_and_fails_nothing(
+    owner_url: str, admin_token: str, gql: GraphQLClient
+) -> None:
+    from api.app import create_app
+    from db.session import app_role_url, make_engine
+
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    await _file(gql)
+    db = Database(make_engine(app_role_url(owner_url)))
+    app = create_app(db, anonymous_rate=None, failed_auth_rate=None, background=False)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://test") as other:  # fmt: skip
+            answer = await GraphQLClient(other).ok(QUEUE, token=officer)
+    finally:
+        await db.dispose()
+    [edge] = answer["reports"]["edges"]
+    assert edge["node"]["contents"] is None and edge["node"]["code"].startswith("R-")

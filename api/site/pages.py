@@ -34,6 +34,7 @@ from codes import clock
 from db.envelope import KeyEncryptionKey
 from db.errors import DomainError, DomainErrors
 from db.session import Database
+from publication import report_statistics
 from publication.attributes import Dimension
 from publication.timeliness import public_timeliness
 
@@ -174,7 +175,14 @@ def routes(db: Database, kek: KeyEncryptionKey, allow_report: Callable[[str], bo
             Question(by=D.SANCTION_BAND),
         )
         shown = [await figure(session, view, q) for q in questions]
-        return _html(render("home.html", view, request, figures=shown))
+        reports = await report_statistics.report_counts(
+            session=session, group_by=[report_statistics.ReportDimension.OUTCOME]
+        )
+        outcomes = [
+            (_outcome_words(r.values[report_statistics.ReportDimension.OUTCOME]), r.count)
+            for r in reports
+        ]
+        return _html(render("home.html", view, request, figures=shown, report_outcomes=outcomes))
 
     @page
     async def party(request: Request, session: Any, view: figures.Overview) -> Response:
@@ -456,6 +464,19 @@ def _field_error(error: DomainError) -> dict[str, str]:
         "field": FORM_FIELDS.get(path[0], "content") if path else "content",
         "message": error.message,
     }
+
+
+def _outcome_words(outcome: object) -> str:
+    value = str(outcome)
+    if value.startswith("declined_"):
+        reason = value.removeprefix("declined_")
+        titles = {r.id: r.title for r in codes.default_version().out_of_scope_reasons}
+        return f"Declined: {titles.get(reason, reason)}"
+    return {
+        "open": "Waiting for the party",
+        "accepted": "Taken up as a case",
+        "withdrawn": "Withdrawn by the reporter",
+    }.get(value, value)
 
 
 def _decoy_code() -> str:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from api import demo
 from api.app import create_app
 from db import migrate
+from db.envelope import KeyEncryptionKey
 from db.session import Database, app_role_url, make_engine, run_autocommit
 from publication.checkpoints import Signer
 
@@ -63,14 +64,24 @@ async def site_db(site_url: str) -> AsyncIterator[Database]:
     await db.dispose()
 
 
+@pytest.fixture(scope="session")
+def data_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One key-encryption key for every process serving the site's database, as in a
+    deployment: the in-process app and `jointcode serve` open each other's reports."""
+    path = tmp_path_factory.mktemp("keys") / "data-encryption-key"
+    KeyEncryptionKey.load_or_create(path)
+    return path
+
+
 @pytest_asyncio.fixture
-async def site(site_db: Database) -> AsyncIterator[httpx.AsyncClient]:
+async def site(site_db: Database, data_key_file: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(
         site_db,
         public_cache_refresh_ms=0,
         anonymous_rate=None,
         failed_auth_rate=None,
         report_rate=None,
+        kek=KeyEncryptionKey.load_or_create(data_key_file),
     )
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://test"
@@ -85,7 +96,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(site_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(
+    site_url: str, tmp_path_factory: pytest.TempPathFactory, data_key_file: Path
+) -> Iterator[str]:
     """`jointcode serve` on a free local port, as a user runs it."""
     port = _free_port()
     env = {
@@ -95,6 +108,7 @@ def live_server(site_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "JOINTCODE_DATA_DIR": str(tmp_path_factory.mktemp("serve")),
         "JOINTCODE_RATE_ANONYMOUS": "",
         "JOINTCODE_RATE_REPORTS": "",
+        "JOINTCODE_DATA_KEY_FILE": str(data_key_file),
         "JOINTCODE_LOG_LEVEL": "warning",
     }
     log = tmp_path_factory.mktemp("serve-log") / "serve.log"
