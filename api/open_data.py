@@ -66,6 +66,7 @@ DICTIONARY: dict[str, Any] = {
         "outcome": "open, accepted (a case was opened), declined_<the code's reason>, "
         "or withdrawn by the reporter.",
         "family": "A family of the provisions the report names (a report may name several).",
+        "characteristic": "A protected characteristic, from the forms of hate the report names.",
         "election_period": "general or local when it happened in the six weeks up to a "
         "polling day (codes/elections.yaml), else none.",
         "count": "Reports in the cell, perturbed.",

@@ -68,6 +68,7 @@ class ReportInput:
     respondent_name: str | None = None
     links: list[str] = field(default_factory=list)
     contact: str | None = None
+    forms_of_hate: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ class Report:
     respondent_role: str
     channel: str
     provisions: list[str]
+    forms_of_hate: list[str]
     occurred_from: date
     occurred_to: date
     reporter_kind: str
@@ -149,6 +151,17 @@ def _check(report: ReportInput, version: codes.CodeVersion, today: date) -> list
                     CodeErrorCode.UNKNOWN_PROVISION,
                     f"Unknown provision {provision[:20]!r}.",
                     "provisions",
+                    str(n),
+                )
+            )
+    hate = {f.id for f in version.forms_of_hate}
+    for n, form in enumerate(report.forms_of_hate):
+        if form not in hate:
+            errors.append(
+                _error(
+                    CaseErrorCode.UNKNOWN_FORM_OF_HATE,
+                    f"Unknown form of hate {form[:20]!r}.",
+                    "formsOfHate",
                     str(n),
                 )
             )
@@ -291,9 +304,9 @@ async def submit_report(
     await session.execute(
         text(
             "INSERT INTO reports (party_id, code, secret_hash, received_on, respondent_role, "
-            "channel, provisions, occurred_from, occurred_to, reporter_kind, sealed, fingerprint, "
-            "duplicate_of) VALUES (:party, :code, :hash, :today, :role, :channel, :provisions, "
-            ":from, :to, :kind, :sealed, :fingerprint, :duplicate)"
+            "channel, provisions, forms_of_hate, occurred_from, occurred_to, reporter_kind, "
+            "sealed, fingerprint, duplicate_of) VALUES (:party, :code, :hash, :today, :role, "
+            ":channel, :provisions, :hate, :from, :to, :kind, :sealed, :fingerprint, :duplicate)"
         ),
         {
             "party": party.id,
@@ -303,6 +316,7 @@ async def submit_report(
             "role": report.respondent_role,
             "channel": report.channel,
             "provisions": list(dict.fromkeys(report.provisions)),
+            "hate": list(dict.fromkeys(report.forms_of_hate)),
             "from": report.occurred_from,
             "to": report.occurred_to or report.occurred_from,
             "kind": report.reporter_kind,
@@ -385,7 +399,7 @@ async def withdraw(*, session: AsyncSession, code: str, secret: str) -> bool:
 
 _COLUMNS = (
     "id, party_id, code, received_on, status, respondent_role, channel, provisions, "
-    "occurred_from, occurred_to, reporter_kind, sealed, duplicate_of, case_id, "
+    "forms_of_hate, occurred_from, occurred_to, reporter_kind, sealed, duplicate_of, case_id, "
     "decline_reason, referrals"
 )
 
@@ -518,6 +532,9 @@ async def accept_report(
     report keeps it, sealed)."""
     report = await get_report(session=session, party_id=party_id, report_id=report_id)
     _open(report)
+    version = await party_service.version_on(
+        session=session, party_id=party_id, on=report.received_on
+    )
     [result] = await submit_cases(
         session=session,
         party_id=party_id,
@@ -528,6 +545,14 @@ async def accept_report(
                 provisions=report.provisions,
                 channel=report.channel,
                 respondent_role=report.respondent_role,
+                forms_of_hate=report.forms_of_hate,
+                characteristics=sorted(
+                    {
+                        f.characteristic
+                        for f in version.forms_of_hate
+                        if f.id in report.forms_of_hate and f.characteristic
+                    }
+                ),
                 summary=f"From public report {report.code}.",
                 acknowledged_on=today,
             )

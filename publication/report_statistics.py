@@ -33,12 +33,20 @@ class ReportDimension(Enum):
     REPORTER_KIND = "reporter_kind"
     OUTCOME = "outcome"
     FAMILY = "family"
+    CHARACTERISTIC = "characteristic"
     ELECTION_PERIOD = "election_period"
 
 
 R = ReportDimension
 _PERIODS: tuple[tuple[ReportDimension, ...], ...] = ((), (R.YEAR,))
-_BREAKDOWNS = (R.CHANNEL_GROUP, R.REPORTER_KIND, R.OUTCOME, R.FAMILY, R.ELECTION_PERIOD)
+_BREAKDOWNS = (
+    R.CHANNEL_GROUP,
+    R.REPORTER_KIND,
+    R.OUTCOME,
+    R.FAMILY,
+    R.CHARACTERISTIC,
+    R.ELECTION_PERIOD,
+)
 TABLES: tuple[tuple[ReportDimension, ...], ...] = (
     (),
     (R.YEAR,),
@@ -61,13 +69,17 @@ async def refresh(*, session: AsyncSession, today: date) -> None:
     """Recompute every table from the reports (run daily by the service)."""
     families: dict[str, str] = {}
     groups: dict[str, str] = {}
+    characteristics: dict[str, str] = {}
     for version in codes.load_versions().values():
         families.update({p.id: p.family for p in version.provisions if p.family})
         groups.update({c.id: c.group for c in version.channels if c.group})
+        characteristics.update(
+            {f.id: f.characteristic for f in version.forms_of_hate if f.characteristic}
+        )
     await session.execute(
         text(
             "SELECT refresh_report_statistics(CAST(:t AS jsonb), CAST(:f AS jsonb), "
-            "CAST(:g AS jsonb), CAST(:e AS jsonb), :k, :today)"
+            "CAST(:g AS jsonb), CAST(:c AS jsonb), CAST(:e AS jsonb), :k, :today)"
         ),
         {
             "t": json.dumps(
@@ -75,6 +87,7 @@ async def refresh(*, session: AsyncSession, today: date) -> None:
             ),
             "f": json.dumps(families),
             "g": json.dumps(groups),
+            "c": json.dumps(characteristics),
             "e": json.dumps(
                 [
                     {"kind": p.kind, "start": p.start.isoformat(), "end": p.polling_day.isoformat()}

@@ -65,6 +65,10 @@ class SubmitReportInput:
         default=None, description="Their name or online handle, if you know it."
     )
     links: list[str] = strawberry.field(default_factory=list, description="Up to 5 links.")
+    forms_of_hate: list[str] = strawberry.field(
+        default_factory=list,
+        description="If it was hateful because of who the person is: the code's forms of hate.",
+    )
     contact: str | None = strawberry.field(
         default=None, description="How the party may contact you (optional)."
     )
@@ -125,6 +129,7 @@ class Report(Node):
     respondent_role: str
     channel: str
     provisions: list[str]
+    forms_of_hate: list[str]
     occurred_from: date
     occurred_to: date
     reporter_kind: ReporterKind
@@ -165,6 +170,7 @@ class Report(Node):
             respondent_role=r.respondent_role,
             channel=r.channel,
             provisions=list(r.provisions),
+            forms_of_hate=list(r.forms_of_hate),
             occurred_from=r.occurred_from,
             occurred_to=r.occurred_to,
             reporter_kind=ReporterKind(r.reporter_kind),
@@ -222,6 +228,7 @@ class ReportCountRow:
         description="open, accepted, declined_<the code's reason>, or withdrawn."
     )
     family: str | None
+    characteristic: str | None
     election_period: str | None = strawberry.field(
         description="general or local (the six weeks up to polling day), or none."
     )
@@ -251,6 +258,7 @@ class ReportQuery:
                 reporter_kind=r.values.get(report_statistics.ReportDimension.REPORTER_KIND),
                 outcome=r.values.get(report_statistics.ReportDimension.OUTCOME),
                 family=r.values.get(report_statistics.ReportDimension.FAMILY),
+                characteristic=r.values.get(report_statistics.ReportDimension.CHARACTERISTIC),
                 election_period=r.values.get(report_statistics.ReportDimension.ELECTION_PERIOD),
                 count=r.count,
             )
@@ -408,6 +416,7 @@ class ReportMutation:
             respondent_name=input.respondent_name,
             links=list(input.links),
             contact=input.contact,
+            forms_of_hate=list(input.forms_of_hate),
         )
 
         request = info.context.request

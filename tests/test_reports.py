@@ -22,7 +22,8 @@ QUEUE = """query($states: [ReportState!]) { reports(first: 10, states: $states) 
   acknowledgeBy triageBy duplicateOf caseId declineReason referrals
   contents { whatHappened respondentName links contact } } } } }"""
 ACCEPT = """mutation($id: ID!) { acceptReport(input: {id: $id}) {
-  report { state caseId } case { id reference state version provisions } errors { code } } }"""
+  report { state caseId }
+  case { id reference state version provisions formsOfHate characteristics } errors { code } } }"""
 DECLINE = """mutation($id: ID!, $reason: String!) {
   declineReport(input: {id: $id, reason: $reason}) {
   report { state declineReason } errors { code field } } }"""
@@ -59,7 +60,7 @@ async def test_a_report_goes_to_its_party_only_and_its_receipt_follows_it(
     officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
     other = await issue_token(gql, admin_token, "OFFICER", "party-b")
     committee = await issue_token(gql, admin_token, "COMMITTEE")
-    receipt = await _file(gql)
+    receipt = await _file(gql, formsOfHate=["misogyny"])
     assert receipt["code"].startswith("R-") and len(receipt["secret"]) >= 20
 
     status = (await gql.ok(STATUS, receipt))["reportStatus"]
@@ -98,6 +99,7 @@ async def test_a_report_goes_to_its_party_only_and_its_receipt_follows_it(
     assert accepted["errors"] == [] and accepted["report"]["state"] == "ACCEPTED"
     case = accepted["case"]
     assert case["reference"] == receipt["code"] and case["provisions"] == ["JC2"]
+    assert case["formsOfHate"] == ["misogyny"] and case["characteristics"] == ["sex"]
     assert (await gql.ok(STATUS, receipt))["reportStatus"]["status"] == "being_assessed"
     again = await gql.ok(ACCEPT, {"id": node["id"]}, token=officer)
     assert again["acceptReport"]["errors"] == [{"code": "REPORT_CLOSED"}]
@@ -130,6 +132,7 @@ async def test_bad_reports_are_refused_whole_and_store_nothing(
         "party": ("no-such-party", "UNKNOWN_PARTY"),
         "provisions": (["JC99"], "UNKNOWN_PROVISION"),
         "channel": ("carrier_pigeon", "UNKNOWN_CHANNEL"),
+        "formsOfHate": (["rudeness"], "UNKNOWN_FORM_OF_HATE"),
         "occurredFrom": ("2999-01-01", "INVALID_DATE"),
         "whatHappened": ("x" * 5001, "TEXT_TOO_LONG"),
         "links": (["javascript:alert(1)"], "INVALID_LINK"),
@@ -224,8 +227,9 @@ async def test_report_counts_are_protected_tables(
             gql,
             whatHappened=f"Report number {n}.",
             reporterKind="WITNESS",
-            occurredFrom="2026-04-20",
-        )  # in the campaign for the local elections
+            occurredFrom="2026-04-20",  # in the campaign for the local elections
+            formsOfHate=["misogyny"],
+        )
     await _file(gql, whatHappened="The only one from a party member.", reporterKind="PARTY_MEMBER")
     async with owner_db.transaction() as session:
         await report_statistics.refresh(session=session, today=clock.today())
@@ -242,6 +246,8 @@ async def test_report_counts_are_protected_tables(
     periods = (await gql.ok(around))["reportStatistics"]
     assert "local" in {p["electionPeriod"] for p in periods}  # the twelve of 20 April 2026
     assert all(p["count"] >= 10 for p in periods)
+    targeted = """{ reportStatistics(groupBy: [CHARACTERISTIC]) { characteristic count } }"""
+    assert [r["characteristic"] for r in (await gql.ok(targeted))["reportStatistics"]] == ["sex"]
     refused = await gql(REPORT_STATS, {"g": ["FAMILY", "OUTCOME"]})
     extensions = refused["errors"][0]["extensions"]
     assert extensions["code"] == "BAD_USER_INPUT"

@@ -283,7 +283,7 @@ def routes(db: Database, kek: KeyEncryptionKey, allow_report: Callable[[str], bo
         today = clock.today()
         async with db.transaction() as session:
             view = await figures.overview(session=session)
-            form: dict[str, Any] = {"provisions": []}
+            form: dict[str, Any] = {"provisions": [], "forms_of_hate": []}
             errors: list[dict[str, str]] = []
             if request.method == "POST":
                 form = _form(await request.body())
@@ -392,15 +392,15 @@ class _Form(dict[str, Any]):
     """Form values for the template: a missing one reads as empty."""
 
     def __getattr__(self, name: str) -> Any:
-        return self.get(name, [] if name == "provisions" else None)
+        return self.get(name, [] if name in ("provisions", "forms_of_hate") else None)
 
 
 def _form(body: bytes) -> dict[str, Any]:
     """An urlencoded form (the browser's default), repeated names as lists, sizes capped."""
-    values: dict[str, Any] = {"provisions": []}
+    values: dict[str, Any] = {"provisions": [], "forms_of_hate": []}
     for name, value in parse_qsl(body[:200_000].decode("utf-8", "replace"), keep_blank_values=True):
-        if name == "provisions":
-            values["provisions"].append(value[:20])
+        if name in ("provisions", "forms_of_hate"):
+            values[name].append(value[:40])
         else:
             values[name[:40]] = value[:6_000]
     return values
@@ -438,6 +438,7 @@ def _report_input(form: dict[str, Any]) -> report_service.ReportInput:
         respondent_name=str(form.get("respondent_name") or "") or None,
         links=links,
         contact=str(form.get("contact") or "") or None,
+        forms_of_hate=list(form.get("forms_of_hate") or []),
     )
 
 
@@ -447,6 +448,7 @@ FORM_FIELDS = {
     "respondentRole": "respondent_role",
     "channel": "channel",
     "provisions": "provisions",
+    "formsOfHate": "forms_of_hate",
     "occurredFrom": "occurred_from",
     "occurredTo": "occurred_to",
     "whatHappened": "what_happened",

@@ -53,6 +53,7 @@ def upgrade() -> None:
           respondent_role text NOT NULL,
           channel text NOT NULL,
           provisions text[] NOT NULL,
+          forms_of_hate text[] NOT NULL DEFAULT '{{}}',
           occurred_from date NOT NULL,
           occurred_to date NOT NULL,
           reporter_kind text NOT NULL,

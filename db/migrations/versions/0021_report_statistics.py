@@ -47,7 +47,8 @@ def upgrade() -> None:
     op.execute(
         """
         CREATE FUNCTION refresh_report_statistics(tables jsonb, families jsonb, groups jsonb,
-                                                  elections jsonb, k integer, today date)
+                                                  characteristics jsonb, elections jsonb,
+                                                  k integer, today date)
         RETURNS void
         LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         DECLARE
@@ -71,15 +72,21 @@ def upgrade() -> None:
                    CASE r.status WHEN 'received' THEN 'open'
                                  WHEN 'declined' THEN 'declined_' || r.decline_reason
                                  ELSE r.status END AS outcome,
-                   r.provisions
+                   r.provisions, r.forms_of_hate
             FROM reports r WHERE r.duplicate_of IS NULL;
           CREATE TEMP TABLE jc_report_family ON COMMIT DROP AS
             SELECT b.*, f.family FROM jc_report_base b,
               LATERAL (SELECT DISTINCT families ->> p AS family FROM unnest(b.provisions) p
                        WHERE families ? p) f;
+          CREATE TEMP TABLE jc_report_characteristic ON COMMIT DROP AS
+            SELECT b.*, c.characteristic FROM jc_report_base b,
+              LATERAL (SELECT DISTINCT characteristics ->> f AS characteristic
+                       FROM unnest(b.forms_of_hate) f WHERE characteristics ? f) c;
           FOR t IN SELECT * FROM jsonb_to_recordset(tables) AS x(id text, dimensions text[])
           LOOP
             source := CASE WHEN 'family' = ANY(t.dimensions) THEN 'jc_report_family'
+                           WHEN 'characteristic' = ANY(t.dimensions)
+                             THEN 'jc_report_characteristic'
                            ELSE 'jc_report_base' END;
             SELECT coalesce(string_agg(format('%L, %I', d, d), ', '), ''),
                    coalesce(string_agg(format('%I', d), ', '), '')
@@ -94,7 +101,7 @@ def upgrade() -> None:
         END $$
         """
     )
-    signature = "refresh_report_statistics(jsonb, jsonb, jsonb, jsonb, integer, date)"
+    signature = "refresh_report_statistics(jsonb, jsonb, jsonb, jsonb, jsonb, integer, date)"
     op.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO {APP}")
 
@@ -102,7 +109,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     execute_each(
         """
-        DROP FUNCTION refresh_report_statistics(jsonb, jsonb, jsonb, jsonb, integer, date);
+        DROP FUNCTION refresh_report_statistics(jsonb, jsonb, jsonb, jsonb, jsonb, integer, date);
         DROP TABLE report_statistics;
         ALTER TABLE reports DROP COLUMN record_key;
         """
