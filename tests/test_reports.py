@@ -355,3 +355,26 @@ async def test_a_replica_with_another_data_key_reads_nothing_and_fails_nothing(
         await db.dispose()
     [edge] = answer["reports"]["edges"]
     assert edge["node"]["contents"] is None and edge["node"]["code"].startswith("R-")
+
+
+async def test_a_partys_private_key_reaches_its_own_binding_only(
+    gql: GraphQLClient, admin_token: str, db: Database, owner_db: Database
+) -> None:
+    import pytest
+    from sqlalchemy.exc import DBAPIError
+
+    for slug in ("party-a", "party-b"):
+        await register_party(gql, admin_token, slug)
+    officer_a = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    officer_b = await issue_token(gql, admin_token, "OFFICER", "party-b")
+    await _file(gql)  # party-a's keys are made with its first report
+    async with owner_db.transaction() as session:
+        a_key = await session.scalar(text("SELECT wrapped_private_key FROM party_seal_keys"))
+    async with db.transaction(credential=officer_a) as session:
+        assert await session.scalar(text("SELECT party_private_key()")) == a_key
+    async with db.transaction(credential=officer_b) as session:
+        assert await session.scalar(text("SELECT party_private_key()")) is None
+    for credential in (officer_b, None):
+        with pytest.raises(DBAPIError, match="permission denied"):
+            async with db.transaction(credential=credential) as session:
+                await session.execute(text("SELECT wrapped_private_key FROM party_seal_keys"))
