@@ -273,3 +273,35 @@ def create_app(
     if anonymous_rate is None and failed_auth_rate is None:
         return limited
     return RateLimit(limited, anonymous=anonymous_rate, failed_auth=failed_auth_rate)
+
+
+def service_app(settings: Any, endpoints: Any) -> Any:
+    """The service as `jointcode serve` runs it, from its settings and database."""
+    from api.database import app_database
+
+    return create_app(
+        app_database(settings, endpoints),
+        max_body_bytes=settings.max_body_bytes,
+        public_cache_entries=settings.public_cache_entries,
+        public_cache_refresh_ms=settings.public_cache_refresh_ms,
+        concurrent_requests=settings.concurrent_requests,
+        queue_timeout_ms=settings.queue_timeout_ms,
+        signer=Signer.load_or_create(settings.signing_key_path),
+        kek=KeyEncryptionKey.load_or_create(settings.data_key_path),
+        anonymous_rate=settings.anonymous_rate,
+        failed_auth_rate=settings.failed_auth_rate,
+        report_rate=settings.report_rate,
+    )
+
+
+def worker_app() -> Any:
+    """One worker of `jointcode serve --workers N`: the parent prepared the database and
+    put its address in APP_DATABASE_URL; the key files are shared."""
+    from api.database import Endpoints
+    from api.settings import Settings
+
+    settings = Settings.from_env()
+    url = settings.app_database_url
+    if not url:
+        raise RuntimeError("a worker needs APP_DATABASE_URL (set by `jointcode serve`)")
+    return service_app(settings, Endpoints(owner_url=None, app_url=url))

@@ -20,6 +20,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(".jointcode"))
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1
     pool_size: int = 10
     statement_timeout_ms: int = 10_000
     pool_timeout_ms: int = 5_000
@@ -54,6 +55,7 @@ class Settings:
             data_dir=Path(env.get("JOINTCODE_DATA_DIR", ".jointcode")),
             host=env.get("JOINTCODE_HOST", "127.0.0.1"),
             port=_int("JOINTCODE_PORT", 8000),
+            workers=_int("JOINTCODE_WORKERS", 1),
             pool_size=_int("JOINTCODE_DB_POOL_SIZE", 10),
             statement_timeout_ms=_int("JOINTCODE_STATEMENT_TIMEOUT_MS", 10_000),
             pool_timeout_ms=_int("JOINTCODE_POOL_TIMEOUT_MS", 5_000),

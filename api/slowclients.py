@@ -11,6 +11,7 @@ over; between requests, uvicorn's keep-alive timeout applies as before.
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import h11
@@ -60,6 +61,13 @@ class StallGuardedH11Protocol(H11Protocol):
                 self.cycle.disconnected = True
                 self.cycle.message_event.set()
             self.transport.close()
+
+
+class FromEnvironment(StallGuardedH11Protocol):
+    """The protocol with ``JOINTCODE_CLIENT_TIMEOUT_MS``, importable by name (uvicorn's
+    worker processes take the protocol by its import path)."""
+
+    client_timeout = int(os.environ.get("JOINTCODE_CLIENT_TIMEOUT_MS") or 10_000) / 1000
 
 
 def protocol(client_timeout_s: float) -> type[StallGuardedH11Protocol]:

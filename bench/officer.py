@@ -172,7 +172,10 @@ async def _one_case_read(client: httpx.AsyncClient, url: str, times: int) -> Non
 def _rss_mb(pid: int | None) -> str:
     if pid is None:
         return "unknown (not started here)"
-    return f"{psutil.Process(pid).memory_info().rss / 1e6:.0f} MB"
+    root = psutil.Process(pid)
+    tree = [root, *root.children(recursive=True)]  # the workers too, with --workers
+    rss = sum(p.memory_info().rss for p in tree if "postgres" not in p.name())
+    return f"{rss / 1e6:.0f} MB"
 
 
 async def run(url: str, token: str, levels: list[int], pid: int | None) -> None:
@@ -200,13 +203,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start_service() -> tuple[subprocess.Popen[bytes], str, str]:
+def _start_service(workers: int) -> tuple[subprocess.Popen[bytes], str, str]:
     """`jointcode demo` for a token, then `jointcode serve` on a free port."""
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "JOINTCODE_RATE_ANONYMOUS": "", "JOINTCODE_LOG_LEVEL": "warning"}
     env.setdefault("JOINTCODE_DEMO_PROFILE", "small")
     env.setdefault("JOINTCODE_DATA_DIR", ".cache/bench-officer")
     env["JOINTCODE_PORT"] = str(_free_port())
+    env["JOINTCODE_WORKERS"] = str(workers)
     printed = subprocess.run([bin_dir / "jointcode", "demo"], env=env, check=True,
                              capture_output=True, text=True).stdout  # fmt: skip
     found = re.search(r"officer lantern\s+(\S+)", printed)
@@ -230,13 +234,14 @@ def main() -> None:
     parser.add_argument("--url", help="a running service's /graphql (default: start one)")
     parser.add_argument("--token", help="an officer token of that service")
     parser.add_argument("--parallel", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--workers", type=int, default=1, help="worker processes to start")
     args = parser.parse_args()
     if args.url:
         if not args.token:
             parser.error("--url needs --token")
         asyncio.run(run(args.url, args.token, args.parallel, None))
         return
-    process, url, token = _start_service()
+    process, url, token = _start_service(args.workers)
     try:
         asyncio.run(run(url, token, args.parallel, process.pid))
     finally:

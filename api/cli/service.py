@@ -16,7 +16,7 @@ from api.cli.common import (
     app,
     schema_app,
 )
-from api.database import Endpoints, app_database
+from api.database import Endpoints
 from api.settings import Settings
 from db.envelope import KeyEncryptionKey
 
@@ -69,16 +69,21 @@ def serve(
     profile: str | None = typer.Option(None, help=PROFILE_HELP),
     host: str | None = typer.Option(None, help="Overrides JOINTCODE_HOST."),
     port: int | None = typer.Option(None, help="Overrides JOINTCODE_PORT."),
+    workers: int | None = typer.Option(
+        None,
+        help="Worker processes (default JOINTCODE_WORKERS, else 1); each has its own "
+        "pool and caches, all share the database and the key files.",
+    ),
 ) -> None:
     """Migrate (when the owner URL is known) and serve the API."""
     import uvicorn
 
     from api import slowclients
-    from api.app import create_app
+    from api.app import service_app
 
-    settings = Settings.from_env()
     from db import embedded
 
+    settings = Settings.from_env()
     embedded.stop_on_signals()  # SIGTERM stops what this process started, as Ctrl+C does
     logging.basicConfig(level=settings.log_level.upper())
     if settings.log_level.lower() != "debug":  # migrations say nothing unless asked
@@ -88,23 +93,22 @@ def serve(
         _print_demo(settings, endpoints, profile)
     host = host or settings.host
     port = port or settings.port
-    typer.echo(f"Serving on http://{host}:{port}/  (GraphiQL at http://{host}:{port}/graphql)")
+    count = workers or settings.workers
+    typer.echo(f"Serving on http://{host}:{port}/  (GraphiQL at http://{host}:{port}/graphql)"
+               + (f" with {count} workers" if count > 1 else ""))  # fmt: skip
     sys.stdout.flush()
-    application = create_app(
-        app_database(settings, endpoints),
-        max_body_bytes=settings.max_body_bytes,
-        public_cache_entries=settings.public_cache_entries,
-        public_cache_refresh_ms=settings.public_cache_refresh_ms,
-        concurrent_requests=settings.concurrent_requests,
-        queue_timeout_ms=settings.queue_timeout_ms,
-        signer=_signer(settings),
-        kek=KeyEncryptionKey.load_or_create(settings.data_key_path),
-        anonymous_rate=settings.anonymous_rate,
-        failed_auth_rate=settings.failed_auth_rate,
-        report_rate=settings.report_rate,
-    )
+    _signer(settings)  # made once here, so workers never race to create the key files
+    KeyEncryptionKey.load_or_create(settings.data_key_path)
+    if count > 1:
+        # workers reach the database this process prepared (the embedded server included)
+        os.environ["APP_DATABASE_URL"] = endpoints.app_url
+        uvicorn.run(
+            "api.app:worker_app", factory=True, workers=count, host=host, port=port,
+            log_level=settings.log_level, http="api.slowclients:FromEnvironment",
+        )  # fmt: skip
+        return
     uvicorn.run(
-        application, host=host, port=port, log_level=settings.log_level,
+        service_app(settings, endpoints), host=host, port=port, log_level=settings.log_level,
         http=slowclients.protocol(settings.client_timeout_ms / 1000),
     )  # fmt: skip
 
