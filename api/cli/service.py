@@ -80,7 +80,6 @@ def serve(
 
     from api import slowclients
     from api.app import service_app
-
     from db import embedded
 
     settings = Settings.from_env()
