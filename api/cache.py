@@ -18,9 +18,11 @@ import json
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -228,16 +230,47 @@ def _etag(payload: bytes) -> str:
     return f'"{hashlib.sha256(payload).hexdigest()[:32]}"'
 
 
-def _key(method: str, query_string: bytes, body: bytes) -> str | None:
-    """The request's query, variables and operation, canonical; None if not cacheable."""
-    if method == "GET":
-        return "GET " + query_string.decode("latin-1") if b"query=" in query_string else None
-    if method != "POST":
-        return None
+MAX_KEYED_QUERY = 20_000  # characters: larger documents are answered, never kept
+
+
+@lru_cache(maxsize=4096)
+def _normal(query: str) -> tuple[str, tuple[str | None, ...]] | None:
+    """The document printed canonically (whitespace, commas and comments gone) and its
+    operations' names; None for a document that is not one the cache may keep (not
+    parsable, or a mutation)."""
     try:
-        request = json.loads(body)
-    except (ValueError, RecursionError):
-        return None  # not JSON (or nested past the parser's limit): GraphQL answers 400
+        document = parse(query, no_location=True, max_tokens=2_000)
+    except (GraphQLError, RecursionError):
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if not operations or any(o.operation is not OperationType.QUERY for o in operations):
+        return None
+    return print_ast(document), tuple(o.name.value if o.name else None for o in operations)
+
+
+def _key(method: str, query_string: bytes, body: bytes) -> str | None:
+    """The request's query, variables and operation, canonical, so that trivial variations
+    (spacing, variable order, naming the only operation) share an answer; None if not
+    cacheable."""
+    if method == "GET":
+        params = dict(parse_qsl(query_string.decode("latin-1")))
+        if "query" not in params:
+            return None
+        try:
+            variables = json.loads(params["variables"]) if params.get("variables") else None
+        except (ValueError, RecursionError):
+            return None
+        request: Any = {"query": params["query"], "variables": variables,
+                        "operationName": params.get("operationName") or None}  # fmt: skip
+        prefix = "GET "
+    elif method == "POST":
+        try:
+            request = json.loads(body)
+        except (ValueError, RecursionError):
+            return None  # not JSON (or nested past the parser's limit): GraphQL answers 400
+        prefix = ""
+    else:
+        return None
     if not isinstance(request, dict) or not isinstance(request.get("query"), str):
         return None
     if not all(
@@ -245,10 +278,17 @@ def _key(method: str, query_string: bytes, body: bytes) -> str | None:
         for name, kind in (("variables", dict), ("extensions", dict), ("operationName", str))
     ):
         return None  # malformed: GraphQL answers it (400), never the cache
-    if request["query"].lstrip().startswith("mutation"):
+    if len(request["query"]) > MAX_KEYED_QUERY:
         return None
-    return json.dumps(
-        [request["query"], request.get("variables") or {}, request.get("operationName")],
+    normal = _normal(request["query"])
+    if normal is None:
+        return None
+    document, names = normal
+    operation = request.get("operationName")
+    if len(names) == 1 and operation in (None, names[0]):
+        operation = None  # naming the only operation changes nothing
+    return prefix + json.dumps(
+        [document, request.get("variables") or {}, operation],
         sort_keys=True,
         separators=(",", ":"),
     )

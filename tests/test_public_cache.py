@@ -61,3 +61,30 @@ async def test_get_supports_etag_and_cdn_caching(client: httpx.AsyncClient) -> N
     assert again.status_code == 304 and again.content == b""
     page = await client.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200 and "x-cache" not in page.headers  # GraphiQL itself
+
+
+async def test_trivial_variations_share_one_cached_answer(client: httpx.AsyncClient) -> None:
+    query = "query Tables($g: [StatisticsDimension!]!) { statistics(groupBy: $g) { party count } }"
+    spaced = """
+      # the same question, laid out differently
+      query Tables( $g : [StatisticsDimension!]! ) {
+        statistics( groupBy : $g ) { party , count }
+      }"""
+    first = await client.post("/graphql", json={"query": query, "variables": {"g": ["PARTY"]}})
+    assert first.headers["x-cache"] == "miss"
+    for body in (
+        {"query": spaced, "variables": {"g": ["PARTY"]}},
+        {"query": query, "variables": {"g": ["PARTY"]}, "operationName": "Tables"},
+        {"query": query, "operationName": None, "variables": {"g": ["PARTY"]}},
+    ):
+        again = await client.post("/graphql", json=body)
+        assert again.headers["x-cache"] == "hit", body
+        assert again.headers["etag"] == first.headers["etag"]
+    aliased = "query Tables($g: [StatisticsDimension!]!) { s: statistics(groupBy: $g) { count } }"
+    other = await client.post("/graphql", json={"query": aliased, "variables": {"g": ["PARTY"]}})
+    assert other.headers["x-cache"] == "miss"  # a different answer shape
+    get = await client.get("/graphql", params={"query": spaced, "variables": '{"g": ["PARTY"]}'},
+                           headers={"accept": "application/json"})  # fmt: skip
+    again = await client.get("/graphql", params={"query": query, "variables": '{"g":["PARTY"]}'},
+                             headers={"accept": "application/json"})  # fmt: skip
+    assert (get.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
