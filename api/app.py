@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -26,6 +27,7 @@ from api.admission import Admission
 from api.auth import BadCredentials, viewer_from_header
 from api.cache import PublicCache
 from api.limits import BodySizeLimit
+from api.metrics import Metrics, RequestMetrics, role_of
 from api.ratelimit import Budget, RateLimit
 from api.site import pages as site
 from cases import reading
@@ -50,13 +52,19 @@ def _wants_graphql_response(request: Any) -> bool:
 
 class JointCodeGraphQL(GraphQL):
     def __init__(
-        self, db: Database, signer: Signer, kek: KeyEncryptionKey, reports: Budget
+        self,
+        db: Database,
+        signer: Signer,
+        kek: KeyEncryptionKey,
+        reports: Budget,
+        metrics: Metrics,
     ) -> None:
         super().__init__(graphql_schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.db = db
         self.signer = signer
         self.kek = kek
         self.reports = reports
+        self.metrics = metrics
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:  # type: ignore[override]
         context = RequestContext(
@@ -86,7 +94,18 @@ class JointCodeGraphQL(GraphQL):
         refused = precheck(data.query, data.variables)
         if refused is not None:
             return ExecutionResult(data=None, errors=[refused])
-        return await super().execute_single(*args, **kwargs)
+        request = kwargs.get("request")
+        viewer = request.scope.get("jointcode.viewer") if request is not None else None
+        labels = {
+            "operation": self.metrics.operation(data.operation_name, data.query),
+            "role": role_of(viewer),
+        }
+        started = time.perf_counter()
+        try:
+            return await super().execute_single(*args, **kwargs)
+        finally:
+            self.metrics.operations.labels(**labels).inc()
+            self.metrics.operation_latency.labels(**labels).observe(time.perf_counter() - started)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         """Errors before execution get a code and lose suggestions; with the
@@ -130,12 +149,17 @@ class JointCodeGraphQL(GraphQL):
                 )
             except PoolTimeout:
                 response = JSONResponse(
-                    {"errors": [{"message": f"The service is busy: retry in {RETRY_AFTER_S} s.",
-                                 "extensions": {"code": "SERVICE_BUSY",
-                                                "retryAfter": RETRY_AFTER_S}}]},
+                    {
+                        "errors": [
+                            {
+                                "message": f"The service is busy: retry in {RETRY_AFTER_S} s.",
+                                "extensions": {"code": "SERVICE_BUSY", "retryAfter": RETRY_AFTER_S},
+                            }
+                        ]
+                    },
                     status_code=503,
                     headers={"Retry-After": str(RETRY_AFTER_S)},
-                )  # fmt: skip
+                )
                 await response(scope, receive, send)
                 return
             except BadCredentials:
@@ -181,8 +205,13 @@ def create_app(
     a key of this process only when none is given, as in tests). ``background`` runs the
     daily checkpoint and the access log's fold while the app is up. ``kek`` opens what
     parties' reports hold sealed (the operator's key file in production)."""
+    metrics = Metrics()
     graphql = JointCodeGraphQL(
-        db, signer or Signer.ephemeral(), kek or KeyEncryptionKey.ephemeral(), Budget(report_rate)
+        db,
+        signer or Signer.ephemeral(),
+        kek or KeyEncryptionKey.ephemeral(),
+        Budget(report_rate),
+        metrics,
     )
 
     async def healthz(_: Request) -> Response:
@@ -252,6 +281,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/metrics", metrics.endpoint),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *(Route(path, endpoint) for path, endpoint in open_data.routes(db).items()),
@@ -259,20 +289,35 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    served: Any = Admission(
+    admission = Admission(
         app, concurrent=concurrent_requests, queue_seconds=queue_timeout_ms / 1000
     )
+    metrics.lane_gauges(admission.waiting)
+    metrics.gauge(
+        "jointcode_db_connections_in_use",
+        "Pooled database connections checked out.",
+        lambda: float(db.engine.pool.checkedout()),
+    )  # type: ignore[attr-defined]
+    served: Any = admission
     if public_cache_entries > 0:
-        served = PublicCache(
+        cache = PublicCache(
             served,
             db=db,
             max_entries=public_cache_entries,
             refresh_seconds=public_cache_refresh_ms / 1000,
+            on_lookup=lambda hit: metrics.cache.labels(result="hit" if hit else "miss").inc(),
         )
-    limited = BodySizeLimit(served, max_bytes=max_body_bytes)
-    if anonymous_rate is None and failed_auth_rate is None:
-        return limited
-    return RateLimit(limited, anonymous=anonymous_rate, failed_auth=failed_auth_rate)
+        metrics.gauge(
+            "jointcode_public_cache_entries", "Answers kept.", lambda: float(len(cache.entries))
+        )
+        metrics.gauge(
+            "jointcode_public_cache_bytes", "Bytes of answers kept.", lambda: float(cache.size)
+        )
+        served = cache
+    limited: Any = BodySizeLimit(served, max_bytes=max_body_bytes)
+    if anonymous_rate is not None or failed_auth_rate is not None:
+        limited = RateLimit(limited, anonymous=anonymous_rate, failed_auth=failed_auth_rate)
+    return RequestMetrics(limited, metrics)
 
 
 def service_app(settings: Any, endpoints: Any) -> Any:

@@ -17,6 +17,7 @@ import hashlib
 import json
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -63,10 +64,12 @@ class PublicCache:
         max_entry_bytes: int = 4 * 1024 * 1024,
         refresh_seconds: float = 1.0,
         max_age: int = 30,
+        on_lookup: Callable[[bool], None] = lambda hit: None,
     ) -> None:
         self.app, self.db, self.path = app, db, path
         self.max_entries, self.refresh_seconds, self.max_age = max_entries, refresh_seconds, max_age
         self.max_bytes, self.max_entry_bytes = max_bytes, max_entry_bytes
+        self.on_lookup = on_lookup
         self.entries: OrderedDict[tuple[int, str], Entry] = OrderedDict()
         self.size = 0
         self.epoch = 0
@@ -97,6 +100,7 @@ class PublicCache:
 
     async def _hit(self, scope: Scope, send: Send, key: str, epoch: int, method: str) -> bool:
         entry = self.entries.get((epoch, key))
+        self.on_lookup(entry is not None)
         if entry is None:
             return False
         self.entries.move_to_end((epoch, key))

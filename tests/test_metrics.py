@@ -1,0 +1,49 @@
+"""/metrics: requests, GraphQL operations by name and role, the cache, the pool and the
+admission lanes, in Prometheus's text format; client-chosen names stay bounded."""
+
+from __future__ import annotations
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.conftest import GraphQLClient
+from tests.helpers import issue_token, register_party
+
+
+def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+async def test_metrics_count_what_the_service_did(
+    client: httpx.AsyncClient, gql: GraphQLClient, admin_token: str
+) -> None:
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    for _ in range(2):
+        await client.post("/graphql", json={"query": "query Codes { codes { version } }"})
+    await gql.ok("query Mine { viewer { role } }", token=officer)
+    await client.get("/no-such-page")
+    for n in range(3):  # client-chosen names never become unbounded labels
+        await client.post(
+            "/graphql", json={"query": f"query {'x' * 50}{n} {{ codes {{ version }} }}"}
+        )
+    page = await client.get("/metrics")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/plain")
+    samples = _samples(page.text)
+    assert samples[("jointcode_graphql_operations_total",
+                    (("operation", "Mine"), ("role", "officer")))] == 1  # fmt: skip
+    assert samples[("jointcode_graphql_operations_total",
+                    (("operation", "Codes"), ("role", "anonymous")))] == 1  # fmt: skip
+    assert samples[("jointcode_public_cache_total", (("result", "hit"),))] >= 1
+    assert samples[("jointcode_public_cache_total", (("result", "miss"),))] >= 1
+    assert samples[("jointcode_requests_total", (("kind", "page"), ("status", "404")))] == 1
+    assert ("jointcode_graphql_operations_total",
+            (("operation", "other"), ("role", "anonymous"))) in samples  # fmt: skip
+    assert ("jointcode_db_connections_in_use", ()) in samples
+    assert ("jointcode_admission_waiting", (("lane", "reads"),)) in samples
+    assert ("jointcode_public_cache_bytes", ()) in samples
+    assert officer not in page.text and admin_token not in page.text
