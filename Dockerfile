@@ -14,5 +14,5 @@ RUN pip install --no-cache-dir -c requirements.lock . && jointcode assets fetch 
     && useradd --system jointcode
 USER jointcode
 EXPOSE 8000
-ENV JOINTCODE_HOST=0.0.0.0
+ENV JOINTCODE_HOST=0.0.0.0 JOINTCODE_LOG_FORMAT=json
 CMD ["jointcode", "serve"]

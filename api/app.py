@@ -29,6 +29,7 @@ from api.cache import PublicCache
 from api.limits import BodySizeLimit
 from api.metrics import Metrics, RequestMetrics, role_of
 from api.ratelimit import Budget, RateLimit
+from api.requests import RequestIds
 from api.site import pages as site
 from cases import reading
 from codes import clock
@@ -317,7 +318,7 @@ def create_app(
     limited: Any = BodySizeLimit(served, max_bytes=max_body_bytes)
     if anonymous_rate is not None or failed_auth_rate is not None:
         limited = RateLimit(limited, anonymous=anonymous_rate, failed_auth=failed_auth_rate)
-    return RequestMetrics(limited, metrics)
+    return RequestIds(RequestMetrics(limited, metrics))
 
 
 def service_app(settings: Any, endpoints: Any) -> Any:
@@ -342,10 +343,12 @@ def service_app(settings: Any, endpoints: Any) -> Any:
 def worker_app() -> Any:
     """One worker of `jointcode serve --workers N`: the parent prepared the database and
     put its address in APP_DATABASE_URL; the key files are shared."""
+    from api import logs
     from api.database import Endpoints
     from api.settings import Settings
 
     settings = Settings.from_env()
+    logs.configure(level=settings.log_level, fmt=settings.log_format)
     url = settings.app_database_url
     if not url:
         raise RuntimeError("a worker needs APP_DATABASE_URL (set by `jointcode serve`)")

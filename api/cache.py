@@ -237,7 +237,7 @@ def _etag(payload: bytes) -> str:
 MAX_KEYED_QUERY = 20_000  # characters: larger documents are answered, never kept
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # at most 1,024 documents of 20,000 characters
 def _normal(query: str) -> tuple[str, tuple[str | None, ...]] | None:
     """The document printed canonically (whitespace, commas and comments gone) and its
     operations' names; None for a document that is not one the cache may keep (not

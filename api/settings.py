@@ -29,6 +29,7 @@ class Settings:
     queue_timeout_ms: int = 60_000  # how long a request waits for its turn, then 503
     max_body_bytes: int = 1_048_576
     log_level: str = "info"
+    log_format: str = "text"  # "json": one JSON object per line, with the request id
     public_cache_entries: int = 2048  # 0 turns the public response cache off
     public_cache_refresh_ms: int = 1000
     signing_key_file: Path | None = None  # default: checkpoint-signing-key.pem in data_dir
@@ -64,6 +65,7 @@ class Settings:
             queue_timeout_ms=_int("JOINTCODE_QUEUE_TIMEOUT_MS", 60_000),
             max_body_bytes=_int("JOINTCODE_MAX_BODY_BYTES", 1_048_576),
             log_level=env.get("JOINTCODE_LOG_LEVEL", "info"),
+            log_format=env.get("JOINTCODE_LOG_FORMAT", "text"),
             public_cache_entries=_int("JOINTCODE_PUBLIC_CACHE_ENTRIES", 2048),
             public_cache_refresh_ms=_int("JOINTCODE_PUBLIC_CACHE_REFRESH_MS", 1000),
             anonymous_rate=env.get("JOINTCODE_RATE_ANONYMOUS", "1200/minute") or None,

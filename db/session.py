@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
@@ -79,8 +80,19 @@ class PartySession(Session):
     """The sync session class behind every AsyncSession of the service."""
 
 
+# The request this work is for: named in PostgreSQL's application_name (pg_stat_activity,
+# the server's logs) and in the service's own log lines.
+REQUEST_ID: ContextVar[str | None] = ContextVar("jointcode_request_id", default=None)
+
+
 @event.listens_for(PartySession, "after_begin")
 def _bind(session: Session, transaction: Any, connection: Any) -> None:
+    request_id = REQUEST_ID.get()
+    if request_id is not None:
+        connection.execute(
+            text("SELECT set_config('application_name', :name, true)"),
+            {"name": f"jointcode {request_id}"},
+        )
     credential = session.info.get(CREDENTIAL_KEY)
     if credential:
         connection.execute(text("SELECT jc_bind_token(:secret)"), {"secret": credential})

@@ -78,13 +78,13 @@ def serve(
     """Migrate (when the owner URL is known) and serve the API."""
     import uvicorn
 
-    from api import slowclients
+    from api import logs, slowclients
     from api.app import service_app
     from db import embedded
 
     settings = Settings.from_env()
     embedded.stop_on_signals()  # SIGTERM stops what this process started, as Ctrl+C does
-    logging.basicConfig(level=settings.log_level.upper())
+    logs.configure(level=settings.log_level, fmt=settings.log_format)
     if settings.log_level.lower() != "debug":  # migrations say nothing unless asked
         logging.getLogger("alembic").setLevel(logging.WARNING)
     endpoints = _prepare(settings)
@@ -104,11 +104,12 @@ def serve(
         uvicorn.run(
             "api.app:worker_app", factory=True, workers=count, host=host, port=port,
             log_level=settings.log_level, http="api.slowclients:FromEnvironment",
+            log_config=None,
         )  # fmt: skip
         return
     uvicorn.run(
         service_app(settings, endpoints), host=host, port=port, log_level=settings.log_level,
-        http=slowclients.protocol(settings.client_timeout_ms / 1000),
+        http=slowclients.protocol(settings.client_timeout_ms / 1000), log_config=None,
     )  # fmt: skip
 
 
