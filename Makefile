@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit lint lock client schema install clean bench bench-import bench-publication bench-disclosure bench-officer audit-http
+.PHONY: run test test-unit lint lock client schema install clean bench bench-import bench-publication bench-disclosure bench-officer bench-soak audit-http
 
 # Every dependency at the version in requirements.lock (constraints), the project editable,
 # with the test tools and the embedded PostgreSQL. `make lock` re-resolves the lock.
@@ -73,6 +73,11 @@ bench-disclosure: $(STAMP)
 ## 50 and 200 parallel officers reading a full page of cases while a writer steps cases on
 bench-officer: $(STAMP)
 	$(BIN)/python -m bench.officer
+
+## 10 minutes of mixed traffic: 90% public (every request its own document), 9% officer
+## writes, 1% Committee; p50/p99 per kind, errors, RSS over time
+bench-soak: $(STAMP)
+	$(BIN)/python -m bench.soak
 
 audit-http: $(STAMP)
 	bash bench/graphql_http/run.sh

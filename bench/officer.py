@@ -204,6 +204,17 @@ def _free_port() -> int:
 
 
 def _start_service(workers: int) -> tuple[subprocess.Popen[bytes], str, str]:
+    process, url, printed = start_service(workers)
+    found = re.search(r"officer lantern\s+(\S+)", printed)
+    if found is None:
+        process.terminate()
+        raise SystemExit(f"no officer token in:\n{printed}")
+    return process, url, found.group(1)
+
+
+def start_service(workers: int = 1) -> tuple[subprocess.Popen[bytes], str, str]:
+    """`jointcode demo` (its printed tokens returned), then `jointcode serve` on a free
+    port, ready; returns the process, the /graphql URL and what `demo` printed."""
     """`jointcode demo` for a token, then `jointcode serve` on a free port."""
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "JOINTCODE_RATE_ANONYMOUS": "", "JOINTCODE_LOG_LEVEL": "warning"}
@@ -213,15 +224,12 @@ def _start_service(workers: int) -> tuple[subprocess.Popen[bytes], str, str]:
     env["JOINTCODE_WORKERS"] = str(workers)
     printed = subprocess.run([bin_dir / "jointcode", "demo"], env=env, check=True,
                              capture_output=True, text=True).stdout  # fmt: skip
-    found = re.search(r"officer lantern\s+(\S+)", printed)
-    if found is None:
-        raise SystemExit(f"no officer token in:\n{printed}")
     process = subprocess.Popen([bin_dir / "jointcode", "serve"], env=env)
     url = f"http://127.0.0.1:{env['JOINTCODE_PORT']}"
     for _ in range(600):
         try:
             if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                return process, url + "/graphql", found.group(1)
+                return process, url + "/graphql", printed
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
