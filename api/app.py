@@ -51,6 +51,18 @@ def _wants_graphql_response(request: Any) -> bool:
     return GRAPHQL_RESPONSE in (request.headers.get("accept") or "")
 
 
+def _replica_may_answer(query: str | None) -> bool:
+    """A document that writes nothing and reads nothing its caller may have just written.
+
+    No operation can be a mutation or subscription without its keyword, and a receipt's
+    status must show the report just filed, whatever the replica's lag. Conservative: the
+    words anywhere (a comment, a name) send the request to the primary.
+    """
+    return query is not None and not any(
+        word in query for word in ("mutation", "subscription", "reportStatus")
+    )
+
+
 class JointCodeGraphQL(GraphQL):
     def __init__(
         self,
@@ -59,9 +71,11 @@ class JointCodeGraphQL(GraphQL):
         kek: KeyEncryptionKey,
         reports: Budget,
         metrics: Metrics,
+        read_db: Database | None = None,
     ) -> None:
         super().__init__(graphql_schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.db = db
+        self.read_db = read_db
         self.signer = signer
         self.kek = kek
         self.reports = reports
@@ -97,6 +111,8 @@ class JointCodeGraphQL(GraphQL):
             return ExecutionResult(data=None, errors=[refused])
         request = kwargs.get("request")
         viewer = request.scope.get("jointcode.viewer") if request is not None else None
+        if self.read_db is not None and viewer is None and _replica_may_answer(data.query):
+            kwargs["context"].read_from(self.read_db)
         labels = {
             "operation": self.metrics.operation(data.operation_name, data.query),
             "role": role_of(viewer),
@@ -201,11 +217,15 @@ def create_app(
     background: bool = True,
     concurrent_requests: int = 8,
     queue_timeout_ms: int = 60_000,
+    read_db: Database | None = None,
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
     a key of this process only when none is given, as in tests). ``background`` runs the
     daily checkpoint and the access log's fold while the app is up. ``kek`` opens what
-    parties' reports hold sealed (the operator's key file in production)."""
+    parties' reports hold sealed (the operator's key file in production). ``read_db`` (a
+    streaming replica) answers what the public reads without a token: published figures,
+    open data and the site's figure pages; everything else uses ``db``."""
+    public = read_db or db
     metrics = Metrics()
     graphql = JointCodeGraphQL(
         db,
@@ -213,6 +233,7 @@ def create_app(
         kek or KeyEncryptionKey.ephemeral(),
         Budget(report_rate),
         metrics,
+        read_db,
     )
 
     async def healthz(_: Request) -> Response:
@@ -278,6 +299,8 @@ def create_app(
         for task in tasks:
             task.cancel()
         await db.dispose()
+        if read_db is not None:
+            await read_db.dispose()
 
     app = Starlette(
         routes=[
@@ -285,8 +308,8 @@ def create_app(
             Route("/metrics", metrics.endpoint),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            *(Route(path, endpoint) for path, endpoint in open_data.routes(db).items()),
-            *site.routes(db, graphql.kek, graphql.reports.allow),
+            *(Route(path, endpoint) for path, endpoint in open_data.routes(public).items()),
+            *site.routes(db, graphql.kek, graphql.reports.allow, read_db=read_db),
         ],
         lifespan=lifespan,
     )
@@ -303,7 +326,7 @@ def create_app(
     if public_cache_entries > 0:
         cache = PublicCache(
             served,
-            db=db,
+            db=public,  # the epoch of what the cached answers were read from
             max_entries=public_cache_entries,
             refresh_seconds=public_cache_refresh_ms / 1000,
             on_lookup=lambda hit: metrics.cache.labels(result="hit" if hit else "miss").inc(),
@@ -323,10 +346,11 @@ def create_app(
 
 def service_app(settings: Any, endpoints: Any) -> Any:
     """The service as `jointcode serve` runs it, from its settings and database."""
-    from api.database import app_database
+    from api.database import app_database, read_database
 
     return create_app(
         app_database(settings, endpoints),
+        read_db=read_database(settings),
         max_body_bytes=settings.max_body_bytes,
         public_cache_entries=settings.public_cache_entries,
         public_cache_refresh_ms=settings.public_cache_refresh_ms,

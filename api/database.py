@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from api.settings import Settings
 from db import embedded
-from db.session import Database, app_role_url, make_engine
+from db.session import APP_ROLE, Database, app_role_url, make_engine
 
 EMBEDDED_DATABASE = "jointcode"
 
@@ -37,6 +39,28 @@ def app_database(settings: Settings, endpoints: Endpoints) -> Database:
     return Database(
         make_engine(
             endpoints.app_url,
+            pool_size=settings.pool_size,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            pool_timeout_s=settings.pool_timeout_ms / 1000,
+        )
+    )
+
+
+def read_database(settings: Settings) -> Database | None:
+    """Public reads from a streaming replica (JOINTCODE_READ_DATABASE_URL), if one is set.
+
+    The service connects to it as the application role, as to the primary: the URL's own
+    user when it is that role, else that role with JOINTCODE_APP_PASSWORD. Row-level
+    security and grants are the primary's, replicated; a replica can only be read.
+    """
+    if not settings.read_database_url:
+        return None
+    url = settings.read_database_url
+    if make_url(url).username != APP_ROLE:
+        url = app_role_url(url, password=settings.app_password)
+    return Database(
+        make_engine(
+            url,
             pool_size=settings.pool_size,
             statement_timeout_ms=settings.statement_timeout_ms,
             pool_timeout_s=settings.pool_timeout_ms / 1000,

@@ -16,6 +16,7 @@ def _int(name: str, default: int) -> int:
 class Settings:
     database_url: str | None = None
     app_database_url: str | None = None
+    read_database_url: str | None = None
     app_password: str | None = None
     data_dir: Path = field(default_factory=lambda: Path(".jointcode"))
     host: str = "127.0.0.1"
@@ -52,6 +53,7 @@ class Settings:
         return cls(
             database_url=env.get("DATABASE_URL") or None,
             app_database_url=env.get("APP_DATABASE_URL") or None,
+            read_database_url=env.get("JOINTCODE_READ_DATABASE_URL") or None,
             app_password=env.get("JOINTCODE_APP_PASSWORD") or None,
             data_dir=Path(env.get("JOINTCODE_DATA_DIR", ".jointcode")),
             host=env.get("JOINTCODE_HOST", "127.0.0.1"),

@@ -13,7 +13,11 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from db import embedded, migrate
+from db.audit import Actor
 from db.session import asyncpg_url, run_autocommit
+
+# Who the audit trails name for what a benchmark sets up as the operator.
+OPERATOR = Actor("bench", "operator")
 
 
 @contextmanager

@@ -20,9 +20,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.common import fresh_database, peak_rss_mib, server
+from bench.common import OPERATOR, fresh_database, peak_rss_mib, server
 from cases import importing
-from db.audit import Actor
 from db.session import Database, app_role_url, make_engine
 from parties import service as party_service
 
@@ -64,16 +63,18 @@ async def run(server_url: str, count: int, workdir: Path) -> None:
     print(f"wrote {count:,} rows in {time.perf_counter() - started:.1f} s")
 
     async with fresh_database(server_url, "jointcode_bench_import") as owner:
+        operator = Database(make_engine(owner, pool_size=1))
+        async with operator.transaction(actor=OPERATOR) as session:
+            party = await party_service.register_party(
+                session=session, slug="bench", name="Bench Party", adopted_on=date(2025, 1, 1)
+            )
+        await operator.dispose()
         db = Database(make_engine(app_role_url(owner), pool_size=2))
         try:
-            async with db.transaction() as session:
-                party = await party_service.register_party(
-                    session=session, slug="bench", name="Bench Party", adopted_on=date(2025, 1, 1)
-                )
             rss_before = peak_rss_mib()
             started = time.perf_counter()
             summary = await importing.import_file(
-                db=db, party_id=party.id, path=source, actor=Actor("bench", "operator")
+                db=db, party_id=party.id, path=source, actor=OPERATOR
             )
             elapsed = time.perf_counter() - started
         finally:

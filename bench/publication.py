@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
-import re
 import shutil
 import signal
 import statistics
@@ -26,26 +26,26 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
-from bench.common import fresh_database, server
-from db.session import Database, app_role_url, make_engine
+import codes
+from bench import load, ondemand, postgraphile
+from bench.common import OPERATOR, fresh_database, server
+from db import migrate
+from db.session import Database, make_engine, run_autocommit
 from parties import service as party_service
 from parties import tokens
 from parties.tokens import Role
 from publication import releases
 
-QUERY = "query($g: [StatisticsDimension!]!) { statistics(groupBy: $g) { party year count } }"
-ESCAPED = QUERY.replace('"', '\\"')
-WRK_SCRIPT = f"""
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{{"query": "{ESCAPED}", "variables": {{"g": ["PARTY", "YEAR", "FAMILY"]}}}}'
-"""
+REUSED = "jointcode_bench_publication"
 
 GENERATE = text(
     """
@@ -72,24 +72,6 @@ GENERATE = text(
          LATERAL (SELECT date '2025-01-15' + (g * 31 % 600) AS d) AS dates
     """
 )
-
-
-def _wrk(url: str, seconds: int) -> dict[str, str]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT)
-    out = subprocess.run(
-        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", "-s", script.name, url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    found = {
-        "requests_per_second": re.search(r"Requests/sec:\s+([\d.]+)", out),
-        "p50": re.search(r"\s50%\s+(\S+)", out),
-        "p99": re.search(r"\s99%\s+(\S+)", out),
-        "non_2xx": re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out),
-    }
-    return {k: (v.group(1) if v else "0") for k, v in found.items()}
 
 
 def _serve(owner_url: str, port: int, *, cache: bool) -> subprocess.Popen:
@@ -123,12 +105,11 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 async def _setup(owner: str, parties: int, per_party: int) -> tuple[list, str]:
-    db = Database(make_engine(app_role_url(owner), pool_size=2))
     owner_db = Database(make_engine(owner, pool_size=1))
     party_ids = []
     try:
         for n in range(parties):
-            async with db.transaction() as session:
+            async with owner_db.transaction(actor=OPERATOR) as session:
                 party = await party_service.register_party(
                     session=session,
                     slug=f"bench-{n}",
@@ -139,24 +120,24 @@ async def _setup(owner: str, parties: int, per_party: int) -> tuple[list, str]:
             party_ids.append(party.id)
             async with owner_db.transaction() as session:
                 await session.execute(GENERATE, {"party": party.id, "n": per_party})
-        async with db.transaction() as session:
+        async with owner_db.transaction(actor=OPERATOR) as session:
             committee = await tokens.issue_token(session=session, role=Role.COMMITTEE)
     finally:
-        await db.dispose()
         await owner_db.dispose()
     return party_ids, committee.secret
 
 
 async def _publish_all(owner: str, party_ids: list) -> None:
-    db = Database(make_engine(app_role_url(owner), pool_size=2))
+    # as `jointcode demo` does; a whole 100,000-outcome party at once outlasts 10 s
+    db = Database(make_engine(owner, pool_size=2, statement_timeout_ms=600_000), operator=True)
     held = released = 0
     try:
         for index, party_id in enumerate(party_ids):
             started = time.perf_counter()
-            async with db.transaction(party_id=party_id) as session:
+            async with db.transaction(party_id=party_id, actor=OPERATOR) as session:
                 preview = await releases.preview_release(session=session, party_id=party_id)
             previewed = time.perf_counter()
-            async with db.transaction(party_id=party_id) as session:
+            async with db.transaction(party_id=party_id, actor=OPERATOR) as session:
                 await releases.publish_release(
                     session=session, party_id=party_id, preview_id=preview.preview.id
                 )
@@ -195,42 +176,203 @@ def _committee_latency(port: int, secret: str, requests: int = 40) -> tuple[floa
     return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
 
 
-async def main_async(server_url: str, parties: int, per_party: int, seconds: int) -> None:
-    async with fresh_database(server_url, "jointcode_bench_pub") as owner:
-        started = time.perf_counter()
-        party_ids, committee = await _setup(owner, parties, per_party)
-        elapsed = time.perf_counter() - started
-        print(f"generated {parties * per_party:,} final cases in {elapsed:.0f} s")
-        await _publish_all(owner, party_ids)
-        port = 18877
-        for cache in (True, False):
-            process = _serve(owner, port, cache=cache)
-            try:
-                url = f"http://127.0.0.1:{port}/graphql"
-                _wrk(url, 2)  # warm up
-                result = _wrk(url, seconds)
-                label = "cached" if cache else "cache off"
-                print(
-                    f"statistics ({label}): {float(result['requests_per_second']):,.0f} req/s, "
-                    f"p50 {result['p50']}, p99 {result['p99']}, non-2xx {result['non_2xx']}"
-                )
-                if cache:
-                    p50, p99 = _committee_latency(port, committee)
-                    print(f"committee summary: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
-            finally:
+REPEATED = json.dumps(
+    {"query": "{ statistics(groupBy: [PARTY, YEAR, FAMILY]) { party year family count } }"}
+)
+OWN_DOCUMENT = load.counter_template(
+    "{ a%d_%d: statistics(groupBy: [PARTY, YEAR, FAMILY]) { party year family count } }"
+)
+POSTGRAPHILE_DOCUMENT = load.counter_template(
+    "{ a%d_%d: partyYearFamilyList { party year family count } }"
+)
+
+
+@dataclass
+class Line:
+    label: str
+    runs: list[load.Result] = field(default_factory=list)
+
+    @property
+    def best(self) -> float:
+        return max(r.requests_per_second for r in self.runs)
+
+    def row(self) -> str:
+        rates = sorted(r.requests_per_second for r in self.runs)
+        low, high = f"{rates[0]:,.0f}", f"{rates[-1]:,.0f}"
+        shown = low if low == high else f"{low} to {high}"
+        bad = sum(r.non_2xx + r.errors for r in self.runs)
+        p99 = "/".join(r.p99 for r in self.runs)
+        return f"| {self.label} | {shown} | {p99} | {bad} |"
+
+
+def _cells(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return sorted((r["party"], r["year"], r["family"], r["count"]) for r in rows)
+
+
+def _same_answer(jointcode: int, starlette: int, postgraphile: int) -> int:
+    """The three services give the same cells; returns how many."""
+    ours = httpx.post(f"http://127.0.0.1:{jointcode}/graphql", content=REPEATED,
+                      headers={"content-type": "application/json"}).json()  # fmt: skip
+    direct = httpx.post(f"http://127.0.0.1:{starlette}/sql").json()
+    theirs = httpx.post(
+        f"http://127.0.0.1:{postgraphile}/graphql",
+        json={"query": "{ partyYearFamilyList { party year family count } }"},
+    ).json()
+    cells = _cells(ours["data"]["statistics"])
+    if not cells or cells != _cells(direct["data"]["statistics"]):
+        raise SystemExit("the on-demand SQL does not give jointcode's stored cells")
+    if cells != _cells(theirs["data"]["partyYearFamilyList"]):
+        raise SystemExit("PostGraphile does not give jointcode's stored cells")
+    return len(cells)
+
+
+def _serve_baseline(owner: str, port: int, fixed_body: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "BENCH_OWNER_URL": owner, "BENCH_FIXED_BODY": str(fixed_body)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.baselines:app", "--port", str(port),
+         "--log-level", "warning", "--no-access-log"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            if httpx.post(f"http://127.0.0.1:{port}/fixed", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError("the baseline did not start")
+
+
+def side_by_side(owner: str, *, seconds: int, rounds: int) -> None:
+    """Every configuration of the issue's table, in one run, each round in turn."""
+    postgraphile_command = postgraphile.install()
+    ports = {"cached": 18877, "uncached": 18878, "baseline": 18879, "postgraphile": 18880}
+    jc = f"http://127.0.0.1:{ports['cached']}/graphql"
+    lines = {
+        "repeated": Line("jointcode, the same public statistics query repeated (response cache)"),
+        "own": Line("jointcode, every request its own document (a counter alias), cache on"),
+        "off": Line("jointcode, response cache off, the same query repeated"),
+        "sql": Line("Starlette + asyncpg running the SQL directly (no GraphQL)"),
+        "fixed": Line("Starlette serving jointcode's answer as a fixed JSON body"),
+        "postgraphile": Line("PostGraphile 4, every request its own document"),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        fixed_body = Path(tmp) / "answer.json"
+        processes = {
+            "cached": _serve(owner, ports["cached"], cache=True),
+            "uncached": _serve(owner, ports["uncached"], cache=False),
+        }
+        try:
+            answer = httpx.post(jc, content=REPEATED, headers={"content-type": "application/json"})
+            fixed_body.write_bytes(answer.content)
+            processes["baseline"] = _serve_baseline(owner, ports["baseline"], fixed_body)
+            processes["postgraphile"] = postgraphile.start(
+                postgraphile_command, owner_url=owner, port=ports["postgraphile"]
+            )
+            cells = _same_answer(ports["cached"], ports["baseline"], ports["postgraphile"])
+            print(f"the same answer from all three: {cells} cells, {len(answer.content):,} bytes")
+            base = f"http://127.0.0.1:{ports['baseline']}"
+            pg = f"http://127.0.0.1:{ports['postgraphile']}/graphql"
+            plan: list[tuple[str, str, dict[str, str]]] = [
+                ("repeated", jc, {"body": REPEATED}),
+                ("own", jc, {"template": OWN_DOCUMENT}),
+                ("off", f"http://127.0.0.1:{ports['uncached']}/graphql", {"body": REPEATED}),
+                ("sql", f"{base}/sql", {"body": "{}"}),
+                ("fixed", f"{base}/fixed", {"body": REPEATED}),
+                ("postgraphile", pg, {"template": POSTGRAPHILE_DOCUMENT}),
+            ]
+            for _key, url, how in plan:  # warm every service up once
+                load.run(url, seconds=2, **how)
+            for _ in range(rounds):
+                for key, url, how in plan:
+                    lines[key].runs.append(load.run(url, seconds=seconds, **how))
+        finally:
+            for process in processes.values():
                 _stop(process)
+    print(f"\n{rounds} round(s) of {seconds} s each; wrk -t2 -c32, one process per service\n")
+    print("| | req/s | p99 | non-2xx or socket errors |\n|---|---|---|---|")
+    for line in lines.values():
+        print(line.row())
+    own = lines["own"].best / lines["postgraphile"].best
+    repeated = lines["repeated"].best / lines["fixed"].best
+    print(
+        f"\nratio, own documents / PostGraphile: {own:.2f} (aim >= 3)"
+        f"\nratio, repeated query / fixed JSON body: {repeated:.2f} (aim >= 0.8)"
+    )
+
+
+async def _existing(server_url: str, name: str) -> str | None:
+    owner = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        engine = make_engine(owner, pool_size=1)
+        async with engine.connect() as connection:
+            cells = await connection.scalar(text("SELECT count(*) FROM statistics_cells"))
+        await engine.dispose()
+    except Exception:  # no such database, or not this benchmark's
+        return None
+    return owner if cells else None
+
+
+async def _build(owner: str, parties: int, per_party: int) -> None:
+    started = time.perf_counter()
+    party_ids, committee = await _setup(owner, parties, per_party)
+    print(f"generated {parties * per_party:,} final cases in {time.perf_counter() - started:.0f} s")
+    await _publish_all(owner, party_ids)
+    async with Database(make_engine(owner, pool_size=1)).transaction() as session:
+        await ondemand.install(session=session, k=codes.default_version().k)
+    port = 18876
+    process = _serve(owner, port, cache=True)
+    try:
+        p50, p99 = _committee_latency(port, committee)
+        print(f"committee summary: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    finally:
+        _stop(process)
+
+
+async def prepare(server_url: str, args: argparse.Namespace) -> str:
+    """The benchmark database: built now, or the one --reuse kept from an earlier run."""
+    if args.reuse:
+        found = await _existing(server_url, REUSED)
+        if found:
+            print(f"reusing the database {REUSED} (drop it to rebuild)")
+            return found
+        await run_autocommit(server_url, f'DROP DATABASE IF EXISTS "{REUSED}" WITH (FORCE)')
+        await run_autocommit(server_url, f'CREATE DATABASE "{REUSED}"')
+        owner = make_url(server_url).set(database=REUSED).render_as_string(hide_password=False)
+        await asyncio.to_thread(migrate.upgrade, owner)
+        await _build(owner, args.parties, args.cases_per_party)
+        return owner
+    raise AssertionError("prepare() is only for --reuse")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parties", type=int, default=10)
     parser.add_argument("--cases-per-party", type=int, default=100_000)
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help=f"keep the generated data in the database {REUSED} and use it next time",
+    )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not on PATH (Debian: apt-get install wrk)")
+    for tool in ("wrk", "npm", "node"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is not on PATH (Debian: apt-get install wrk nodejs npm)")
     with server() as url:
-        asyncio.run(main_async(url, args.parties, args.cases_per_party, args.seconds))
+        if args.reuse:
+            owner = asyncio.run(prepare(url, args))
+            side_by_side(owner, seconds=args.seconds, rounds=args.rounds)
+            return
+
+        async def fresh() -> None:
+            async with fresh_database(url, "jointcode_bench_pub") as owner:
+                await _build(owner, args.parties, args.cases_per_party)
+                await asyncio.to_thread(
+                    side_by_side, owner, seconds=args.seconds, rounds=args.rounds
+                )
+
+        asyncio.run(fresh())
 
 
 if __name__ == "__main__":

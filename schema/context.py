@@ -117,6 +117,14 @@ class RequestContext:
         )
         self.loaders = Loaders(self.db)
 
+    def read_from(self, db: Database) -> None:
+        """Answer from another database (a replica) for the rest of the request; only before
+        any field has resolved, and only for a request that writes nothing."""
+        self.db = db.for_caller(
+            credential=self.viewer.credential if self.viewer else None, actor=self.actor
+        )
+        self.loaders = Loaders(self.db)
+
     @property
     def actor(self) -> Actor | None:
         """Who the audit trail names for what this request changes or reads."""

@@ -142,12 +142,22 @@ def describe(question: Question, names: dict[str, str]) -> str:
     return title
 
 
-def routes(db: Database, kek: KeyEncryptionKey, allow_report: Callable[[str], bool]) -> list[Any]:
+def routes(
+    db: Database,
+    kek: KeyEncryptionKey,
+    allow_report: Callable[[str], bool],
+    *,
+    read_db: Database | None = None,
+) -> list[Any]:
+    """The site's routes. Pages of published figures read ``read_db`` (a replica, when one
+    is set); the report pages write, and a receipt must find what was just filed, so they
+    use the primary."""
+    public = read_db or db
     Page = Callable[[Request], Awaitable[Response]]
 
     def page(render: Callable[[Request, Any, figures.Overview], Awaitable[Response]]) -> Page:
         async def endpoint(request: Request) -> Response:
-            async with db.transaction() as session:
+            async with public.transaction() as session:
                 view = await figures.overview(session=session)
                 return await render(request, session, view)
 
@@ -230,7 +240,7 @@ def routes(db: Database, kek: KeyEncryptionKey, allow_report: Callable[[str], bo
         question = Question.from_params(dict(request.query_params))
         if not explore.answerable(question):
             return PlainTextResponse("No published table answers this question.", status_code=404)
-        async with db.transaction() as session:
+        async with public.transaction() as session:
             view = await figures.overview(session=session)
             rows = await explore.answer(session=session, question=question)
         if request.url.path.endswith(".csv"):
