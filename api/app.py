@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException
@@ -90,6 +91,7 @@ class JointCodeGraphQL(GraphQL):
             signer=self.signer,
             kek=self.kek,
             allow_report=self.reports.allow,
+            observe=lambda work, seconds: self.metrics.work.labels(work=work).observe(seconds),
         )
         request.scope["jointcode.context"] = context  # released when the request ends
         return context
@@ -218,6 +220,7 @@ def create_app(
     concurrent_requests: int = 8,
     queue_timeout_ms: int = 60_000,
     read_db: Database | None = None,
+    metrics_dir: Path | None = None,
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
     a key of this process only when none is given, as in tests). ``background`` runs the
@@ -226,7 +229,7 @@ def create_app(
     streaming replica) answers what the public reads without a token: published figures,
     open data and the site's figure pages; everything else uses ``db``."""
     public = read_db or db
-    metrics = Metrics()
+    metrics = Metrics(job_files=metrics_dir)
     graphql = JointCodeGraphQL(
         db,
         signer or Signer.ephemeral(),
@@ -351,6 +354,7 @@ def service_app(settings: Any, endpoints: Any) -> Any:
     return create_app(
         app_database(settings, endpoints),
         read_db=read_database(settings),
+        metrics_dir=settings.metrics_path,
         max_body_bytes=settings.max_body_bytes,
         public_cache_entries=settings.public_cache_entries,
         public_cache_refresh_ms=settings.public_cache_refresh_ms,

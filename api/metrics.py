@@ -3,7 +3,9 @@
 Requests and their latency by kind of path and status; GraphQL operations by operation
 name and role (names clients send are bounded: at most 200 distinct, then "other");
 the public cache's hits, misses, entries and bytes; database connections in use; requests
-waiting for their turn in each admission lane. Each app has its own registry, so several
+waiting for their turn in each admission lane; how long releases and batches of cases
+took; and what the operator's jobs (verification, imports, retention, checkpoints) last
+did, from their files (``api.jobmetrics``). Each app has its own registry, so several
 apps in one process (tests) never share counts. No label ever holds a token, a party's
 data or free text.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -20,6 +23,8 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.jobmetrics import JobFiles
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
 FIRST_OPERATION = re.compile(
@@ -42,9 +47,19 @@ def kind_of(path: str) -> str:
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, job_files: Path | None = None) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
+        if job_files is not None:
+            r.register(JobFiles(job_files))  # type: ignore[arg-type]
+        self.work = Histogram(
+            "jointcode_work_seconds",
+            "Time a piece of work took in the service: previewing or publishing a release, "
+            "a batch of submitted cases.",
+            ["work"],
+            buckets=BUCKETS,
+            registry=r,
+        )
         self.requests = Counter(
             "jointcode_requests", "HTTP requests answered.", ["kind", "status"], registry=r
         )

@@ -35,6 +35,7 @@ class Settings:
     public_cache_refresh_ms: int = 1000
     signing_key_file: Path | None = None  # default: checkpoint-signing-key.pem in data_dir
     data_key_file: Path | None = None  # default: data-encryption-key in data_dir
+    metrics_dir: Path | None = None  # default: metrics in data_dir
     anonymous_rate: str | None = "1200/minute"  # per client address; "" turns it off
     failed_auth_rate: str | None = "30/minute"
     report_rate: str | None = "10/hour"  # reports filed per client address; "" turns it off
@@ -42,6 +43,10 @@ class Settings:
     @property
     def data_key_path(self) -> Path:
         return self.data_key_file or self.data_dir / "data-encryption-key"
+
+    @property
+    def metrics_path(self) -> Path:
+        return self.metrics_dir or self.data_dir / "metrics"
 
     @property
     def signing_key_path(self) -> Path:
@@ -73,6 +78,9 @@ class Settings:
             anonymous_rate=env.get("JOINTCODE_RATE_ANONYMOUS", "1200/minute") or None,
             failed_auth_rate=env.get("JOINTCODE_RATE_FAILED_AUTH", "30/minute") or None,
             report_rate=env.get("JOINTCODE_RATE_REPORTS", "10/hour") or None,
+            metrics_dir=Path(env["JOINTCODE_METRICS_DIR"])
+            if env.get("JOINTCODE_METRICS_DIR")
+            else None,
             data_key_file=Path(env["JOINTCODE_DATA_KEY_FILE"])
             if env.get("JOINTCODE_DATA_KEY_FILE")
             else None,

@@ -288,7 +288,8 @@ class CaseMutation:
                 for r in results
             ]
 
-        results, errors = await in_transaction(info.context, party_id, work)
+        with info.context.timed("case_batch"):
+            results, errors = await in_transaction(info.context, party_id, work)
         results = results or []
         return SubmitCasesPayload(
             results=results,

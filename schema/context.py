@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -107,6 +109,8 @@ class RequestContext:
     kek: KeyEncryptionKey = field(default_factory=KeyEncryptionKey.ephemeral)
     # a client address's budget for filing reports (api.ratelimit.Budget.allow)
     allow_report: Callable[[str], bool] = field(default=lambda address: True)
+    # how long a piece of work took (a release, a batch of cases), for /metrics
+    observe: Callable[[str, float], None] = field(default=lambda work, seconds: None)
     audit_heads: dict[str, Any] = field(default_factory=dict)
     loaders: Loaders = field(init=False)
 
@@ -124,6 +128,15 @@ class RequestContext:
             credential=self.viewer.credential if self.viewer else None, actor=self.actor
         )
         self.loaders = Loaders(self.db)
+
+    @contextmanager
+    def timed(self, work: str) -> Iterator[None]:
+        """Report how long ``work`` took, whether it succeeded or not."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.observe(work, time.perf_counter() - started)
 
     @property
     def actor(self) -> Actor | None:

@@ -169,7 +169,8 @@ class ReleaseMutation:
                 generalised_share=plan.generalised_share,
             )
 
-        preview, errors = await in_transaction(info.context, party_id, work)
+        with info.context.timed("release_preview"):
+            preview, errors = await in_transaction(info.context, party_id, work)
         return PreviewReleasePayload(preview=preview, errors=errors)
 
     @strawberry.mutation(
@@ -198,5 +199,6 @@ class ReleaseMutation:
             await checkpoints.record(session=session, signer=info.context.signer)
             return Release.from_model(published.release, published.party_slug)
 
-        release, errors = await in_transaction(info.context, party_id, work)
+        with info.context.timed("release_publish"):
+            release, errors = await in_transaction(info.context, party_id, work)
         return PublishReleasePayload(release=release, errors=errors)

@@ -33,6 +33,12 @@ TABLES = (
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _job_metrics_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Command-line jobs run by tests leave their metrics files here, not in the checkout."""
+    os.environ.setdefault("JOINTCODE_METRICS_DIR", str(tmp_path_factory.mktemp("job-metrics")))
+
+
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = os.environ.get("TEST_DATABASE_URL")

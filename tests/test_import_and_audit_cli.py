@@ -7,10 +7,13 @@ import csv
 import io
 from pathlib import Path
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from api.app import create_app
 from api.cli import app as cli
 from cases import importing
 from db.session import Database
@@ -21,9 +24,24 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(owner_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def env(owner_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DATABASE_URL", owner_url)
     monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    monkeypatch.setenv("JOINTCODE_METRICS_DIR", str(tmp_path / "metrics"))
+
+
+async def _job_samples(tmp_path: Path, db: Database) -> dict[tuple[str, tuple], float]:
+    """What the service's /metrics shows of the jobs' files (read over ASGI)."""
+    app = create_app(db, metrics_dir=tmp_path / "metrics", background=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        page = (await http.get("/metrics")).text
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(page)
+        for s in family.samples
+        if s.name.startswith("jointcode_job_")
+    }
 
 
 def _write(path: Path, rows: list[dict[str, str]]) -> None:
@@ -58,7 +76,7 @@ async def _count(owner_db: Database) -> int:
 
 
 async def test_import_reports_and_reruns_without_duplicates(
-    env: None, tmp_path: Path, owner_db: Database
+    env: None, tmp_path: Path, owner_db: Database, db: Database
 ) -> None:
     assert (await asyncio.to_thread(
         runner.invoke, cli, ["party", "add", "--slug", "hist", "--name", "History"]
@@ -79,6 +97,11 @@ async def test_import_reports_and_reruns_without_duplicates(
                                                           "--party", "hist"])  # fmt: skip
     assert "created 500, already present 697, rejected 3 row(s)" in second.output, second.output
     assert await _count(owner_db) == 1197
+    jobs = await _job_samples(tmp_path, db)
+    assert jobs[("jointcode_job_last_items", (("job", "import"), ("kind", "created")))] == 500
+    assert jobs[("jointcode_job_last_items", (("job", "import"), ("kind", "rejected")))] == 3
+    assert jobs[("jointcode_job_last_success", (("job", "import"),))] == 0  # rows rejected
+    assert jobs[("jointcode_job_last_duration_seconds", (("job", "import"),))] > 0
     with (tmp_path / "history.rejected.csv").open() as handle:
         rejected = list(csv.DictReader(handle))
     assert [(r["line"], r["column"]) for r in rejected] == [
@@ -142,7 +165,12 @@ async def test_files_as_spreadsheets_save_them(
 
 
 async def test_finalise_and_verify_with_a_tampered_row(
-    env: None, gql: GraphQLClient, admin_token: str, owner_db: Database
+    env: None,
+    gql: GraphQLClient,
+    admin_token: str,
+    owner_db: Database,
+    db: Database,
+    tmp_path: Path,
 ) -> None:
     await register_party(gql, admin_token, "party-a")
     officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
@@ -159,6 +187,10 @@ async def test_finalise_and_verify_with_a_tampered_row(
     assert intact.exit_code == 0, intact.output
     assert "party-a:" in intact.output and "intact" in intact.output
     assert "BROKEN" not in intact.output
+    jobs = await _job_samples(tmp_path, db)
+    assert jobs[("jointcode_job_last_success", (("job", "audit_verify"),))] == 1
+    assert jobs[("jointcode_job_check_passed",
+                 (("check", "audit_chains"), ("job", "audit_verify")))] == 1  # fmt: skip
 
     async with owner_db.transaction() as session:
         seq = await session.scalar(
@@ -178,6 +210,10 @@ async def test_finalise_and_verify_with_a_tampered_row(
     broken = await asyncio.to_thread(runner.invoke, cli, ["audit", "verify"])
     assert broken.exit_code == 1
     assert f"party-a: BROKEN at entry {seq}: its content does not match its hash" in broken.output
+    jobs = await _job_samples(tmp_path, db)  # the alert an operator gets
+    assert jobs[("jointcode_job_last_success", (("job", "audit_verify"),))] == 0
+    assert jobs[("jointcode_job_check_passed",
+                 (("check", "audit_chains"), ("job", "audit_verify")))] == 0  # fmt: skip
 
     async with owner_db.transaction() as session:
         await session.execute(

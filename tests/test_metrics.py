@@ -7,7 +7,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import GraphQLClient
-from tests.helpers import issue_token, register_party
+from tests.helpers import case_input, decide, issue_token, publish, register_party, submit
 
 
 def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -47,3 +47,22 @@ async def test_metrics_count_what_the_service_did(
     assert ("jointcode_admission_waiting", (("lane", "reads"),)) in samples
     assert ("jointcode_public_cache_bytes", ()) in samples
     assert officer not in page.text and admin_token not in page.text
+
+
+async def test_releases_and_batches_report_their_duration(
+    client: httpx.AsyncClient, gql: GraphQLClient, admin_token: str
+) -> None:
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    for n in range(3):
+        await decide(gql, officer, await submit(gql, officer, f"M-{n}"))
+    await gql.ok(
+        "mutation($i: SubmitCasesInput!) { submitCases(input: $i) { created } }",
+        {"i": {"cases": [case_input("M-batch")]}},
+        token=officer,
+    )
+    await publish(gql, officer)
+    samples = _samples((await client.get("/metrics")).text)
+    for work in ("release_preview", "release_publish", "case_batch"):
+        assert samples[("jointcode_work_seconds_count", (("work", work),))] == 1, work
+        assert samples[("jointcode_work_seconds_sum", (("work", work),))] > 0, work

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
@@ -10,6 +11,7 @@ from api.cli.common import (
     _fail,
     _operator,
     _prepare,
+    _record_job,
     _run,
     cases_app,
     import_app,
@@ -53,10 +55,16 @@ def import_cases(
                 dry_run=dry_run,
             )  # fmt: skip
 
+    started = time.perf_counter()
     try:
         summary = _run(settings, endpoints, work)
     except DomainError as exc:
         _fail(exc.message)
+    if not dry_run:
+        _record_job(settings, "import", started, ok=not summary.rejected, counts={
+            "created": summary.created, "already_present": summary.already_present,
+            "rejected": summary.rejected_lines,
+        })  # fmt: skip
     verb = "would create" if dry_run else "created"
     typer.echo(
         f"read as {summary.encoding}, separated by {summary.delimiter!r}: "

@@ -36,6 +36,29 @@ assets_app = typer.Typer(
 app.add_typer(assets_app, name="assets")
 
 
+def _record_job(
+    settings: Settings,
+    job: str,
+    started: float,
+    *,
+    ok: bool,
+    checks: dict[str, bool] | None = None,
+    counts: dict[str, int] | None = None,
+) -> None:
+    """Leave this run's result where the service's /metrics reads it (``api.jobmetrics``)."""
+    import time
+
+    from api import jobmetrics
+
+    try:
+        jobmetrics.record(
+            settings.metrics_path, job, seconds=time.perf_counter() - started, ok=ok,
+            checks=checks, counts=counts,
+        )  # fmt: skip
+    except OSError as exc:  # the job's own result stands; only its metric is lost
+        typer.secho(f"could not write the job's metrics: {exc}", fg=typer.colors.YELLOW, err=True)
+
+
 def _fail(message: str) -> None:
     typer.secho(message, fg=typer.colors.RED, err=True)
     raise typer.Exit(1)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import typer
 
-from api.cli.common import _operator, _prepare, _run, retention_app
+from api.cli.common import _operator, _prepare, _record_job, _run, retention_app
 from api.settings import Settings
 
 
@@ -37,6 +38,13 @@ def apply(
             done.append((party.slug, erased))
         return done
 
-    for slug, erased in _run(settings, _prepare(settings), work):
+    endpoints = _prepare(settings)
+    started = time.perf_counter()
+    done = _run(settings, endpoints, work)
+    for slug, erased in done:
         typer.echo(f"{slug}: erased {len(erased.report_ids)} report(s), "
                    f"{len(erased.case_ids)} case(s)")  # fmt: skip
+    _record_job(settings, "retention_apply", started, ok=True, counts={
+        "reports_erased": sum(len(e.report_ids) for _, e in done),
+        "cases_erased": sum(len(e.case_ids) for _, e in done),
+    })  # fmt: skip

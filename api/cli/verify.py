@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import typer
 
@@ -10,6 +11,7 @@ from api.cli.common import (
     _fail,
     _in_transaction,
     _prepare,
+    _record_job,
     _run,
     _signer,
     app,
@@ -71,6 +73,7 @@ def audit_verify(
 
     settings = Settings.from_env()
     endpoints = _prepare(settings)
+    started = time.perf_counter()
 
     async def chains(db):
         async with db.transaction() as session:
@@ -102,6 +105,11 @@ def audit_verify(
             )
     if not reports:
         typer.echo("no audit entries yet")
+    checks = {"audit_chains": not broken}
+    if checkpoints_source is not None:
+        checks["audit_checkpoints"] = not lost
+    _record_job(settings, "audit_verify", started, ok=not (broken or lost), checks=checks,
+                counts={"chains": len(reports)})  # fmt: skip
     if broken or lost:
         raise typer.Exit(1)
 
@@ -117,6 +125,7 @@ def release_verify(
 
     settings = Settings.from_env()
     endpoints = _prepare(settings)
+    started = time.perf_counter()
 
     async def work(db):
         async with db.transaction() as session:
@@ -149,5 +158,13 @@ def release_verify(
                 f"{check.party_slug}: BROKEN at release {check.first_broken}: {check.problem}",
                 fg=typer.colors.RED,
             )
+    checks = {
+        "release_chains": all(c.first_broken is None for c in chains),
+        "statistics_tables": not drift,
+    }
+    if checkpoints_source is not None:
+        checks["release_checkpoints"] = not lost
+    _record_job(settings, "release_verify", started, ok=not broken, checks=checks,
+                counts={"chains": len(chains)})  # fmt: skip
     if broken:
         raise typer.Exit(1)
