@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit lint lock client schema install clean bench bench-import bench-publication bench-disclosure bench-officer bench-soak audit-http
+.PHONY: run test test-unit lint lock client schema install clean bench bench-import bench-publication bench-disclosure bench-officer bench-soak bench-fuzz-memory audit-http
 
 # Every dependency at the version in requirements.lock (constraints), the project editable,
 # with the test tools and the embedded PostgreSQL. `make lock` re-resolves the lock.
@@ -62,9 +62,11 @@ client: schema
 bench-import: $(STAMP)
 	$(BIN)/python -m bench.import_cases --cases 100000
 
-## Preview/publish over 1,000,000 cases, then wrk on the public API (needs wrk)
+## Preview/publish over 1,000,000 cases, then the same public answer side by side from
+## jointcode, Starlette and PostGraphile 4 under wrk, with the ratios (needs wrk, node, npm);
+## BENCH_ARGS=--reuse keeps the generated data for the next run
 bench-publication: $(STAMP)
-	$(BIN)/python -m bench.publication
+	$(BIN)/python -m bench.publication $(BENCH_ARGS)
 
 ## What the public gets before/after issue 10 (records kept, table cells published), pure Python
 bench-disclosure: $(STAMP)
@@ -78,6 +80,10 @@ bench-officer: $(STAMP)
 ## writes, 1% Committee; p50/p99 per kind, errors, RSS over time
 bench-soak: $(STAMP)
 	$(BIN)/python -m bench.soak
+
+## 20 minutes of schemathesis documents, one role after another; RSS over time
+bench-fuzz-memory: $(STAMP)
+	$(BIN)/python -m bench.fuzz_memory
 
 audit-http: $(STAMP)
 	bash bench/graphql_http/run.sh
