@@ -150,11 +150,24 @@ def _planned(outcomes: list[Outcome], version: Any) -> tuple[Plan, list[dict[str
     return plan, records
 
 
+RELEASE_TIMEOUT = "10min"
+
+
 async def _lock(session: AsyncSession, party_id: UUID) -> None:
     # One previewer/publisher per party at a time: numbering and the chain stay linear.
     await session.execute(
         text("SELECT pg_advisory_xact_lock(hashtext('jointcode.release'), hashtext(:p))"),
         {"p": str(party_id)},
+    )
+    # A release's work grows with the party's outcomes: at 100,000 a preview takes about
+    # 18 s and a publication about 60 s, with single statements and planning gaps longer
+    # than the limits that keep public reads short (10 s, and 30 s idle in transaction).
+    await session.execute(
+        text(
+            "SELECT set_config('statement_timeout', :t, true), "
+            "set_config('idle_in_transaction_session_timeout', :t, true)"
+        ),
+        {"t": RELEASE_TIMEOUT},
     )
 
 

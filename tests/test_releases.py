@@ -212,3 +212,22 @@ async def test_a_single_band_is_never_released(gql: GraphQLClient, officer: str)
     assert preview["lDiversity"] == 2 and preview["kReached"] >= 10
     assert {r["sanctionBand"] for r in preview["records"]} == {None}
     assert preview["lReached"] is None
+
+
+async def test_a_release_may_outlast_the_limits_that_keep_reads_short(
+    owner_db: Database, gql: GraphQLClient, officer: str
+) -> None:
+    """A big party's release is long work: its transaction lifts the read limits for
+    itself only (10 s per statement, 30 s idle in transaction)."""
+    from publication import releases
+
+    for n in range(3):
+        await decide(gql, officer, await submit(gql, officer, f"T-{n}"))
+    async with owner_db.transaction() as session:
+        party_id = await session.scalar(text("SELECT id FROM parties WHERE slug = 'party-a'"))
+    async with owner_db.transaction(party_id=party_id) as session:
+        await releases.preview_release(session=session, party_id=party_id)
+        assert await session.scalar(text("SHOW statement_timeout")) == "10min"
+        assert await session.scalar(text("SHOW idle_in_transaction_session_timeout")) == "10min"
+    async with owner_db.transaction() as session:  # the next transaction has the usual limits
+        assert await session.scalar(text("SHOW statement_timeout")) != "10min"
