@@ -23,7 +23,15 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+    print_ast,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,6 +40,7 @@ from db.session import Database
 from publication import releases
 
 JSON = b"application/json"
+Fields = tuple[tuple[str, str], ...]  # (response key, field key) per root field
 
 
 PAGE_PATHS = ("/parties/", "/explore", "/code", "/methodology", "/releases", "/open-data")
@@ -98,18 +107,54 @@ class PublicCache:
             _, evicted = self.entries.popitem(last=False)
             self.size -= len(evicted.payload)
 
-    async def _hit(self, scope: Scope, send: Send, key: str, epoch: int, method: str) -> bool:
-        entry = self.entries.get((epoch, key))
-        self.on_lookup(entry is not None)
-        if entry is None:
-            return False
-        self.entries.move_to_end((epoch, key))
+    def _lookup(
+        self, epoch: int, whole: str, fields: tuple[tuple[str, str], ...] | None
+    ) -> Entry | None:
+        """The request's own answer, else one assembled from its root fields' answers."""
+        entry = self.entries.get((epoch, whole))
+        if entry is not None:
+            self.entries.move_to_end((epoch, whole))
+            return entry
+        if not fields:
+            return None
+        parts = [self.entries.get((epoch, field)) for _, field in fields]
+        if any(part is None for part in parts):
+            return None
+        for _, field in fields:
+            self.entries.move_to_end((epoch, field))
+        body = (
+            b'{"data":{'
+            + b",".join(
+                json.dumps(key).encode() + b":" + part.payload  # type: ignore[union-attr]
+                for (key, _), part in zip(fields, parts, strict=True)
+            )
+            + b"}}"
+        )
+        return Entry(body, _etag(body), ((b"content-type", JSON),))
+
+    def _store_fields(self, epoch: int, fields: Fields, payload: bytes) -> None:
+        try:
+            data = json.loads(payload)["data"]
+            parts = [json.dumps(data[key], separators=(",", ":")).encode() for key, _ in fields]
+        except (ValueError, KeyError, TypeError):
+            return
+        for (_, field), part in zip(fields, parts, strict=True):
+            self._store((epoch, field), Entry(part, "", ()))
+
+    async def _send_entry(self, scope: Scope, send: Send, entry: Entry, method: str) -> None:
         status = (
             304
             if method == "GET" and Headers(scope=scope).get("if-none-match") == entry.etag
             else 200
         )
         await _respond(send, status, entry, self._cache_control(method), "hit")
+
+    async def _hit(self, scope: Scope, send: Send, key: str, epoch: int, method: str) -> bool:
+        entry = self._lookup(epoch, key, None)
+        self.on_lookup(entry is not None)
+        if entry is None:
+            return False
+        await self._send_entry(scope, send, entry, method)
         return True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -142,10 +187,15 @@ class PublicCache:
         if key is None or "text/html" in headers.get("accept", ""):  # GraphiQL wants the page
             await self.app(scope, _replay(body), send)
             return
+        fields = key.fields
+        whole = key.whole
         if "application/graphql-response+json" in headers.get("accept", ""):
-            key = "graphql-response " + key  # answered with its own media type
+            whole, fields = "graphql-response " + whole, None  # answered with its own type
         epoch = await self.current_epoch()
-        if await self._hit(scope, send, key, epoch, method):
+        entry = self._lookup(epoch, whole, fields)
+        self.on_lookup(entry is not None)
+        if entry is not None:
+            await self._send_entry(scope, send, entry, method)
             return
         captured: dict[str, Any] = {"status": 0, "headers": [], "body": b""}
 
@@ -168,7 +218,9 @@ class PublicCache:
         )
         if cacheable:
             entry = Entry(payload, _etag(payload), ((b"content-type", JSON),))
-            self._store((epoch, key), entry)
+            self._store((epoch, whole), entry)
+            if fields is not None:
+                self._store_fields(epoch, fields, payload)
             await _respond(send, 200, entry, self._cache_control(method), "miss")
             return
         await send(
@@ -237,11 +289,20 @@ def _etag(payload: bytes) -> str:
 MAX_KEYED_QUERY = 20_000  # characters: larger documents are answered, never kept
 
 
+@dataclass(frozen=True, slots=True)
+class Normal:
+    document: str  # printed canonically
+    names: tuple[str | None, ...]  # the operations' names
+    # (response key, the root field printed without its alias, with the operation's
+    # variable definitions) for each root field, when every root selection is a field
+    fields: tuple[tuple[str, str], ...] | None
+
+
 @lru_cache(maxsize=1024)  # at most 1,024 documents of 20,000 characters
-def _normal(query: str) -> tuple[str, tuple[str | None, ...]] | None:
-    """The document printed canonically (whitespace, commas and comments gone) and its
-    operations' names; None for a document that is not one the cache may keep (not
-    parsable, or a mutation)."""
+def _normal(query: str) -> Normal | None:
+    """The document printed canonically (whitespace, commas and comments gone), its
+    operations' names and its root fields; None for a document that is not one the cache
+    may keep (not parsable, or a mutation)."""
     try:
         document = parse(query, no_location=True, max_tokens=2_000)
     except (GraphQLError, RecursionError):
@@ -249,10 +310,50 @@ def _normal(query: str) -> tuple[str, tuple[str | None, ...]] | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if not operations or any(o.operation is not OperationType.QUERY for o in operations):
         return None
-    return print_ast(document), tuple(o.name.value if o.name else None for o in operations)
+    return Normal(
+        print_ast(document),
+        tuple(o.name.value if o.name else None for o in operations),
+        _root_fields(document, operations),
+    )
 
 
-def _key(method: str, query_string: bytes, body: bytes) -> str | None:
+def _root_fields(
+    document: DocumentNode, operations: list[OperationDefinitionNode]
+) -> tuple[tuple[str, str], ...] | None:
+    """Each root field's own key: a public answer is the sum of its root fields' answers,
+    each a function of the field, its arguments and selection, the variables and the
+    epoch, so documents that differ only in aliases or in which fields they combine
+    share them. Only for one operation of plain fields (no fragments, no directives on the
+    operation, no two fields answering under one key)."""
+    if len(operations) != 1 or len(document.definitions) != 1 or operations[0].directives:
+        return None
+    operation = operations[0]
+    selections = operation.selection_set.selections
+    if not all(isinstance(s, FieldNode) for s in selections):
+        return None
+    fields = [s for s in selections if isinstance(s, FieldNode)]
+    keys = [(f.alias or f.name).value for f in fields]
+    if len(set(keys)) != len(keys):
+        return None
+    definitions = " ".join(print_ast(v) for v in operation.variable_definitions or ())
+    unaliased = [
+        FieldNode(name=f.name, arguments=f.arguments, directives=f.directives,
+                  selection_set=f.selection_set)
+        for f in fields
+    ]  # fmt: skip
+    return tuple(
+        (key, f"FIELD ({definitions}) {print_ast(field)}")
+        for key, field in zip(keys, unaliased, strict=True)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    whole: str  # the request's own key
+    fields: tuple[tuple[str, str], ...] | None  # (response key, field key) per root field
+
+
+def _key(method: str, query_string: bytes, body: bytes) -> Key | None:
     """The request's query, variables and operation, canonical, so that trivial variations
     (spacing, variable order, naming the only operation) share an answer; None if not
     cacheable."""
@@ -287,15 +388,15 @@ def _key(method: str, query_string: bytes, body: bytes) -> str | None:
     normal = _normal(request["query"])
     if normal is None:
         return None
-    document, names = normal
     operation = request.get("operationName")
-    if len(names) == 1 and operation in (None, names[0]):
+    if len(normal.names) == 1 and operation in (None, normal.names[0]):
         operation = None  # naming the only operation changes nothing
-    return prefix + json.dumps(
-        [document, request.get("variables") or {}, operation],
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    variables = json.dumps(request.get("variables") or {}, sort_keys=True, separators=(",", ":"))
+    whole = prefix + json.dumps([normal.document, variables, operation], separators=(",", ":"))
+    fields = None
+    if normal.fields is not None and operation is None:
+        fields = tuple((key, f"{field} {variables}") for key, field in normal.fields)
+    return Key(whole, fields)
 
 
 async def _read_body(receive: Receive) -> bytes:

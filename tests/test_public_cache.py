@@ -87,4 +87,44 @@ async def test_trivial_variations_share_one_cached_answer(client: httpx.AsyncCli
                            headers={"accept": "application/json"})  # fmt: skip
     again = await client.get("/graphql", params={"query": query, "variables": '{"g":["PARTY"]}'},
                              headers={"accept": "application/json"})  # fmt: skip
-    assert (get.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
+    # GET and POST share each root field's answer, so both hit what the POSTs stored
+    assert (get.headers["x-cache"], again.headers["x-cache"]) == ("hit", "hit")
+    assert get.json() == first.json() and get.headers["etag"] == again.headers["etag"]
+
+
+async def test_aliases_and_combinations_share_each_fields_answer(
+    client: httpx.AsyncClient, gql: GraphQLClient, admin_token: str
+) -> None:
+    """One busy client varying an alias (or combining fields already asked) is answered
+    from the root fields' cached answers, never by running GraphQL again."""
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    for n in range(10):
+        await decide(gql, officer, await submit(gql, officer, f"C-{n}"))
+    assert (await publish(gql, officer))["errors"] == []
+    stats = "statistics(groupBy: [PARTY, YEAR]) { party year count }"
+    first = await client.post("/graphql", json={"query": f"{{ {stats} }}"})
+    codes = await client.post("/graphql", json={"query": "{ codes { version } }"})
+    assert (first.headers["x-cache"], codes.headers["x-cache"]) == ("miss", "miss")
+    rows = first.json()["data"]["statistics"]
+    assert rows and rows[0]["party"] == "party-a"
+    for n in range(3):
+        aliased = await client.post("/graphql", json={"query": f"{{ a{n}: {stats} }}"})
+        assert aliased.headers["x-cache"] == "hit"
+        assert aliased.json() == {"data": {f"a{n}": rows}}
+    both = await client.post("/graphql", json={"query": f"{{ c: codes {{ version }} s: {stats} }}"})
+    assert both.headers["x-cache"] == "hit"
+    assert both.json() == {"data": {"c": codes.json()["data"]["codes"], "s": rows}}
+    # a different selection, argument or variable is its own question
+    for query in (
+        "{ statistics(groupBy: [PARTY, YEAR]) { party count } }",
+        "{ statistics(groupBy: [PARTY]) { party year count } }",
+    ):
+        assert (await client.post("/graphql", json={"query": query})).headers["x-cache"] == "miss"
+    # a new release: the fields' answers are not served after it
+    for n in range(10, 20):
+        await decide(gql, officer, await submit(gql, officer, f"C-{n}"))
+    assert (await publish(gql, officer))["errors"] == []
+    after = await client.post("/graphql", json={"query": f"{{ z: {stats} }}"})
+    assert after.headers["x-cache"] == "miss"
+    assert sum(r["count"] for r in after.json()["data"]["z"]) > sum(r["count"] for r in rows)
