@@ -9,6 +9,11 @@ after this process runs any authenticated mutation. Answers carry an ``ETag``; a
 a matching ``If-None-Match`` gets 304, and GET answers are marked cacheable for CDNs.
 The public site's pages, charts and open-data files are cached the same way, keyed by
 path and sorted query parameters.
+
+Each root field's answer is kept as well, keyed without its alias: a public answer is the
+sum of its root fields' answers, so a client that varies only an alias (one new document
+per request) or combines fields already asked is answered from them, at the cost of a
+parse, instead of taking every request to GraphQL and the database.
 """
 
 from __future__ import annotations
