@@ -327,12 +327,13 @@ def create_app(
     )  # type: ignore[attr-defined]
     served: Any = admission
     if public_cache_entries > 0:
+        hits, misses = (metrics.cache.labels(result=r) for r in ("hit", "miss"))
         cache = PublicCache(
             served,
             db=public,  # the epoch of what the cached answers were read from
             max_entries=public_cache_entries,
             refresh_seconds=public_cache_refresh_ms / 1000,
-            on_lookup=lambda hit: metrics.cache.labels(result="hit" if hit else "miss").inc(),
+            on_lookup=lambda hit: (hits if hit else misses).inc(),
         )
         metrics.gauge(
             "jointcode_public_cache_entries", "Answers kept.", lambda: float(len(cache.entries))

@@ -18,6 +18,7 @@ parse, instead of taking every request to GraphQL and the database.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
@@ -88,17 +89,45 @@ class PublicCache:
         self.size = 0
         self.epoch = 0
         self.checked_at = 0.0
+        self.known = False  # the epoch has been read at least once
+        self.changes = 0  # authenticated requests this process has finished
+        self.changes_read = 0  # of those, how many the last epoch read came after
+        self.reading: asyncio.Future[None] | None = None
+        self.reading_changes = 0
 
     async def current_epoch(self, *, force: bool = False) -> int:
+        """The publication epoch, read from the database at most once per refresh.
+
+        One read at a time (a busy process would otherwise send every request in flight to
+        the database when the refresh falls due, and stall them all): requests arriving
+        while it runs use the epoch already known, which is at most a refresh old, unless
+        this process has changed something since the epoch was read, when they wait for a
+        read that started after the change.
+        """
         now = time.monotonic()
-        if force or now - self.checked_at > self.refresh_seconds:
-            try:
-                async with self.db.engine.connect() as conn:
-                    self.epoch = await releases.public_epoch(conn)
-            except PoolTimeout:  # every connection busy: keep the epoch we know for now
-                return self.epoch
-            self.checked_at = now
+        stale = self.changes != self.changes_read
+        if not (force or stale or now - self.checked_at > self.refresh_seconds):
+            return self.epoch
+        if self.reading is None or self.reading.done() or (stale and not self.reading_fresh()):
+            self.reading = asyncio.ensure_future(self._read_epoch(self.changes))
+            self.reading_changes = self.changes
+        if force or stale or not self.known:
+            await asyncio.shield(self.reading)
         return self.epoch
+
+    def reading_fresh(self) -> bool:
+        """The read in flight started after this process's last change."""
+        return self.reading_changes == self.changes
+
+    async def _read_epoch(self, changes: int) -> None:
+        try:
+            async with self.db.engine.connect() as conn:
+                self.epoch = await releases.public_epoch(conn)
+        except PoolTimeout:  # every connection busy: keep the epoch we know for now
+            return
+        self.known = True
+        self.checked_at = time.monotonic()
+        self.changes_read = max(self.changes_read, changes)
 
     def _store(self, key: tuple[int, str], entry: Entry) -> None:
         if len(entry.payload) > self.max_entry_bytes:
@@ -180,15 +209,15 @@ class PublicCache:
         if "authorization" in headers:
             # Authenticated traffic is never cached; a mutation may change public answers.
             await self.app(scope, receive, send)
-            self.checked_at = 0.0
+            self.changes += 1
             return
         method = scope["method"]
         body = b""
         if method == "POST":
             body = await _read_body(receive)
         json_body = "application/json" in headers.get("content-type", "")
-        key = _key(method, scope.get("query_string", b""), body if json_body or method != "POST"
-                   else b"")  # fmt: skip
+        keyed = body if json_body or method != "POST" else b""
+        key = request_key(method, scope.get("query_string", b""), keyed)
         if key is None or "text/html" in headers.get("accept", ""):  # GraphiQL wants the page
             await self.app(scope, _replay(body), send)
             return
@@ -356,6 +385,22 @@ def _root_fields(
 class Key:
     whole: str  # the request's own key
     fields: tuple[tuple[str, str], ...] | None  # (response key, field key) per root field
+
+
+MAX_REMEMBERED_BODY = 4_096  # bytes: keys of requests up to this size are remembered
+
+
+@lru_cache(maxsize=1024)  # at most 1,024 requests of 4 KB
+def _remembered_key(method: str, query_string: bytes, body: bytes) -> Key | None:
+    return _key(method, query_string, body)
+
+
+def request_key(method: str, query_string: bytes, body: bytes) -> Key | None:
+    """The request's key; a request seen recently is not parsed again (a popular public
+    question asked thousands of times a second costs a dictionary lookup)."""
+    if len(body) + len(query_string) <= MAX_REMEMBERED_BODY:
+        return _remembered_key(method, query_string, body)
+    return _key(method, query_string, body)
 
 
 def _key(method: str, query_string: bytes, body: bytes) -> Key | None:

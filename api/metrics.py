@@ -136,6 +136,8 @@ class RequestMetrics:
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app, self.metrics = app, metrics
+        self.counters: dict[tuple[str, int], Any] = {}  # bounded: kinds x HTTP statuses
+        self.timers: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -151,8 +153,15 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, observe)
         finally:
-            self.metrics.requests.labels(kind=kind, status=str(status[0])).inc()
-            self.metrics.latency.labels(kind=kind).observe(time.perf_counter() - started)
+            counted = self.counters.get((kind, status[0]))
+            if counted is None:  # labels() costs microseconds: once per kind and status
+                counted = self.metrics.requests.labels(kind=kind, status=str(status[0]))
+                self.counters[(kind, status[0])] = counted
+            counted.inc()
+            timed = self.timers.get(kind)
+            if timed is None:
+                timed = self.timers[kind] = self.metrics.latency.labels(kind=kind)
+            timed.observe(time.perf_counter() - started)
 
 
 def role_of(viewer: Any) -> str:
