@@ -325,6 +325,12 @@ def create_app(
         "Pooled database connections checked out.",
         lambda: float(db.engine.pool.checkedout()),
     )  # type: ignore[attr-defined]
+    if read_db is not None:
+        metrics.gauge(
+            "jointcode_read_db_connections_in_use",
+            "Pooled connections to the read replica checked out.",
+            lambda: float(read_db.engine.pool.checkedout()),  # type: ignore[attr-defined]
+        )
     served: Any = admission
     if public_cache_entries > 0:
         hits, misses = (metrics.cache.labels(result=r) for r in ("hit", "miss"))

@@ -79,7 +79,7 @@ GENERATE = text(
 )
 
 
-def _serve(owner_url: str, port: int, *, cache: bool) -> subprocess.Popen:
+def _serve(owner_url: str, port: int, *, cache: bool, workers: int = 1) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=owner_url,
@@ -87,6 +87,7 @@ def _serve(owner_url: str, port: int, *, cache: bool) -> subprocess.Popen:
         JOINTCODE_LOG_LEVEL="warning",
         JOINTCODE_PUBLIC_CACHE_ENTRIES="2048" if cache else "0",
         JOINTCODE_RATE_ANONYMOUS="",  # one load generator on one address: measure, not limit
+        JOINTCODE_WORKERS=str(workers),
     )
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "jointcode"), "serve"],
@@ -274,7 +275,7 @@ async def _on_demand(owner: str) -> None:
         await db.dispose()
 
 
-def side_by_side(owner: str, *, seconds: int, rounds: int) -> None:
+def side_by_side(owner: str, *, seconds: int, rounds: int, workers: int = 1) -> None:
     """Every configuration of the issue's table, in one run, each round in turn."""
     asyncio.run(_on_demand(owner))
     postgraphile_command = postgraphile.install()
@@ -294,8 +295,8 @@ def side_by_side(owner: str, *, seconds: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fixed_body = Path(tmp) / "answer.json"
         processes = {
-            "cached": _serve(owner, ports["cached"], cache=True),
-            "uncached": _serve(owner, ports["uncached"], cache=False),
+            "cached": _serve(owner, ports["cached"], cache=True, workers=workers),
+            "uncached": _serve(owner, ports["uncached"], cache=False, workers=workers),
         }
         try:
             answer = httpx.post(jc, content=REPEATED, headers={"content-type": "application/json"})
@@ -325,7 +326,8 @@ def side_by_side(owner: str, *, seconds: int, rounds: int) -> None:
         finally:
             for process in processes.values():
                 _stop(process)
-    print(f"\n{rounds} round(s) of {seconds} s each; wrk -t2 -c32, one process per service\n")
+    print(f"\n{rounds} round(s) of {seconds} s each; wrk -t2 -c32; jointcode with {workers} "
+          "worker(s), every other service one process\n")  # fmt: skip
     print("| | req/s | p99 | non-2xx or socket errors |\n|---|---|---|---|")
     for line in lines.values():
         print(line.row())
@@ -391,6 +393,7 @@ def main() -> None:
     parser.add_argument("--cases-per-party", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="jointcode's worker processes")
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -403,15 +406,16 @@ def main() -> None:
     with server() as url:
         if args.reuse:
             owner = asyncio.run(prepare(url, args))
-            side_by_side(owner, seconds=args.seconds, rounds=args.rounds)
+            side_by_side(owner, seconds=args.seconds, rounds=args.rounds, workers=args.workers)
             return
 
         async def fresh() -> None:
             async with fresh_database(url, "jointcode_bench_pub") as owner:
                 await _build(owner, args.parties, args.cases_per_party)
                 await asyncio.to_thread(
-                    side_by_side, owner, seconds=args.seconds, rounds=args.rounds
-                )
+                    side_by_side, owner, seconds=args.seconds, rounds=args.rounds,
+                    workers=args.workers,
+                )  # fmt: skip
 
         asyncio.run(fresh())
 

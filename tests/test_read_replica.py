@@ -174,3 +174,5 @@ async def test_public_reads_come_from_the_replica_and_catch_up_within_the_refres
     print(f"public answers showed the release {elapsed * 1000:.0f} ms after replay resumed")
     assert elapsed <= REFRESH_MS / 1000 + 1.0
     assert (await http.get("/open-data/outcomes.csv")).text.count("\n") > 1
+    metrics = (await http.get("/metrics")).text
+    assert "jointcode_read_db_connections_in_use" in metrics
