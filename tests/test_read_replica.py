@@ -103,7 +103,7 @@ async def service(pair: Pair) -> AsyncIterator[dict[str, Any]]:
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             yield {"http": http, "gql": GraphQLClient(http), "admin": admin,
-                   "replica": replica_admin}  # fmt: skip
+                   "replica": replica_admin, "pair": pair}  # fmt: skip
     finally:
         await db.dispose()
         await read_db.dispose()
@@ -171,7 +171,10 @@ async def test_public_reads_come_from_the_replica_and_catch_up_within_the_refres
         assert time.monotonic() - started < REFRESH_MS / 1000 + 2.0, "the replica never caught up"
         await asyncio.sleep(0.02)
     elapsed = time.monotonic() - started
-    print(f"public answers showed the release {elapsed * 1000:.0f} ms after replay resumed")
+    pair = service["pair"]
+    copied = "the test server" if pair.copied_test_server else f"its own primary: {pair.why_not}"
+    print(f"public answers showed the release {elapsed * 1000:.0f} ms after replay resumed "
+          f"(a replica of {copied})")  # fmt: skip
     assert elapsed <= REFRESH_MS / 1000 + 1.0
     assert (await http.get("/open-data/outcomes.csv")).text.count("\n") > 1
     metrics = (await http.get("/metrics")).text
