@@ -6,14 +6,9 @@ from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
+from schema.documents import CachedDocuments
 from schema.hardening import AuditHead
 from schema.masking import MaskUnexpectedErrors
 from schema.mutations import Mutation
@@ -44,8 +39,7 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             MaskUnexpectedErrors,
             AuditHead,
-            lambda: ParserCache(maxsize=1_000),
-            lambda: ValidationCache(maxsize=1_000),
+            CachedDocuments,  # bounded by size, unlike ParserCache and ValidationCache
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

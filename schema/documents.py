@@ -1,0 +1,116 @@
+"""Parsed and validated documents kept between requests, bounded by their size.
+
+Strawberry's ParserCache and ValidationCache are bounded by entries only. A parsed
+document costs about 100 bytes per character of its text, and a client may send up to
+2,000 tokens (some 10,000 characters): a thousand distinct large documents, which any
+fuzzer sends in minutes, would hold about a gigabyte. Their validation cache also never
+hit here, since the depth limiter makes a new rule class per request. This cache keeps
+a document only when its text is short (``MAX_ENTRY_CHARS``), and all of them within
+``MAX_CHARS`` of text (about 40 MB of parsed documents at most); a document's validation
+result is kept beside it, keyed by the names of the rules, which are fixed when the
+schema is built.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+
+MAX_CHARS = 400_000
+MAX_ENTRY_CHARS = 4_000
+MAX_ENTRIES = 1_000
+
+
+@dataclass(slots=True)
+class Kept:
+    document: DocumentNode
+    validated: dict[tuple[str, ...], list[GraphQLError]] = field(default_factory=dict)
+
+
+class Documents:
+    """Least recently used first out, by entries and by characters of text."""
+
+    def __init__(
+        self,
+        *,
+        max_chars: int = MAX_CHARS,
+        max_entry_chars: int = MAX_ENTRY_CHARS,
+        max_entries: int = MAX_ENTRIES,
+    ) -> None:
+        self.max_chars = max_chars
+        self.max_entry_chars = max_entry_chars
+        self.max_entries = max_entries
+        self.kept: OrderedDict[Key, Kept] = OrderedDict()
+        self.chars = 0
+
+    def parse(self, query: str, options: dict[str, Any]) -> DocumentNode:
+        key = _key(query, options)
+        found = self.kept.get(key)
+        if found is not None:
+            self.kept.move_to_end(key)
+            return found.document
+        document = parse(query, **options)  # a syntax error raises, and nothing is kept
+        if len(query) <= self.max_entry_chars:
+            self.kept[key] = Kept(document)
+            self.chars += len(query)
+            while self.kept and (len(self.kept) > self.max_entries or self.chars > self.max_chars):
+                (evicted, _), _ = self.kept.popitem(last=False)
+                self.chars -= len(evicted)
+        return document
+
+    def validate(
+        self,
+        query: str,
+        options: dict[str, Any],
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        rules: tuple[Any, ...],
+    ) -> list[GraphQLError]:
+        kept = self.kept.get(_key(query, options))
+        if kept is not None and kept.document is not document:
+            kept = None  # not the document this cache parsed: validate it afresh
+        names = tuple(getattr(r, "__qualname__", repr(r)) for r in rules)
+        if kept is not None and names in kept.validated:
+            return kept.validated[names]
+        errors = validate_document(schema, document, rules)
+        if kept is not None:
+            kept.validated[names] = errors
+        return errors
+
+
+Key = tuple[str, tuple[tuple[str, Any], ...]]
+
+
+def _key(query: str, options: dict[str, Any]) -> Key:
+    return query, tuple(sorted(options.items()))
+
+
+DOCUMENTS = Documents()
+
+
+class CachedDocuments(SchemaExtension):
+    """Parse and validate through ``DOCUMENTS`` (one per process, shared by requests)."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query and context.graphql_document is None:
+            context.graphql_document = DOCUMENTS.parse(context.query, context.parse_options)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and context.validation_rules:
+            context.pre_execution_errors = DOCUMENTS.validate(
+                context.query or "",
+                context.parse_options,
+                context.schema._schema,
+                context.graphql_document,
+                tuple(context.validation_rules),
+            )
+        yield
