@@ -121,9 +121,9 @@ def streaming_replica(server_url: str, server_major: int) -> Iterator[Pair]:
     try:
         replica = root / "replica"
         attempt = run(
-                folder / "pg_basebackup", "-D", replica, "-R", "-X", "stream", "-c", "fast",
-                "-h", host, "-p", str(source.port or 5432),
-                "-U", source.username or "postgres", check=False,
+            folder / "pg_basebackup", "-D", replica, "-R", "-X", "stream", "-c", "fast",
+            "-h", host, "-p", str(source.port or 5432), "-U", source.username or "postgres",
+            check=False,
         )  # fmt: skip
         copied = attempt.returncode == 0
         refusal = attempt.stderr.strip().splitlines()[-1:] if not copied else []
