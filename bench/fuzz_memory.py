@@ -21,6 +21,7 @@ from collections.abc import Callable
 import httpx
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from prometheus_client.parser import text_string_to_metric_families
 
 from bench.officer import _rss_mb, start_service
 from schema import SDL_PATH
@@ -30,6 +31,20 @@ ROLES = ("anonymous", "officer lantern", "party_admin lantern", "committee", "ad
 
 class Enough(Exception):
     """The role's turn is over (raised out of hypothesis, which then stops generating)."""
+
+
+def _caches(url: str) -> str:
+    """What the service's bounded caches hold, from its /metrics."""
+    text = httpx.get(url.replace("/graphql", "/metrics"), timeout=10).text
+    found = {
+        family.name: family.samples[0].value
+        for family in text_string_to_metric_families(text)
+        if family.name in ("jointcode_public_cache_bytes", "jointcode_public_cache_entries")
+    }
+    return (
+        f"public cache {found.get('jointcode_public_cache_entries', 0):.0f} answers, "
+        f"{found.get('jointcode_public_cache_bytes', 0) / 1e6:.1f} MB"
+    )
 
 
 def _turn(
@@ -69,7 +84,8 @@ def fuzz(url: str, tokens: dict[str, str | None], *, seconds: float, turn: float
         elapsed = time.monotonic() - started
         if elapsed >= next_sample[0]:
             rss.append((elapsed, _rss_mb(pid)))
-            print(f"  {elapsed:5.0f} s  RSS {rss[-1][1]}  {dict(statuses)}", flush=True)
+            print(f"  {elapsed:5.0f} s  RSS {rss[-1][1]}  {_caches(url)}  {dict(statuses)}",
+                  flush=True)  # fmt: skip
             next_sample[0] += 30
 
     with httpx.Client(timeout=60) as client:
