@@ -6,7 +6,7 @@ transactions, so one slow request can be followed from the proxy to the database
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,7 +26,7 @@ class RequestIds:
         given = next(
             (v.decode("latin-1") for k, v in scope.get("headers") or [] if k == b"x-request-id"), ""
         )
-        request_id = given if PLAIN.match(given) else uuid.uuid4().hex[:16]
+        request_id = given if given and PLAIN.match(given) else secrets.token_hex(8)
         token = REQUEST_ID.set(request_id)
 
         async def tagged(message: Message) -> None:
