@@ -44,6 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.session import Database
 from publication import releases
+from schema.documents import SizedCache
 
 JSON = b"application/json"
 Fields = tuple[tuple[str, str], ...]  # (response key, field key) per root field
@@ -332,11 +333,26 @@ class Normal:
     fields: tuple[tuple[str, str], ...] | None
 
 
-@lru_cache(maxsize=1024)  # at most 1,024 documents of 20,000 characters
+# Normalised documents by their text: 1,024 at most, within 1,000,000 characters of text
+# (each keeps its printed form, about as long as the text).
+NORMALS: SizedCache[str, Normal | bool] = SizedCache(
+    max_chars=1_000_000, max_entry_chars=20_000, max_entries=1024
+)
+
+
 def _normal(query: str) -> Normal | None:
     """The document printed canonically (whitespace, commas and comments gone), its
     operations' names and its root fields; None for a document that is not one the cache
     may keep (not parsable, or a mutation)."""
+    found = NORMALS.get(query)
+    if found is not None:
+        return found or None  # False: seen, and not cacheable
+    normal = _normalise(query)
+    NORMALS.put(query, normal or False, len(query))
+    return normal
+
+
+def _normalise(query: str) -> Normal | None:
     try:
         document = parse(query, no_location=True, max_tokens=2_000)
     except (GraphQLError, RecursionError):

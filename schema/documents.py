@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 from strawberry.extensions import SchemaExtension
@@ -25,6 +25,8 @@ from strawberry.schema.schema import validate_document
 MAX_CHARS = 400_000
 MAX_ENTRY_CHARS = 4_000
 MAX_ENTRIES = 1_000
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(slots=True)
@@ -33,8 +35,37 @@ class Kept:
     validated: dict[tuple[str, ...], list[GraphQLError]] = field(default_factory=dict)
 
 
+class SizedCache(Generic[K, V]):
+    """Least recently used first out, bounded by entries and by the characters of the
+    texts its entries were made from (what they cost in memory is about proportional)."""
+
+    def __init__(self, *, max_chars: int, max_entry_chars: int, max_entries: int) -> None:
+        self.max_chars = max_chars
+        self.max_entry_chars = max_entry_chars
+        self.max_entries = max_entries
+        self.kept: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self.chars = 0
+
+    def get(self, key: K) -> V | None:
+        found = self.kept.get(key)
+        if found is None:
+            return None
+        self.kept.move_to_end(key)
+        return found[0]
+
+    def put(self, key: K, value: V, chars: int) -> None:
+        """Keep ``value``, made from ``chars`` characters of text, if it is small enough."""
+        if chars > self.max_entry_chars or key in self.kept:
+            return
+        self.kept[key] = (value, chars)
+        self.chars += chars
+        while self.kept and (len(self.kept) > self.max_entries or self.chars > self.max_chars):
+            _, (_, evicted) = self.kept.popitem(last=False)
+            self.chars -= evicted
+
+
 class Documents:
-    """Least recently used first out, by entries and by characters of text."""
+    """Parsed documents and their validation results, by the text and parse options."""
 
     def __init__(
         self,
@@ -43,25 +74,24 @@ class Documents:
         max_entry_chars: int = MAX_ENTRY_CHARS,
         max_entries: int = MAX_ENTRIES,
     ) -> None:
-        self.max_chars = max_chars
-        self.max_entry_chars = max_entry_chars
-        self.max_entries = max_entries
-        self.kept: OrderedDict[Key, Kept] = OrderedDict()
-        self.chars = 0
+        self.cache: SizedCache[Key, Kept] = SizedCache(
+            max_chars=max_chars, max_entry_chars=max_entry_chars, max_entries=max_entries
+        )
+
+    @property
+    def chars(self) -> int:
+        return self.cache.chars
+
+    def kept_queries(self) -> list[str]:
+        return [query for query, _ in self.cache.kept]
 
     def parse(self, query: str, options: dict[str, Any]) -> DocumentNode:
         key = _key(query, options)
-        found = self.kept.get(key)
+        found = self.cache.get(key)
         if found is not None:
-            self.kept.move_to_end(key)
             return found.document
         document = parse(query, **options)  # a syntax error raises, and nothing is kept
-        if len(query) <= self.max_entry_chars:
-            self.kept[key] = Kept(document)
-            self.chars += len(query)
-            while self.kept and (len(self.kept) > self.max_entries or self.chars > self.max_chars):
-                (evicted, _), _ = self.kept.popitem(last=False)
-                self.chars -= len(evicted)
+        self.cache.put(key, Kept(document), len(query))
         return document
 
     def validate(
@@ -72,7 +102,7 @@ class Documents:
         document: DocumentNode,
         rules: tuple[Any, ...],
     ) -> list[GraphQLError]:
-        kept = self.kept.get(_key(query, options))
+        kept = self.cache.get(_key(query, options))
         if kept is not None and kept.document is not document:
             kept = None  # not the document this cache parsed: validate it afresh
         names = tuple(getattr(r, "__qualname__", repr(r)) for r in rules)

@@ -8,7 +8,6 @@ most and never reaches a resolver or the database.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError, Visitor, parse, visit
@@ -28,6 +27,7 @@ from graphql.language import (
 )
 from strawberry.extensions import SchemaExtension
 
+from schema.documents import MAX_CHARS, MAX_ENTRIES, MAX_ENTRY_CHARS, SizedCache
 from schema.scalars import find_bad_text, text_problem
 
 MAX_DIRECTIVES_PER_FIELD = 3
@@ -72,8 +72,18 @@ class _Census(Visitor):
             self.bad_literal = (node, problem)
 
 
-@lru_cache(maxsize=1_000)
+# A census keeps its parsed document (for the cost, which depends on the variables): kept
+# by the size of its text, as parsed documents are (``schema.documents``), never by count
+# alone, or a thousand large distinct documents would hold gigabytes.
+CENSUSES: SizedCache[str, _Census] = SizedCache(
+    max_chars=MAX_CHARS, max_entry_chars=MAX_ENTRY_CHARS, max_entries=MAX_ENTRIES
+)
+
+
 def _census(query: str) -> _Census | None:
+    found = CENSUSES.get(query)
+    if found is not None:
+        return found
     try:
         document = parse(query, max_tokens=5_000)
     except GraphQLSyntaxError:
@@ -81,6 +91,7 @@ def _census(query: str) -> _Census | None:
     census = _Census()
     census.document = document
     visit(document, census)
+    CENSUSES.put(query, census, len(query))
     return census
 
 
