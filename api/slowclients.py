@@ -11,13 +11,26 @@ over; between requests, uvicorn's keep-alive timeout applies as before.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import socket
 from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 DEFAULT_TIMEOUT_S = 10.0
+
+
+def _no_delay(transport: asyncio.Transport) -> None:
+    """Send each write at once (TCP_NODELAY). asyncio sets it on the sockets it accepts,
+    but not on those of a socket handed over from another process, as uvicorn's workers'
+    are: there a response's head and body met Nagle's algorithm and the client's delayed
+    acknowledgement, and every answer waited 40 ms (23 requests/s on one connection)."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 class StallGuardedH11Protocol(H11Protocol):
@@ -29,6 +42,7 @@ class StallGuardedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        _no_delay(transport)
         self._arm()  # a new connection owes us a request head
 
     def data_received(self, data: bytes) -> None:
