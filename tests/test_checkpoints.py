@@ -123,7 +123,11 @@ async def test_truncation_and_rewriting_are_caught(
         await session.execute(text("ALTER TABLE cases DISABLE TRIGGER cases_final_is_final"))
         await session.execute(text("UPDATE cases SET release_id = NULL"))
         await session.execute(text("ALTER TABLE cases ENABLE TRIGGER cases_final_is_final"))
+        await session.execute(text("ALTER TABLE published_outcomes DISABLE TRIGGER "
+                                   "published_outcomes_append_never"))  # fmt: skip
         await session.execute(text("DELETE FROM published_outcomes"))
+        await session.execute(text("ALTER TABLE published_outcomes ENABLE TRIGGER "
+                                   "published_outcomes_append_never"))  # fmt: skip
         await session.execute(text("DELETE FROM releases"))
     chain_only = await asyncio.to_thread(runner.invoke, cli, ["release", "verify"])
     assert "party-a: 0 release(s), chain intact" in chain_only.output

@@ -180,3 +180,55 @@ async def test_final_is_final_and_releases_hold_k(
                      "SELECT :r, party_id, 2026 FROM cases LIMIT 1"),
                 {"r": release},
             )  # fmt: skip
+
+
+async def test_a_published_release_takes_no_new_record(
+    gql: GraphQLClient, admin_token: str, db: Database
+) -> None:
+    """Issue 21: bound as its own party, the app role appended rows to a release published
+    earlier (caught later by `release verify`, not refused). Now refused, whatever the rows."""
+    await register_party(gql, admin_token, "party-a")
+    officer_a = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    for n in range(12):
+        await decide(gql, officer_a, await submit(gql, officer_a, f"A-{n}"))
+    assert (await publish(gql, officer_a))["errors"] == []
+    copy_rows = (
+        "INSERT INTO published_outcomes (release_id, party_id, year) "
+        "SELECT release_id, party_id, year FROM published_outcomes LIMIT :n"
+    )
+    for n in (1, 10, 12):  # a thin class, a class of k, a copy of the whole release
+        with pytest.raises(DBAPIError, match="only as it is published"):
+            async with db.transaction(credential=officer_a) as session:
+                await session.execute(text(copy_rows), {"n": n})
+    # the seal is the owner's: a mark set by hand, or copied, opens nothing
+    async with db.transaction(credential=officer_a) as session:
+        release = await session.scalar(text("SELECT id FROM releases"))
+        here = await session.scalar(text("SELECT jc_here()"))
+    for forged in (f"{release}|{here}|{'0' * 64}", f"{release}|x|y", str(release)):
+        with pytest.raises(DBAPIError, match="only as it is published"):
+            async with db.transaction(credential=officer_a) as session:
+                await session.execute(
+                    text("SELECT set_config('jointcode.open_release', :v, true)"), {"v": forged}
+                )
+                await session.execute(text(copy_rows), {"n": 10})
+    # a new release row opens only itself, and must hold what it names
+    insert_release = (
+        "INSERT INTO releases (party_id, number, code_version, k, record_count, "
+        "held_back_count, content_hash) SELECT party_id, 2, code_version, k, :count, 0, 'x' "
+        "FROM releases LIMIT 1 RETURNING id"
+    )
+    with pytest.raises(DBAPIError, match="only as it is published"):
+        async with db.transaction(credential=officer_a) as session:
+            await session.scalar(text(insert_release), {"count": 10})
+            await session.execute(text(copy_rows), {"n": 10})  # rows of release 1
+    with pytest.raises(DBAPIError, match="holds the 20 records it names"):
+        async with db.transaction(credential=officer_a) as session:
+            new = await session.scalar(text(insert_release), {"count": 20})
+            await session.execute(
+                text("INSERT INTO published_outcomes (release_id, party_id, year) "
+                     "SELECT :r, party_id, year FROM published_outcomes LIMIT 10"),
+                {"r": new},
+            )  # fmt: skip
+    async with db.transaction(credential=officer_a) as session:
+        assert await session.scalar(text("SELECT count(*) FROM published_outcomes")) == 12
+        assert await session.scalar(text("SELECT count(*) FROM releases")) == 1

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from api.cli import app as cli
@@ -93,11 +94,21 @@ async def test_release_verify_detects_tampering(
     assert intact.exit_code == 0 and "party-a: 2 release(s), chain intact" in intact.output
 
     async with owner_db.transaction() as session:
+        with pytest.raises(DBAPIError, match="never change"):  # even the owner is refused
+            async with session.begin_nested():
+                await session.execute(text("UPDATE published_outcomes SET sanction = 'advice'"))
+        # the owner can still lift the guard (it owns the table): the hash chain shows it
+        await session.execute(
+            text("ALTER TABLE published_outcomes DISABLE TRIGGER published_outcomes_append_never")
+        )
         await session.execute(
             text(
                 "UPDATE published_outcomes SET sanction = 'expulsion' WHERE id = "
                 "(SELECT min(id) FROM published_outcomes)"
             )
+        )
+        await session.execute(
+            text("ALTER TABLE published_outcomes ENABLE TRIGGER published_outcomes_append_never")
         )
     broken = await asyncio.to_thread(runner.invoke, cli, ["release", "verify"])
     assert broken.exit_code == 1

@@ -1,11 +1,15 @@
 """What every migration shares: the application role's name, the RLS party expression,
-and running a block of SQL one statement at a time."""
+the safe header of an owner function, and running a block of SQL one statement at a time."""
 
 import re
 
 from alembic import op
 
 APP = "jointcode_app"
+# Every owner function from 0023 on: trusted schemas only, the caller's temporary schema
+# last (PostgreSQL, "Writing SECURITY DEFINER Functions Safely"); tests/test_definer_safety.py
+SEARCH_PATH = "pg_catalog, public, pg_temp"
+DEFINER = f"SECURITY DEFINER SET search_path = {SEARCH_PATH}"
 PARTY = "NULLIF(current_setting('jointcode.party_id', true), '')::uuid"
 
 
