@@ -22,6 +22,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.auth import bearer_secret
 from api.cache import _read_body, _replay
 from schema.masking import RETRY_AFTER_S
 
@@ -57,7 +58,7 @@ class Admission:
             await self.app(scope, receive, send)  # GraphiQL's page
             return
         body = await _read_body(receive) if scope["method"] == "POST" else b""
-        if "authorization" not in headers:
+        if bearer_secret(scope) is None:
             lane = "anonymous"
         else:
             lane = "writes" if _is_mutation(body) else "reads"

@@ -23,10 +23,11 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import open_data
 from api.admission import Admission
-from api.auth import BadCredentials, viewer_from_header
+from api.auth import BadCredentials, Credentials, unauthenticated, viewer_of
 from api.cache import PublicCache
 from api.limits import BodySizeLimit
 from api.metrics import Metrics, RequestMetrics, role_of
@@ -101,11 +102,31 @@ class JointCodeGraphQL(GraphQL):
         return site.graphiql_page()
 
     async def parse_http_body(self, request: Any) -> Any:
-        """Bodies that are not UTF-8 JSON are the client's error (400), never a 500."""
+        """Bodies that are not a UTF-8 JSON object are the client's error (400), never a 500."""
         try:
             return await super().parse_http_body(request)
         except (UnicodeDecodeError, RecursionError) as exc:
             raise HTTPException(400, "The request body is not valid UTF-8 JSON.") from exc
+
+    async def run(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """A request the client got wrong (strawberry's HTTPException: not JSON, a scalar,
+        a query that is no string, GET for a mutation) answers 4xx as a GraphQL error."""
+        try:
+            return await super().run(request, *args, **kwargs)
+        except HTTPException as exc:
+            if not isinstance(request, Request):
+                raise
+            return JSONResponse(
+                {"errors": [{"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}]},
+                status_code=exc.status_code,
+            )
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A JSON scalar (``42``, ``null``) or a list (no batching here) is no request."""
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, dict):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return parsed
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         data = kwargs["request_data"]
@@ -162,11 +183,8 @@ class JointCodeGraphQL(GraphQL):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            request = Request(scope, receive)
             try:
-                scope["jointcode.viewer"] = await viewer_from_header(
-                    self.db, request.headers.get("authorization")
-                )
+                scope["jointcode.viewer"] = await viewer_of(self.db, scope)
             except PoolTimeout:
                 response = JSONResponse(
                     {
@@ -183,20 +201,7 @@ class JointCodeGraphQL(GraphQL):
                 await response(scope, receive, send)
                 return
             except BadCredentials:
-                response = JSONResponse(
-                    {
-                        "data": None,
-                        "errors": [
-                            {
-                                "message": "Invalid, expired or revoked token.",
-                                "extensions": {"code": "UNAUTHENTICATED"},
-                            }
-                        ],
-                    },
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-                await response(scope, receive, send)
+                await unauthenticated()(scope, receive, send)
                 return
         try:
             await super().__call__(scope, receive, send)
@@ -222,13 +227,16 @@ def create_app(
     queue_timeout_ms: int = 60_000,
     read_db: Database | None = None,
     metrics_dir: Path | None = None,
+    trusted_proxies: tuple[str, ...] = (),
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
     a key of this process only when none is given, as in tests). ``background`` runs the
     daily checkpoint and the access log's fold while the app is up. ``kek`` opens what
     parties' reports hold sealed (the operator's key file in production). ``read_db`` (a
     streaming replica) answers what the public reads without a token: published figures,
-    open data and the site's figure pages; everything else uses ``db``."""
+    open data and the site's figure pages; everything else uses ``db``. Forwarded headers
+    are believed only from ``trusted_proxies`` (addresses or networks; none by default),
+    so every budget is keyed on the real client behind them and on nothing it can say."""
     public = read_db or db
     metrics = Metrics(job_files=metrics_dir)
     graphql = JointCodeGraphQL(
@@ -357,7 +365,12 @@ def create_app(
     limited: Any = BodySizeLimit(served, max_bytes=max_body_bytes)
     if anonymous_rate is not None or failed_auth_rate is not None:
         limited = RateLimit(limited, anonymous=anonymous_rate, failed_auth=failed_auth_rate)
-    return RequestIds(RequestMetrics(limited, metrics))
+    served = Credentials(limited)
+    if trusted_proxies:
+        # uvicorn's own reading of X-Forwarded-For (the rightmost address not a trusted
+        # proxy), for the proxies the operator names only; `serve` turns uvicorn's off
+        served = ProxyHeadersMiddleware(served, trusted_hosts=list(trusted_proxies))
+    return RequestIds(RequestMetrics(served, metrics))
 
 
 def service_app(settings: Any, endpoints: Any) -> Any:
@@ -378,6 +391,7 @@ def service_app(settings: Any, endpoints: Any) -> Any:
         anonymous_rate=settings.anonymous_rate,
         failed_auth_rate=settings.failed_auth_rate,
         report_rate=settings.report_rate,
+        trusted_proxies=settings.trusted_proxies,
     )
 
 

@@ -35,15 +35,19 @@ from graphql import (
     GraphQLError,
     OperationDefinitionNode,
     OperationType,
+    Visitor,
     parse,
     print_ast,
+    visit,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.auth import bearer_secret
 from db.session import Database
 from publication import releases
+from schema import MAX_ALIASES
 from schema.documents import SizedCache
 
 JSON = b"application/json"
@@ -198,16 +202,12 @@ class PublicCache:
             return
         headers = Headers(scope=scope)
         if scope["path"] != self.path:
-            if (
-                scope["method"] == "GET"
-                and is_page(scope["path"])
-                and "authorization" not in headers
-            ):
+            if scope["method"] == "GET" and is_page(scope["path"]):  # a token changes no page
                 await self._page(scope, receive, send)
             else:
                 await self.app(scope, receive, send)
             return
-        if "authorization" in headers:
+        if bearer_secret(scope) is not None:
             # Authenticated traffic is never cached; a mutation may change public answers.
             await self.app(scope, receive, send)
             self.changes += 1
@@ -377,6 +377,8 @@ def _root_fields(
     operation, no two fields answering under one key)."""
     if len(operations) != 1 or len(document.definitions) != 1 or operations[0].directives:
         return None
+    if _aliases(document) > MAX_ALIASES:
+        return None  # each field passed the alias cap alone; GraphQL refuses the whole
     operation = operations[0]
     selections = operation.selection_set.selections
     if not all(isinstance(s, FieldNode) for s in selections):
@@ -395,6 +397,19 @@ def _root_fields(
         (key, f"FIELD ({definitions}) {print_ast(field)}")
         for key, field in zip(keys, unaliased, strict=True)
     )
+
+
+def _aliases(document: DocumentNode) -> int:
+    """Aliases anywhere in the document, ``__typename`` included, as the validator counts."""
+    found = 0
+
+    class Count(Visitor):
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            nonlocal found
+            found += node.alias is not None
+
+    visit(document, Count())
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ client varying queries cannot take the service to the database's pace for everyo
 failed authentications (HTTP 401) have a much smaller one, so guessing tokens is slow
 and noisy. Parties' authenticated traffic is not limited here. Over a limit: HTTP 429
 with ``Retry-After``, before anything else runs. Budgets live in this process's memory
-(``limits``, moving window); behind a proxy, run uvicorn with ``--proxy-headers`` so the
-client address is the caller's.
+(``limits``, moving window). The client address is the connection's, or the one a proxy
+named in ``JOINTCODE_TRUSTED_PROXIES`` forwarded (``create_app``); whether a request
+carries a token is what ``api.auth.Credentials`` read, the same reading authentication uses.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.auth import CREDENTIAL
 
 
 class Budget:
@@ -45,7 +48,7 @@ class RateLimit:
             await self.app(scope, receive, send)
             return
         address = (scope.get("client") or ("unknown", 0))[0]
-        has_token = any(name == b"authorization" for name, _ in scope.get("headers") or [])
+        has_token = scope.get(CREDENTIAL) is not None
         if has_token and self.failed_auth is not None:
             if not self.limiter.test(self.failed_auth, "auth", address):
                 message = "Too many failed authentications from your address."

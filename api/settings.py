@@ -39,6 +39,7 @@ class Settings:
     anonymous_rate: str | None = "1200/minute"  # per client address; "" turns it off
     failed_auth_rate: str | None = "30/minute"
     report_rate: str | None = "10/hour"  # reports filed per client address; "" turns it off
+    trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed; none by default
 
     @property
     def data_key_path(self) -> Path:
@@ -78,6 +79,9 @@ class Settings:
             anonymous_rate=env.get("JOINTCODE_RATE_ANONYMOUS", "1200/minute") or None,
             failed_auth_rate=env.get("JOINTCODE_RATE_FAILED_AUTH", "30/minute") or None,
             report_rate=env.get("JOINTCODE_RATE_REPORTS", "10/hour") or None,
+            trusted_proxies=tuple(
+                p.strip() for p in env.get("JOINTCODE_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
             metrics_dir=Path(env["JOINTCODE_METRICS_DIR"])
             if env.get("JOINTCODE_METRICS_DIR")
             else None,

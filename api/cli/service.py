@@ -104,12 +104,13 @@ def serve(
         uvicorn.run(
             "api.app:worker_app", factory=True, workers=count, host=host, port=port,
             log_level=settings.log_level, http="api.slowclients:FromEnvironment",
-            log_config=None,
+            log_config=None, proxy_headers=False,
         )  # fmt: skip
         return
     uvicorn.run(
         service_app(settings, endpoints), host=host, port=port, log_level=settings.log_level,
         http=slowclients.protocol(settings.client_timeout_ms / 1000), log_config=None,
+        proxy_headers=False,  # the app believes only JOINTCODE_TRUSTED_PROXIES
     )  # fmt: skip
 
 
