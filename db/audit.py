@@ -81,7 +81,8 @@ async def append(
     """Append an entry to the chain of the party bound to this session (or the service's).
 
     ``chain`` names another party's chain: only the registry admin's break-glass
-    revocation of that party's token may (the database refuses anything else).
+    revocation of that party's token, the registry's enrolment for that party and the
+    Committee's consent to one may (the database refuses anything else, 0025).
     """
     party_id: UUID | None = chain or session.info.get("party_id")
     actor: Actor = session.info.get(ACTOR_KEY) or SYSTEM

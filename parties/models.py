@@ -69,3 +69,20 @@ class Token(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     rotated_from: Mapped[UUID | None] = mapped_column()
+
+
+class EnrolmentRecord(Base):
+    """An enrolment code's record; never its hash (the application role may not read it)."""
+
+    __tablename__ = "enrolments"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, server_default=func.gen_random_uuid())
+    party_id: Mapped[UUID] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    token_id: Mapped[UUID | None] = mapped_column()
+    # set by the database (migration 0025): the party has had an administrator
+    needs_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_by: Mapped[str | None] = mapped_column(Text)  # "party_admin:<token>", "committee:…"

@@ -23,6 +23,7 @@ from enum import Enum
 from uuid import UUID
 
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codes import clock
@@ -32,7 +33,7 @@ from db.errors import DomainError
 from db.pagination import Page, keyset_page
 from parties import service as party_service
 from parties.errors import PartyErrorCode
-from parties.models import Party, Token
+from parties.models import EnrolmentRecord, Party, Token
 
 PREFIX = "jc_"
 LAST_USED_GRANULARITY = timedelta(minutes=1)
@@ -317,41 +318,108 @@ class Enrolment:
     party_id: UUID
     code: str
     expires_at: datetime
+    needs_consent: bool
 
 
 async def create_enrolment(*, session: AsyncSession, party_slug: str) -> Enrolment:
     """A one-time code for a party's first (or a replacement) administrator: the registry
-    admin hands it over; whoever enrols with it gets a party administrator token, and the
-    event is in the party's own audit chain for its administrators to see."""
+    admin hands it over; whoever enrols with it gets a party administrator token.
+
+    The party is told at once, in its own audit chain (the database refuses a code whose
+    creation is not there). For a party that has had an administrator, the code works
+    only once one of its administrators, or the Committee, approves it
+    (:func:`approve_enrolment`): the registry has no way to a party's cases on its own.
+    """
     party = await party_service.require_by_slug(session=session, slug=party_slug)
     code = "jce_" + secrets.token_urlsafe(24)
     expires_at = clock.now() + ENROLMENT_LIFETIME
-    enrolment_id = await session.scalar(
-        text(
-            "INSERT INTO enrolments (party_id, code_hash, expires_at) "
-            "VALUES (:party, :hash, :expires) RETURNING id"
-        ),
-        {"party": party.id, "hash": hash_secret(code), "expires": expires_at},
-    )
+    created = (
+        await session.execute(
+            text(
+                "INSERT INTO enrolments (party_id, code_hash, expires_at) "
+                "VALUES (:party, :hash, :expires) RETURNING id, needs_consent"
+            ),
+            {"party": party.id, "hash": hash_secret(code), "expires": expires_at},
+        )
+    ).one()
     await audit.append(
         session,
         action="enrolment.create",
-        subject_type="Party",
-        subject_ids=[party.id],
-        details={"enrolment": enrolment_id, "expires_at": expires_at},
+        subject_type="Enrolment",
+        subject_ids=[created.id],
+        details={"expires_at": expires_at, "needs_consent": created.needs_consent},
+        chain=party.id,
     )
-    return Enrolment(id=enrolment_id, party_id=party.id, code=code, expires_at=expires_at)
+    return Enrolment(
+        id=created.id,
+        party_id=party.id,
+        code=code,
+        expires_at=expires_at,
+        needs_consent=created.needs_consent,
+    )
+
+
+async def approve_enrolment(
+    *, session: AsyncSession, enrolment_id: UUID, approver: Viewer
+) -> EnrolmentRecord:
+    """Consent to a pending enrolment: one of the party's administrators, or the Committee
+    as the second person for a party with none left. The database decides who may
+    (``jc_approve_enrolment``); anything else looks like an enrolment that does not exist."""
+    party_id = await session.scalar(text("SELECT jc_approve_enrolment(:id)"), {"id": enrolment_id})
+    if party_id is None:
+        raise DomainError(
+            PartyErrorCode.ENROLMENT_NOT_FOUND,
+            "No pending enrolment with this id awaits your consent.",
+            field=("id",),
+        )
+    await audit.append(
+        session,
+        action="enrolment.approve",
+        subject_type="Enrolment",
+        subject_ids=[enrolment_id],
+        details={"by": approver.role.value},
+        chain=party_id,
+    )
+    record = await session.get(EnrolmentRecord, enrolment_id, populate_existing=True)
+    assert record is not None
+    return record
+
+
+async def list_enrolments(
+    *, session: AsyncSession, first: int = 20, after: str | None = None
+) -> Page[EnrolmentRecord]:
+    """Newest first. Row-level security decides which: the registry admin sees every one,
+    a party's administrators their party's, the Committee those awaiting consent."""
+    return await keyset_page(
+        session,
+        select(EnrolmentRecord),
+        kind="enrolment",
+        key=(EnrolmentRecord.created_at, EnrolmentRecord.id),
+        parse=datetime.fromisoformat,
+        first=first,
+        after=after,
+    )
 
 
 async def enrol(*, session: AsyncSession, code: str, label: str = "") -> IssuedToken:
     """Trade a live enrolment code for a party administrator token (once)."""
     secret = _new_secret()
-    row = (
-        await session.execute(
-            text("SELECT token_id, party_id FROM jc_enrol(:code, :hash, :prefix, :label)"),
-            {"code": code, "hash": hash_secret(secret), "prefix": secret[:8], "label": label},
-        )
-    ).first()
+    try:
+        row = (
+            await session.execute(
+                text("SELECT token_id, party_id FROM jc_enrol(:code, :hash, :prefix, :label)"),
+                {"code": code, "hash": hash_secret(secret), "prefix": secret[:8], "label": label},
+            )
+        ).first()
+    except DBAPIError as error:
+        if "awaits consent" not in str(error.orig):
+            raise
+        raise DomainError(
+            PartyErrorCode.ENROLMENT_AWAITS_CONSENT,
+            "This code works once one of the party's administrators (or, for a party with "
+            "none left, the Committee) approves it.",
+            field=("code",),
+        ) from None
     if row is None:
         raise DomainError(
             PartyErrorCode.INVALID_ENROLMENT,

@@ -19,10 +19,10 @@ from schema.case_mutations import CaseMutation
 from schema.context import RequestContext
 from schema.errors import UserError, in_transaction, user_errors
 from schema.permissions import require
-from schema.relay import uuid_of
+from schema.relay import to_global_id, uuid_of
 from schema.release_mutations import ReleaseMutation
 from schema.reports import ReportMutation
-from schema.types.parties import AccountRole, Party, TokenInfo
+from schema.types.parties import AccountRole, Enrolment, Party, TokenInfo
 
 Ctx = Info[RequestContext, None]
 
@@ -300,8 +300,9 @@ class Mutation(CaseMutation, ReleaseMutation, ReportMutation):
 
     @strawberry.mutation(
         description="A one-time code (valid 7 days) with which a party's first, or a "
-        "replacement, administrator enrols (registry admin). Hand it to the party; the "
-        "enrolment is recorded in the party's own audit trail."
+        "replacement, administrator enrols (registry admin). The enrolment is recorded in "
+        "the party's own audit trail at once; for a party that has had an administrator "
+        "the code works only after approveEnrolment by one of them or by the Committee."
     )
     async def create_enrolment(
         self, info: Ctx, input: CreateEnrolmentInput
@@ -315,8 +316,37 @@ class Mutation(CaseMutation, ReleaseMutation, ReportMutation):
         return CreateEnrolmentPayload(
             code=enrolment.code if enrolment else None,
             expires_at=enrolment.expires_at if enrolment else None,
+            needs_consent=enrolment.needs_consent if enrolment else None,
+            enrolment_id=to_global_id("Enrolment", enrolment.id) if enrolment else None,
             errors=errors,
         )
+
+    @strawberry.mutation(
+        description="Consent to an enrolment that awaits it: one of the party's own "
+        "administrators, or the Committee as the second person for a party that has lost "
+        "every administrator (break-glass). Recorded in the party's audit trail."
+    )
+    async def approve_enrolment(
+        self, info: Ctx, input: ApproveEnrolmentInput
+    ) -> ApproveEnrolmentPayload:
+        viewer = require(info, Role.PARTY_ADMIN, Role.COMMITTEE)
+        not_found = DomainError(
+            PartyErrorCode.ENROLMENT_NOT_FOUND,
+            "No pending enrolment with this id awaits your consent.",
+            field=("id",),
+        )
+
+        async def work(session: AsyncSession) -> Enrolment:
+            record = await token_service.approve_enrolment(
+                session=session,
+                enrolment_id=uuid_of(input.id, "Enrolment", not_found),
+                approver=viewer,
+            )
+            party = await party_service.get(session=session, party_id=record.party_id)
+            return Enrolment.from_model(record, party.slug if party else None)
+
+        enrolment, errors = await in_transaction(info.context, viewer.party_id, work)
+        return ApproveEnrolmentPayload(enrolment=enrolment, errors=errors)
 
     @strawberry.mutation(
         description="Trade an enrolment code for a PARTY_ADMIN token (no token needed); "
@@ -349,6 +379,22 @@ class CreateEnrolmentInput:
 class CreateEnrolmentPayload:
     code: str | None = strawberry.field(description="The code: shown this once, never again.")
     expires_at: datetime | None
+    needs_consent: bool | None = strawberry.field(
+        description="The party has had an administrator: the code works only once one of "
+        "them, or the Committee, approves it (approveEnrolment)."
+    )
+    enrolment_id: strawberry.ID | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class ApproveEnrolmentInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class ApproveEnrolmentPayload:
+    enrolment: Enrolment | None
     errors: list[UserError]
 
 

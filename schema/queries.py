@@ -37,7 +37,14 @@ from schema.relay import Connection, Node, connection_from_page, from_global_id
 from schema.reports import ReportQuery
 from schema.types.cases import Case, CaseFilter, CaseOrder, ComplianceReport, DayBandCount
 from schema.types.code import Code, SanctionGuidance
-from schema.types.parties import CredentialEvent, Party, TokenFilter, TokenInfo, Viewer
+from schema.types.parties import (
+    CredentialEvent,
+    Enrolment,
+    Party,
+    TokenFilter,
+    TokenInfo,
+    Viewer,
+)
 from schema.types.publication import (
     CommitteeSummary,
     PublishedRecord,
@@ -298,6 +305,31 @@ class Query(ReportQuery):
         slugs = {p.id: p.slug for p in parties}
         return connection_from_page(
             page, lambda t: TokenInfo.from_model(t, slugs.get(t.party_id)), after=after
+        )
+
+    @strawberry.field(
+        description="Enrolment codes' records, newest first, never a code: the registry "
+        "admin sees every party's; a party's administrators see their party's (each one "
+        "for a party that has an administrator waits for their approveEnrolment); the "
+        "Committee sees those awaiting consent."
+    )
+    async def enrolments(
+        self, info: Ctx, first: int = 20, after: str | None = None
+    ) -> Connection[Enrolment]:
+        require(info, Role.ADMIN, Role.PARTY_ADMIN, Role.COMMITTEE)
+        try:
+            async with info.context.db.transaction() as session:
+                page = await token_service.list_enrolments(
+                    session=session, first=first, after=after
+                )
+                parties = await party_service.get_many(
+                    session=session, party_ids={e.party_id for _, e in page.items}
+                )
+        except (DomainError, DomainErrors) as error:
+            raise bad_input(error) from None
+        slugs = {p.id: p.slug for p in parties}
+        return connection_from_page(
+            page, lambda e: Enrolment.from_model(e, slugs.get(e.party_id)), after=after
         )
 
     @strawberry.field(

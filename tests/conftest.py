@@ -106,6 +106,8 @@ class GraphQLClient:
 
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
+        # each party's first administrator in this test (tests.helpers.party_admin_token)
+        self.party_admins: dict[str, str] = {}
 
     async def raw(
         self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None

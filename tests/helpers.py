@@ -88,13 +88,28 @@ ENROL = """mutation($code: String!) {
 }"""
 
 
+APPROVE = """mutation($id: ID!) {
+  approveEnrolment(input: {id: $id}) { enrolment { id approvedBy } errors { code message } }
+}"""
+
+
 async def party_admin_token(gql: GraphQLClient, admin: str, party: str) -> str:
     """A party's administrator, as in production: the registry admin's one-time code,
-    traded for a PARTY_ADMIN token with no token at all."""
-    created = await gql.ok(ENROLMENT, {"party": party}, token=admin)
+    traded for a PARTY_ADMIN token with no token at all. A party's first administrator
+    is enrolled once per test; later ones are approved by the first (migration 0025)."""
+    first = gql.party_admins.get(party)
+    created = await gql.ok(
+        ENROLMENT.replace("code errors", "code enrolmentId errors"), {"party": party}, token=admin
+    )
     assert created["createEnrolment"]["errors"] == [], created
+    if first is not None:
+        approved = await gql.ok(
+            APPROVE, {"id": created["createEnrolment"]["enrolmentId"]}, token=first
+        )
+        assert approved["approveEnrolment"]["errors"] == [], approved
     enrolled = await gql.ok(ENROL, {"code": created["createEnrolment"]["code"]})
     assert enrolled["enrol"]["errors"] == [], enrolled
+    gql.party_admins.setdefault(party, enrolled["enrol"]["token"])
     return enrolled["enrol"]["token"]
 
 

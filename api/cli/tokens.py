@@ -51,9 +51,16 @@ def token_enrolment(
         lambda session: tokens.create_enrolment(session=session, party_slug=party)
     )
     typer.echo(enrolment.code)
+    consent = (
+        "; the party has had an administrator, so the code works only once one of them "
+        "(or, for a party with none left, the Committee) approves it with `approveEnrolment` "
+        f"(enrolment id {enrolment.id}); the party's trail already shows it"
+        if enrolment.needs_consent
+        else ""
+    )
     typer.echo(
         f"valid until {enrolment.expires_at:%Y-%m-%d %H:%M} UTC; the party enrols with the "
-        "`enrol` mutation and then issues its own officer tokens",
+        f"`enrol` mutation and then issues its own officer tokens{consent}",
         err=True,
     )
 

@@ -139,6 +139,40 @@ class TokenInfo:
         )
 
 
+@strawberry.type(
+    description="An enrolment code's record (never the code). For a party that has had an "
+    "administrator, the code works only once one of its administrators, or the Committee "
+    "as a second person, approves it; every enrolment is in the party's own audit trail."
+)
+class Enrolment:
+    id: strawberry.ID
+    party_slug: str | None
+    created_at: datetime
+    expires_at: datetime
+    needs_consent: bool = strawberry.field(
+        description="The party has had an administrator: the code needs approval to work."
+    )
+    approved_at: datetime | None
+    approved_by: AccountRole | None = strawberry.field(  # type: ignore[valid-type]
+        description="PARTY_ADMIN (the party's own consent) or COMMITTEE (a second person)."
+    )
+    used_at: datetime | None
+
+    @classmethod
+    def from_model(cls, e: models.EnrolmentRecord, party_slug: str | None) -> Enrolment:
+        by = e.approved_by.split(":", 1)[0] if e.approved_by else None
+        return cls(
+            id=to_global_id("Enrolment", e.id),
+            party_slug=party_slug,
+            created_at=e.created_at,
+            expires_at=e.expires_at,
+            needs_consent=e.needs_consent,
+            approved_at=e.approved_at,
+            approved_by=Role(by) if by else None,
+            used_at=e.used_at,
+        )
+
+
 @strawberry.input(description="Which tokens to list; live ones by default.")
 class TokenFilter:
     party: str | None = strawberry.field(default=None, description="Party slug.")
