@@ -40,8 +40,8 @@ async def _registry_tries_to_take_over(gql: GraphQLClient, admin: str, party: st
     created = (await gql.ok(CREATE, {"party": party}, token=admin))["createEnrolment"]
     assert created["errors"] == [] and created["needsConsent"] is True
     enrolled = (await gql.ok(ENROL, {"code": created["code"]}))["enrol"]
-    assert enrolled == {"token": None, "errors": [{"code": "ENROLMENT_AWAITS_CONSENT",
-                                                   "message": enrolled["errors"][0]["message"]}]}  # fmt: skip
+    assert enrolled["token"] is None
+    assert [e["code"] for e in enrolled["errors"]] == ["ENROLMENT_AWAITS_CONSENT"]
     return created
 
 
@@ -95,7 +95,7 @@ async def test_revoking_every_administrator_opens_nothing_but_the_committee_can_
     officer = await issue_token(gql, admin_token, "OFFICER", "lantern")
     await submit(gql, officer, "L-1")
     listed = await gql.ok(
-        "{ tokens(first: 20, filter: {party: \"lantern\"}) { edges { node { id role } } } }",
+        '{ tokens(first: 20, filter: {party: "lantern"}) { edges { node { id role } } } }',
         token=admin_token,
     )
     for edge in listed["tokens"]["edges"]:
