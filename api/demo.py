@@ -114,6 +114,7 @@ async def seed(
                 membership=party_profile.membership,
                 # adopted when the code came into force; older cases are history moved in
                 adopted_on=min(today, codes.default_version(today).in_force_from),
+                checkpoint_key=signer.fingerprint if signer else None,
             )
             if party_profile.publishes_timeliness:
                 party = await party_service.update_party(

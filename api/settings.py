@@ -33,8 +33,11 @@ class Settings:
     log_format: str = "text"  # "json": one JSON object per line, with the request id
     public_cache_entries: int = 2048  # 0 turns the public response cache off
     public_cache_refresh_ms: int = 1000
-    signing_key_file: Path | None = None  # default: checkpoint-signing-key.pem in data_dir
-    data_key_file: Path | None = None  # default: data-encryption-key in data_dir
+    # the keys live apart from the database's files, so a copy of one is not a copy of both;
+    # default: beside the data folder, named after it (.jointcode -> .jointcode-keys)
+    key_dir_setting: Path | None = None
+    signing_key_file: Path | None = None  # default: checkpoint-signing-key.pem in key_dir
+    data_key_file: Path | None = None  # default: data-encryption-key in key_dir
     metrics_dir: Path | None = None  # default: metrics in data_dir
     anonymous_rate: str | None = "1200/minute"  # per client address; "" turns it off
     failed_auth_rate: str | None = "30/minute"
@@ -42,8 +45,22 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed; none by default
 
     @property
+    def key_dir(self) -> Path:
+        return self.key_dir_setting or self.data_dir.with_name(self.data_dir.name + "-keys")
+
+    def _key(self, given: Path | None, name: str) -> Path:
+        """A key file: as configured, else in ``key_dir``; a key an older version made in
+        the data folder is still used there (move it to ``key_dir``: see DEPLOYMENT.md)."""
+        if given is not None:
+            return given
+        legacy = self.data_dir / name
+        if legacy.exists() and not (self.key_dir / name).exists():
+            return legacy
+        return self.key_dir / name
+
+    @property
     def data_key_path(self) -> Path:
-        return self.data_key_file or self.data_dir / "data-encryption-key"
+        return self._key(self.data_key_file, "data-encryption-key")
 
     @property
     def metrics_path(self) -> Path:
@@ -51,7 +68,7 @@ class Settings:
 
     @property
     def signing_key_path(self) -> Path:
-        return self.signing_key_file or self.data_dir / "checkpoint-signing-key.pem"
+        return self._key(self.signing_key_file, "checkpoint-signing-key.pem")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -62,6 +79,9 @@ class Settings:
             read_database_url=env.get("JOINTCODE_READ_DATABASE_URL") or None,
             app_password=env.get("JOINTCODE_APP_PASSWORD") or None,
             data_dir=Path(env.get("JOINTCODE_DATA_DIR", ".jointcode")),
+            key_dir_setting=Path(env["JOINTCODE_KEY_DIR"])
+            if env.get("JOINTCODE_KEY_DIR")
+            else None,
             host=env.get("JOINTCODE_HOST", "127.0.0.1"),
             port=_int("JOINTCODE_PORT", 8000),
             workers=_int("JOINTCODE_WORKERS", 1),

@@ -41,6 +41,8 @@ class CodeAdoption(Base):
     recorded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    # the fingerprint of the key signing checkpoints when the party adopted (0026)
+    checkpoint_key: Mapped[str | None] = mapped_column(Text)
 
 
 class PartySanction(Base):

@@ -19,11 +19,20 @@ from parties.service import UNSET
 
 
 async def adopt_code(
-    *, session: AsyncSession, party: str, code_version: str, adopted_on: date
+    *,
+    session: AsyncSession,
+    party: str,
+    code_version: str,
+    adopted_on: date,
+    checkpoint_key: str | None = None,
 ) -> tuple[Party, CodeAdoption]:
     found = await party_service.require_by_slug(session=session, slug=party)
     adoption = await party_service.adopt_code(
-        session=session, party_id=found.id, code_version=code_version, adopted_on=adopted_on
+        session=session,
+        party_id=found.id,
+        code_version=code_version,
+        adopted_on=adopted_on,
+        checkpoint_key=checkpoint_key,
     )
     return found, adoption
 

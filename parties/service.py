@@ -125,9 +125,16 @@ async def _adoptable_version(
 
 
 async def _record_adoption(
-    *, session: AsyncSession, party: Party, version: codes.CodeVersion, on: date
+    *,
+    session: AsyncSession,
+    party: Party,
+    version: codes.CodeVersion,
+    on: date,
+    checkpoint_key: str | None,
 ) -> CodeAdoption:
-    adoption = CodeAdoption(party_id=party.id, code_version=version.id, adopted_on=on)
+    adoption = CodeAdoption(
+        party_id=party.id, code_version=version.id, adopted_on=on, checkpoint_key=checkpoint_key
+    )
     session.add(adoption)
     party.code_version = version.id
     party.code_adopted_on = on
@@ -147,8 +154,12 @@ async def register_party(
     nations: Sequence[str] = (),
     membership: int | None = None,
     is_demo: bool = False,
+    checkpoint_key: str | None = None,
 ) -> Party:
-    """Add a party; it adopts the given code version (or the one in force) from a date."""
+    """Add a party; it adopts the given code version (or the one in force) from a date.
+
+    ``checkpoint_key`` is the fingerprint of the key that signs checkpoints now: kept with
+    the adoption, so the party holds its own pin of the key its history is anchored by."""
     errors = _check_details(ec_registration=ec_registration, nations=nations, membership=membership)
     if not SLUG.match(slug):
         errors.append(
@@ -188,13 +199,15 @@ async def register_party(
         text("INSERT INTO party_keys (party_id, pseudonym_key) VALUES (:party, :key)"),
         {"party": party.id, "key": os.urandom(32)},
     )
-    await _record_adoption(session=session, party=party, version=version, on=on)
+    await _record_adoption(
+        session=session, party=party, version=version, on=on, checkpoint_key=checkpoint_key
+    )
     await audit.append(
         session,
         action="party.register",
         subject_type="Party",
         subject_ids=[party.id],
-        details={"slug": slug, **_registry_facts(party)},
+        details={"slug": slug, "checkpoint_key": checkpoint_key, **_registry_facts(party)},
     )
     return party
 
@@ -265,7 +278,12 @@ async def update_party(
 
 
 async def adopt_code(
-    *, session: AsyncSession, party_id: UUID, code_version: str, adopted_on: date
+    *,
+    session: AsyncSession,
+    party_id: UUID,
+    code_version: str,
+    adopted_on: date,
+    checkpoint_key: str | None = None,
 ) -> CodeAdoption:
     """A party moves to a new code version from a date (which may be in the future).
 
@@ -289,13 +307,23 @@ async def adopt_code(
             "later.",
             field=("adoptedOn",),
         )
-    adoption = await _record_adoption(session=session, party=party, version=version, on=adopted_on)
+    adoption = await _record_adoption(
+        session=session,
+        party=party,
+        version=version,
+        on=adopted_on,
+        checkpoint_key=checkpoint_key,
+    )
     await audit.append(
         session,
         action="party.adopt_code",
         subject_type="Party",
         subject_ids=[party.id],
-        details={"code_version": version.id, "adopted_on": adopted_on},
+        details={
+            "code_version": version.id,
+            "adopted_on": adopted_on,
+            "checkpoint_key": checkpoint_key,
+        },
     )
     return adoption
 

@@ -1,22 +1,33 @@
-"""Signed checkpoints: the heads of every chain, signed with a key the database never holds.
+"""Signed checkpoints: the heads of every chain, signed with a key the database never holds,
+linked into a chain of their own and cosigned by a witness the operator does not control.
 
 Hash chains show an edit in the middle, but not a chain cut short or rebuilt from some
-point by whoever controls the database. So on every release, and daily from the
-command line (``jointcode checkpoint``), the operator's Ed25519 key signs the newest
-audit entry and release of every chain; the signed bodies are public
-(``/open-data/checkpoints.json``), and anyone who kept a copy can later prove that an
-entry or release it saw is gone or changed (``--checkpoints`` on both verify commands).
-The key lives in a file beside the service, never in the database, so the database
-owner alone cannot sign a checkpoint for a rewritten history.
+point by whoever controls the database. So on every release, and daily, the operator's
+Ed25519 key signs the newest audit entry and release of every chain; the signed bodies
+are public (``/open-data/checkpoints.json``, refreshed as soon as one is made), and the
+verify commands compare them with the database (``--checkpoints``).
+
+The operator alone could still replace the checkpoints, with its own key or another. So:
+
+- each checkpoint names its ``seq`` and the digest of the one before (:func:`digest`):
+  rewriting one means rewriting every later one;
+- verifiers pin the operator's key (:func:`fingerprint`, published in the deployment's
+  docs and recorded in every party's code adoption) and refuse an unpinned one;
+- a witness (the Committee, with its own key) cosigns a checkpoint only after checking
+  it extends the last one it cosigned (:func:`witness_round`, ``jointcode witness
+  cosign``): a rewritten history has no cosignature the pinned witness key verifies, and
+  a witness that cannot cosign any more says so at once.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +41,22 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codes import clock
+from db.errors import DomainError, DomainErrors
+from publication.errors import PublicationErrorCode
 
 ALGORITHM = "Ed25519"
+WITNESS_CONTEXT = b"jointcode checkpoint witness v1\n"
+
+
+def fingerprint(public_key: str) -> str:
+    """A public key's name for pinning: ``SHA256:`` and the hex digest of its raw bytes."""
+    return "SHA256:" + hashlib.sha256(base64.b64decode(public_key)).hexdigest()
+
+
+def pinned(public_key: str, pins: Iterable[str]) -> bool:
+    """Whether a key is one of the pins (each a fingerprint or the base64 key itself)."""
+    names = {public_key, fingerprint(public_key)}
+    return any(pin.strip() in names for pin in pins)
 
 
 class Signer:
@@ -72,9 +97,32 @@ class Signer:
     def sign(self, data: bytes) -> str:
         return base64.b64encode(self._key.sign(data)).decode()
 
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
 
 def canonical(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+
+def digest(body: dict[str, Any]) -> str:
+    """What the next checkpoint names as its previous, and what a witness cosigns."""
+    return hashlib.sha256(canonical(body)).hexdigest()
+
+
+def witness_message(body: dict[str, Any]) -> bytes:
+    return WITNESS_CONTEXT + digest(body).encode()
+
+
+def _verifies(public_key: str, signature: str, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key)).verify(
+            base64.b64decode(signature), message
+        )
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
 
 
 async def heads(*, session: AsyncSession) -> list[dict[str, Any]]:
@@ -96,16 +144,45 @@ async def heads(*, session: AsyncSession) -> list[dict[str, Any]]:
 
 async def record(*, session: AsyncSession, signer: Signer) -> dict[str, Any]:
     """Sign the current heads of every chain and keep the checkpoint (in this transaction,
-    so a release's checkpoint covers the release and its audit entries)."""
+    so a release's checkpoint covers the release and its audit entries). It extends the
+    newest checkpoint: one writer at a time, and the database refuses anything else."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended('checkpoints', 0))"))
+    newest = (
+        await session.execute(
+            text("SELECT seq, body, signed FROM checkpoints ORDER BY seq DESC LIMIT 1")
+        )
+    ).first()
     at = clock.now()
-    body = {"at": at.isoformat(), "heads": await heads(session=session)}
-    signature = signer.sign(canonical(body))
+    body: dict[str, Any] = {
+        "seq": (newest.seq + 1) if newest else 1,
+        "previous": (
+            (
+                hashlib.sha256(newest.signed.encode()).hexdigest()
+                if newest.signed
+                else digest(newest.body)
+            )
+            if newest
+            else None
+        ),
+        "at": at.isoformat(),
+        "key": signer.fingerprint,
+        "heads": await heads(session=session),
+    }
+    signed = canonical(body)
+    signature = signer.sign(signed)
     await session.execute(
         text(
-            "INSERT INTO checkpoints (at, body, signature, public_key) "
-            "VALUES (:at, CAST(:body AS jsonb), :signature, :key)"
+            "INSERT INTO checkpoints (seq, at, body, signed, signature, public_key) "
+            "VALUES (:seq, :at, CAST(:body AS jsonb), :signed, :signature, :key)"
         ),
-        {"at": at, "body": json.dumps(body), "signature": signature, "key": signer.public_key},
+        {  # the same text twice, as two parameters: one would be typed jsonb for both
+            "seq": body["seq"],
+            "at": at,
+            "body": signed.decode(),
+            "signed": signed.decode(),
+            "signature": signature,
+            "key": signer.public_key,
+        },
     )
     return {"body": body, "signature": signature, "public_key": signer.public_key}
 
@@ -121,20 +198,87 @@ async def record_if_older(
 
 
 async def published(*, session: AsyncSession) -> dict[str, Any]:
-    """The public document: every checkpoint, oldest first, with the keys that signed."""
+    """The public document: every checkpoint, oldest first, with the keys that signed it
+    and the witnesses' cosignatures."""
     rows = (
         await session.execute(
-            text("SELECT body, signature, public_key FROM checkpoints ORDER BY id")
+            text(
+                "SELECT c.seq, c.body, c.signature, c.public_key, coalesce(jsonb_agg("
+                "  jsonb_build_object('public_key', w.public_key, 'signature', w.signature) "
+                "  ORDER BY w.public_key) FILTER (WHERE w.public_key IS NOT NULL), '[]') AS w "
+                "FROM checkpoints c "
+                "LEFT JOIN checkpoint_cosignatures w ON w.checkpoint_seq = c.seq "
+                "GROUP BY c.id ORDER BY c.seq"
+            )
         )
     ).all()
+    keys = sorted({row.public_key for row in rows})
+    witnesses = sorted({w["public_key"] for row in rows for w in row.w})
     return {
         "algorithm": ALGORITHM,
-        "public_keys": sorted({row.public_key for row in rows}),
+        "public_keys": keys,
+        "fingerprints": {key: fingerprint(key) for key in keys},
+        "witness_keys": witnesses,
+        "witness_fingerprints": {key: fingerprint(key) for key in witnesses},
         "checkpoints": [
-            {"body": row.body, "signature": row.signature, "public_key": row.public_key}
+            {
+                "seq": row.seq,
+                "body": row.body,
+                "signature": row.signature,
+                "public_key": row.public_key,
+                "cosignatures": row.w,
+            }
             for row in rows
         ],
     }
+
+
+async def cosign(
+    *, session: AsyncSession, public_key: str, cosignatures: Sequence[tuple[int, str]]
+) -> int:
+    """Keep a witness's cosignatures (the Committee's binding only: the database refuses
+    anyone else). Each must verify over the stored checkpoint; returns how many were new."""
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
+    except (ValueError, TypeError):
+        raise DomainError(
+            PublicationErrorCode.INVALID_COSIGNATURE,
+            "The witness key is not a base64 Ed25519 public key.",
+            field=("publicKey",),
+        ) from None
+    seqs = [seq for seq, _ in cosignatures]
+    bodies: dict[int, dict[str, Any]] = dict(
+        (
+            await session.execute(
+                text("SELECT seq, body FROM checkpoints WHERE seq = ANY(:s)"), {"s": seqs}
+            )
+        ).all()
+    )
+    errors = []
+    for n, (seq, signature) in enumerate(cosignatures):
+        if seq not in bodies:
+            errors.append(DomainError(PublicationErrorCode.CHECKPOINT_NOT_FOUND,
+                                      f"No checkpoint {seq}.",
+                                      field=("cosignatures", str(n), "seq")))  # fmt: skip
+        elif not _verifies(public_key, signature, witness_message(bodies[seq])):
+            errors.append(DomainError(PublicationErrorCode.INVALID_COSIGNATURE,
+                                      f"The cosignature of checkpoint {seq} does not verify.",
+                                      field=("cosignatures", str(n), "signature")))  # fmt: skip
+    if errors:
+        raise DomainErrors(errors)
+    added = await session.execute(
+        text(
+            "INSERT INTO checkpoint_cosignatures (checkpoint_seq, public_key, signature) "
+            "SELECT * FROM unnest(CAST(:seqs AS bigint[]), CAST(:keys AS text[]), "
+            "CAST(:sigs AS text[])) ON CONFLICT DO NOTHING"
+        ),
+        {
+            "seqs": seqs,
+            "keys": [public_key] * len(seqs),
+            "sigs": [signature for _, signature in cosignatures],
+        },
+    )
+    return int(getattr(added, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,23 +288,125 @@ class Finding:
 
 
 def signature_findings(
-    document: dict[str, Any], *, trusted_key: str | None = None
+    document: dict[str, Any],
+    *,
+    signing_keys: Sequence[str] = (),
+    witness_keys: Sequence[str] = (),
+    max_age: timedelta | None = None,
+    now: datetime | None = None,
 ) -> list[Finding]:
-    """Checkpoints whose signature does not verify (or that a key not trusted signed)."""
-    found = []
-    for n, checkpoint in enumerate(document.get("checkpoints", []), start=1):
+    """What is wrong with a checkpoints document on its own, before any database is read.
+
+    Every checkpoint must verify under its key, and the key must be pinned
+    (``signing_keys``: fingerprints or base64 keys; empty trusts whatever key signed, which
+    a verifier must ask for explicitly). Checkpoints must form one chain (``seq`` rising
+    by one, each naming the digest of the one before). With ``witness_keys``, a pinned
+    witness must have cosigned the chain, and every cosignature by a pinned witness must
+    verify. With ``max_age``, the newest checkpoint, and the newest witnessed one, must be
+    that recent: a checkpoint hidden from the public, or a witness that refused to cosign
+    a rewritten history, shows within one interval.
+    """
+    found: list[Finding] = []
+
+    def flag(problem: str) -> None:
+        found.append(Finding("(checkpoints)", problem))
+
+    checkpoints = document.get("checkpoints", [])
+    previous: dict[str, Any] | None = None
+    newest_witnessed: str | None = None
+    for n, checkpoint in enumerate(checkpoints, start=1):
+        body = checkpoint.get("body") or {}
         key = checkpoint.get("public_key", "")
-        if trusted_key is not None and key != trusted_key:
-            found.append(Finding("(checkpoints)", f"checkpoint {n} is signed by another key"))
-            continue
-        try:
-            Ed25519PublicKey.from_public_bytes(base64.b64decode(key)).verify(
-                base64.b64decode(checkpoint.get("signature", "")),
-                canonical(checkpoint.get("body", {})),
+        if signing_keys and not pinned(key, signing_keys):
+            flag(f"checkpoint {n} is signed by a key that is not pinned ({_safe_fingerprint(key)})")
+        elif not _verifies(key, checkpoint.get("signature", ""), canonical(body)):
+            flag(f"checkpoint {n}: the signature does not verify")
+        if "seq" in body:  # checkpoints from before they were linked have neither
+            if body.get("seq") != n:
+                flag(f"checkpoint {n} says it is number {body.get('seq')}: some are gone or added")
+            if body.get("previous") != (digest(previous) if previous is not None else None):
+                flag(f"checkpoint {n} does not extend checkpoint {n - 1}: history was rewritten")
+        for cosignature in checkpoint.get("cosignatures") or ():
+            witness = cosignature.get("public_key", "")
+            if not witness_keys or not pinned(witness, witness_keys):
+                continue
+            if _verifies(witness, cosignature.get("signature", ""), witness_message(body)):
+                newest_witnessed = body.get("at")
+            else:
+                flag(f"checkpoint {n}: a witness cosignature does not verify")
+        previous = body
+    if witness_keys and newest_witnessed is None:
+        flag("no checkpoint is cosigned by the pinned witness")
+    if max_age is not None:
+        now = now or clock.now()
+        newest = (checkpoints[-1].get("body") or {}).get("at") if checkpoints else None
+        if newest is None or now - datetime.fromisoformat(newest) > max_age:
+            flag(f"no checkpoint since {newest or 'ever'}: the newest is older than {max_age}")
+        witnessed = datetime.fromisoformat(newest_witnessed) if newest_witnessed else None
+        if witness_keys and witnessed is not None and now - witnessed > max_age:
+            flag(
+                f"the witness has cosigned nothing since {newest_witnessed}: it may have "
+                "refused a rewritten history"
             )
-        except (InvalidSignature, ValueError):
-            found.append(Finding("(checkpoints)", f"checkpoint {n}: the signature does not verify"))
     return found
+
+
+def _safe_fingerprint(key: str) -> str:
+    try:
+        return fingerprint(key)
+    except (ValueError, TypeError):
+        return "not a key"
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessRound:
+    """What a witness did in one round: its new state, and what it cosigned."""
+
+    state: dict[str, Any]
+    cosignatures: list[tuple[int, str]]
+
+
+class WitnessRefusal(Exception):
+    """The checkpoints no longer extend what this witness cosigned: raise the alarm."""
+
+
+def witness_round(
+    document: dict[str, Any],
+    *,
+    state: dict[str, Any] | None,
+    witness: Signer,
+    signing_keys: Sequence[str],
+) -> WitnessRound:
+    """One round of the witness (the Committee, on its own machine, with its own key).
+
+    It checks the whole published chain (pinned operator key, every link), then that the
+    checkpoint it cosigned last is still there, unchanged; only then does it cosign every
+    later checkpoint. Its ``state`` (the last seq and digest it cosigned) is all it keeps.
+    """
+    if not signing_keys:
+        raise WitnessRefusal("a witness pins the operator's key (--signing-key)")
+    problems = signature_findings(document, signing_keys=signing_keys)
+    if problems:
+        raise WitnessRefusal("; ".join(p.problem for p in problems))
+    checkpoints = [c for c in document.get("checkpoints", []) if "seq" in (c.get("body") or {})]
+    by_seq = {c["body"]["seq"]: c["body"] for c in checkpoints}
+    last = int((state or {}).get("seq", 0))
+    if last:
+        kept = by_seq.get(last)
+        if kept is None or digest(kept) != state.get("digest"):  # type: ignore[union-attr]
+            raise WitnessRefusal(
+                f"checkpoint {last}, which this witness cosigned, is gone or changed: the "
+                "history was rewritten"
+            )
+    fresh = [c["body"] for c in checkpoints if c["body"]["seq"] > last]
+    signed = [(body["seq"], witness.sign(witness_message(body))) for body in fresh]
+    newest = fresh[-1] if fresh else (by_seq.get(last) if last else None)
+    new_state = (
+        {"seq": newest["seq"], "digest": digest(newest), "witness": witness.fingerprint}
+        if newest
+        else dict(state or {})
+    )
+    return WitnessRound(state=new_state, cosignatures=signed)
 
 
 async def compare(*, session: AsyncSession, document: dict[str, Any], chain: str) -> list[Finding]:

@@ -20,7 +20,7 @@ from schema.context import RequestContext
 from schema.errors import UserError, in_transaction, user_errors
 from schema.permissions import require
 from schema.relay import to_global_id, uuid_of
-from schema.release_mutations import ReleaseMutation
+from schema.release_mutations import CheckpointMutation, ReleaseMutation
 from schema.reports import ReportMutation
 from schema.types.parties import AccountRole, Enrolment, Party, TokenInfo
 
@@ -143,7 +143,7 @@ class RevokeTokenPayload:
 
 
 @strawberry.type
-class Mutation(CaseMutation, ReleaseMutation, ReportMutation):
+class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation):
     @strawberry.mutation(description="Register a party (admin).")
     async def register_party(self, info: Ctx, input: RegisterPartyInput) -> RegisterPartyPayload:
         require(info, Role.ADMIN)
@@ -159,6 +159,7 @@ class Mutation(CaseMutation, ReleaseMutation, ReportMutation):
                 ec_registration=input.ec_registration,
                 nations=list(input.nations),
                 membership=input.membership,
+                checkpoint_key=info.context.signer.fingerprint,
             )
             return Party.from_model(party)
 
@@ -178,6 +179,7 @@ class Mutation(CaseMutation, ReleaseMutation, ReportMutation):
                 party=input.party,
                 code_version=input.code_version,
                 adopted_on=input.adopted_on,
+                checkpoint_key=info.context.signer.fingerprint,
             )
             return Party.from_model(party)
 

@@ -1,4 +1,4 @@
-"""Previewing and publishing releases (officers)."""
+"""Previewing and publishing releases (officers); cosigning checkpoints (the Committee)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from cases import service as case_service
 from db.errors import DomainError
 from parties import service as party_service
 from parties.errors import PartyErrorCode
+from parties.tokens import Role
 from publication import checkpoints
 from publication import releases as release_service
 from publication.errors import PublicationErrorCode
 from schema.context import RequestContext
 from schema.errors import UserError, in_transaction
-from schema.permissions import require_officer
+from schema.permissions import require, require_officer
 from schema.relay import to_global_id, uuid_of
 from schema.types.cases import Case
 from schema.types.publication import AttributeLevel, PublishedRecord, Release
@@ -202,3 +203,46 @@ class ReleaseMutation:
         with info.context.timed("release_publish"):
             release, errors = await in_transaction(info.context, party_id, work)
         return PublishReleasePayload(release=release, errors=errors)
+
+
+@strawberry.input(description="A witness's cosignature of one checkpoint.")
+class CheckpointCosignature:
+    seq: int = strawberry.field(description="The checkpoint's number (`seq` in open data).")
+    signature: str = strawberry.field(
+        description="Base64 Ed25519 signature of the witness message for that checkpoint."
+    )
+
+
+@strawberry.input
+class CosignCheckpointsInput:
+    public_key: str = strawberry.field(description="The witness's Ed25519 public key, base64.")
+    cosignatures: list[CheckpointCosignature]
+
+
+@strawberry.type
+class CosignCheckpointsPayload:
+    added: int | None = strawberry.field(description="Cosignatures not held before.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class CheckpointMutation:
+    @strawberry.mutation(
+        description="The Committee, as witness, cosigns checkpoints it has checked extend "
+        "those it cosigned before (`jointcode witness cosign` does both). Each cosignature "
+        "must verify over the stored checkpoint; they are public in open data at once."
+    )
+    async def cosign_checkpoints(
+        self, info: Ctx, input: CosignCheckpointsInput
+    ) -> CosignCheckpointsPayload:
+        require(info, Role.COMMITTEE)
+
+        async def work(session: AsyncSession) -> int:
+            return await checkpoints.cosign(
+                session=session,
+                public_key=input.public_key,
+                cosignatures=[(c.seq, c.signature) for c in input.cosignatures[:1000]],
+            )
+
+        added, errors = await in_transaction(info.context, None, work)
+        return CosignCheckpointsPayload(added=added, errors=errors)

@@ -60,7 +60,12 @@ async def test_every_release_is_checkpointed_and_signed(
     # hashes only: a head's position would tell how busy a party's officers were
     assert set(heads["party-a"]["audit"]) == {"hash"} and heads[None]["audit"]["hash"]
     assert checkpoints.signature_findings(document) == []
-    assert checkpoints.signature_findings(document, trusted_key="someone else") != []
+    assert checkpoints.signature_findings(document, signing_keys=["SHA256:someone else"]) != []
+    key = checkpoint["public_key"]
+    assert checkpoints.signature_findings(document, signing_keys=[key]) == []
+    assert (
+        checkpoints.signature_findings(document, signing_keys=[checkpoints.fingerprint(key)]) == []
+    )
     checkpoint["body"]["heads"][1]["release"]["number"] = 2  # edit what was signed
     assert checkpoints.signature_findings(document)[0].problem.endswith("does not verify")
 
@@ -80,11 +85,13 @@ async def test_truncation_and_rewriting_are_caught(
     assert checkpoint.exit_code == 0, checkpoint.output
     kept = await _document(client, tmp_path)  # a copy kept by the party or the press
 
-    intact = await asyncio.to_thread(runner.invoke, cli, ["audit", "verify", "--checkpoints",
+    intact = await asyncio.to_thread(runner.invoke, cli, ["audit", "verify", "--trust-unpinned",
+                                                           "--checkpoints",
                                                            str(kept)])  # fmt: skip
     assert intact.exit_code == 0, intact.output
     assert "every signed audit head is still in place" in intact.output
-    fine = await asyncio.to_thread(runner.invoke, cli, ["release", "verify", "--checkpoints",
+    fine = await asyncio.to_thread(runner.invoke, cli, ["release", "verify", "--trust-unpinned",
+                                                         "--checkpoints",
                                                          str(kept)])  # fmt: skip
     assert fine.exit_code == 0, fine.output
     assert "every stored cell matches" in fine.output
@@ -100,7 +107,8 @@ async def test_truncation_and_rewriting_are_caught(
         )
     plain = await asyncio.to_thread(runner.invoke, cli, ["audit", "verify"])
     assert plain.exit_code == 0  # what the issue measured: intact without an anchor
-    caught = await asyncio.to_thread(runner.invoke, cli, ["audit", "verify", "--checkpoints",
+    caught = await asyncio.to_thread(runner.invoke, cli, ["audit", "verify", "--trust-unpinned",
+                                                           "--checkpoints",
                                                            str(kept)])  # fmt: skip
     assert caught.exit_code == 1 and "party-a: the entry" in caught.output, caught.output
     assert "is gone (cut or rewritten)" in caught.output
@@ -131,7 +139,8 @@ async def test_truncation_and_rewriting_are_caught(
         await session.execute(text("DELETE FROM releases"))
     chain_only = await asyncio.to_thread(runner.invoke, cli, ["release", "verify"])
     assert "party-a: 0 release(s), chain intact" in chain_only.output
-    gone = await asyncio.to_thread(runner.invoke, cli, ["release", "verify", "--checkpoints",
+    gone = await asyncio.to_thread(runner.invoke, cli, ["release", "verify", "--trust-unpinned",
+                                                         "--checkpoints",
                                                          str(kept)])  # fmt: skip
     assert gone.exit_code == 1 and "party-a: release 1 signed at" in gone.output
 

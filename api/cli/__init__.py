@@ -4,7 +4,17 @@ Operator commands connect as the database owner and are audited as the operator;
 calls the same domain functions the GraphQL API does.
 """
 
-from api.cli import assets, cases, registry, retention, service, tokens, verify
+from api.cli import assets, cases, registry, retention, service, tokens, verify, witness
 from api.cli.common import app
 
-__all__ = ["app", "assets", "cases", "registry", "retention", "service", "tokens", "verify"]
+__all__ = [
+    "app",
+    "assets",
+    "cases",
+    "registry",
+    "retention",
+    "service",
+    "tokens",
+    "verify",
+    "witness",
+]

@@ -28,6 +28,13 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(audit_app, name="audit")
 release_app = typer.Typer(help="Published releases.", no_args_is_help=True)
 app.add_typer(release_app, name="release")
+checkpoint_app = typer.Typer(help="Signed checkpoints of every chain's head.")
+app.add_typer(checkpoint_app, name="checkpoint")
+witness_app = typer.Typer(
+    help="The witness's side (the Committee, on its own machine, with its own key).",
+    no_args_is_help=True,
+)
+app.add_typer(witness_app, name="witness")
 retention_app = typer.Typer(help="Personal data's retention schedule.", no_args_is_help=True)
 app.add_typer(retention_app, name="retention")
 assets_app = typer.Typer(

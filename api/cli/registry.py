@@ -10,9 +10,11 @@ import typer
 from api.cli.common import (
     _fail,
     _in_transaction,
+    _signer,
     code_app,
     party_app,
 )
+from api.settings import Settings
 
 
 @party_app.command("add")
@@ -36,6 +38,7 @@ def party_add(
             short_name=short_name,
             code_version=code_version,
             adopted_on=adopted_on.date() if adopted_on else None,
+            checkpoint_key=_signer(Settings.from_env()).fingerprint,
         )
     )
     typer.echo(
@@ -57,7 +60,11 @@ def party_adopt(
 
     async def adopt(session):
         _, adoption = await registry.adopt_code(
-            session=session, party=slug, code_version=version, adopted_on=on.date()
+            session=session,
+            party=slug,
+            code_version=version,
+            adopted_on=on.date(),
+            checkpoint_key=_signer(Settings.from_env()).fingerprint,
         )
         return adoption
 

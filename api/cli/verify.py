@@ -14,30 +14,85 @@ from api.cli.common import (
     _record_job,
     _run,
     _signer,
-    app,
     audit_app,
+    checkpoint_app,
     release_app,
 )
 from api.settings import Settings
 
 CHECKPOINTS_HELP = (
-    "A checkpoints document (a file, or a URL such as https://…/open-data/checkpoints.json "
-    "kept from earlier): also report entries or releases it signed that are gone or changed."
+    "A checkpoints document (a file, or the live URL https://…/open-data/checkpoints.json): "
+    "also report entries or releases it signed that are gone or changed."
 )
-PUBLIC_KEY_HELP = "Trust only checkpoints signed by this key (base64, as published)."
+PUBLIC_KEY_HELP = (
+    "The operator's checkpoint key to trust (its fingerprint SHA256:… or the base64 key), "
+    "as published in the deployment's docs and in each party's code adoption; repeat for "
+    "a rotated key. Default: JOINTCODE_CHECKPOINT_KEYS (comma-separated)."
+)
+WITNESS_KEY_HELP = (
+    "The witness's (the Committee's) key to require cosignatures from, fingerprint or "
+    "base64. Default: JOINTCODE_WITNESS_KEYS (comma-separated)."
+)
+UNPINNED_HELP = (
+    "Accept checkpoints signed by whatever key the document names: a replaced key, or a "
+    "rewritten history re-signed by the operator, would pass. For tests and first looks."
+)
+MAX_AGE_HELP = (
+    "The newest checkpoint (and the newest the witness cosigned) must be this recent: a "
+    "checkpoint interval and its slack. 0 turns the check off."
+)
 
 
-def _checkpoint_findings(db_work, source: str | None, public_key: str | None, chain: str) -> bool:
+def _pins(given: list[str] | None, variable: str) -> list[str]:
+    import os
+
+    if given:
+        return given
+    return [p.strip() for p in os.environ.get(variable, "").split(",") if p.strip()]
+
+
+def _checkpoint_findings(
+    db_work,
+    source: str | None,
+    chain: str,
+    *,
+    public_keys: list[str] | None,
+    witness_keys: list[str] | None,
+    trust_unpinned: bool,
+    max_age_hours: float,
+) -> bool:
     """Print what the checkpoints show; True when something is wrong."""
     if source is None:
         return False
+    from datetime import timedelta
+
     from publication import checkpoints
 
+    signing = _pins(public_keys, "JOINTCODE_CHECKPOINT_KEYS")
+    witnesses = _pins(witness_keys, "JOINTCODE_WITNESS_KEYS")
+    if not signing and not trust_unpinned:
+        _fail(
+            "refusing to trust whatever key signed the checkpoints: pin the operator's key "
+            "with --public-key (fingerprint SHA256:… or base64; `jointcode checkpoint key` "
+            "prints it, each party's code adoption records it), or say --trust-unpinned"
+        )
+    if not witnesses:
+        typer.secho(
+            "warning: no witness key pinned (--witness-key): the operator alone could rewrite "
+            "the checkpoints with its own key",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
     try:
         document = checkpoints.load_document(source)
     except (OSError, ValueError) as exc:
         _fail(f"cannot read checkpoints from {source}: {exc}")
-    findings = checkpoints.signature_findings(document, trusted_key=public_key)
+    findings = checkpoints.signature_findings(
+        document,
+        signing_keys=signing,
+        witness_keys=witnesses,
+        max_age=timedelta(hours=max_age_hours) if max_age_hours > 0 else None,
+    )
     findings += db_work(document)
     count = len(document.get("checkpoints", []))
     for finding in findings:
@@ -47,9 +102,12 @@ def _checkpoint_findings(db_work, source: str | None, public_key: str | None, ch
     return bool(findings)
 
 
-@app.command("checkpoint")
-def checkpoint() -> None:
-    """Sign every chain's head now (run daily, e.g. from cron); print the checkpoint."""
+@checkpoint_app.callback(invoke_without_command=True)
+def checkpoint(context: typer.Context) -> None:
+    """Sign every chain's head now (run daily, e.g. from cron); print the checkpoint.
+    `jointcode checkpoint key` prints the signing key's fingerprint instead."""
+    if context.invoked_subcommand is not None:
+        return
     from publication import checkpoints
 
     settings = Settings.from_env()
@@ -58,10 +116,21 @@ def checkpoint() -> None:
     typer.echo(json.dumps(signed, indent=2))
 
 
+@checkpoint_app.command("key")
+def checkpoint_key() -> None:
+    """Print the checkpoint signing key: its fingerprint (what verifiers pin) and base64."""
+    signer = _signer(Settings.from_env())
+    typer.echo(signer.fingerprint)
+    typer.echo(signer.public_key)
+
+
 @audit_app.command("verify")
 def audit_verify(
     checkpoints_source: str | None = typer.Option(None, "--checkpoints", help=CHECKPOINTS_HELP),
-    public_key: str | None = typer.Option(None, help=PUBLIC_KEY_HELP),
+    public_key: list[str] | None = typer.Option(None, "--public-key", help=PUBLIC_KEY_HELP),
+    witness_key: list[str] | None = typer.Option(None, "--witness-key", help=WITNESS_KEY_HELP),
+    trust_unpinned: bool = typer.Option(False, "--trust-unpinned", help=UNPINNED_HELP),
+    max_age_hours: float = typer.Option(48.0, "--max-age-hours", help=MAX_AGE_HELP),
 ) -> None:
     """Recompute every party's hash chain; name the first broken entry; exit 1 if any.
 
@@ -89,8 +158,11 @@ def audit_verify(
     lost = _checkpoint_findings(
         lambda document: _run(settings, endpoints, lambda db: compare(db, document)),
         checkpoints_source,
-        public_key,
         "audit",
+        public_keys=public_key,
+        witness_keys=witness_key,
+        trust_unpinned=trust_unpinned,
+        max_age_hours=max_age_hours,
     )
     broken = False
     for report in reports:
@@ -117,7 +189,10 @@ def audit_verify(
 @release_app.command("verify")
 def release_verify(
     checkpoints_source: str | None = typer.Option(None, "--checkpoints", help=CHECKPOINTS_HELP),
-    public_key: str | None = typer.Option(None, help=PUBLIC_KEY_HELP),
+    public_key: list[str] | None = typer.Option(None, "--public-key", help=PUBLIC_KEY_HELP),
+    witness_key: list[str] | None = typer.Option(None, "--witness-key", help=WITNESS_KEY_HELP),
+    trust_unpinned: bool = typer.Option(False, "--trust-unpinned", help=UNPINNED_HELP),
+    max_age_hours: float = typer.Option(48.0, "--max-age-hours", help=MAX_AGE_HELP),
 ) -> None:
     """Recompute every release chain from the published records, and the public statistics
     tables from the outcomes; exit 1 if anything differs (or checkpoints show a loss)."""
@@ -145,8 +220,11 @@ def release_verify(
     lost = _checkpoint_findings(
         lambda document: _run(settings, endpoints, lambda db: compare(db, document)),
         checkpoints_source,
-        public_key,
         "release",
+        public_keys=public_key,
+        witness_keys=witness_key,
+        trust_unpinned=trust_unpinned,
+        max_age_hours=max_age_hours,
     )
     broken = bool(drift) or lost
     for check in chains:

@@ -21,6 +21,11 @@ class CodeAdoption:
     adopted_on: date = strawberry.field(
         description="Cases received from this date are assessed under this version."
     )
+    checkpoint_key: str | None = strawberry.field(
+        default=None,
+        description="The fingerprint (SHA256:…) of the key that signed checkpoints when the "
+        "party adopted: the key to pin when verifying its history (`--public-key`).",
+    )
 
 
 @strawberry.type(description="One of a party's own sanction names, on the common ladder.")
@@ -62,7 +67,14 @@ class Party(Node):
     @strawberry.field(description="Every code version the party adopted, oldest first.")
     async def adoptions(self, info: Info[RequestContext, None]) -> list[CodeAdoption]:
         rows = await info.context.loaders.adoptions.load(self.uuid)
-        return [CodeAdoption(code_version=r.code_version, adopted_on=r.adopted_on) for r in rows]
+        return [
+            CodeAdoption(
+                code_version=r.code_version,
+                adopted_on=r.adopted_on,
+                checkpoint_key=r.checkpoint_key,
+            )
+            for r in rows
+        ]
 
     @classmethod
     def from_model(cls, p: models.Party) -> Party:
