@@ -312,3 +312,37 @@ def test_stale_checkpoints_and_a_silent_witness_show_within_an_interval() -> Non
     del document["checkpoints"][1]
     gap = checkpoints.signature_findings(document, **pins)
     assert any("does not extend" in f.problem for f in gap)
+
+
+async def test_the_witness_command_cosigns_the_live_checkpoints_and_alarms_on_a_rewrite(
+    env: None, live: str, gql: GraphQLClient, admin_token: str, owner_db: Database,
+    operator_key: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    await _published(gql, admin_token)
+    monkeypatch.setenv("JOINTCODE_WITNESS_TOKEN", await issue_token(gql, admin_token, "COMMITTEE"))
+    key, state = tmp_path / "witness.pem", tmp_path / "witness-state.json"
+    code, output = await _cli("witness", "init", "--key", str(key))
+    assert code == 0 and output.startswith("SHA256:"), output
+    cosign = ("witness", "cosign", "--url", live, "--key", str(key), "--state", str(state),
+              "--signing-key", operator_key.fingerprint)  # fmt: skip
+    code, output = await _cli(*cosign)
+    assert code == 0 and "cosigned 1 checkpoint(s)" in output, output
+    assert json.loads(state.read_text())["seq"] == 1
+    code, output = await _cli(*cosign)  # nothing new: nothing to cosign, still content
+    assert code == 0 and "cosigned 0 checkpoint(s)" in output, output
+    witness_pin = Signer.load_or_create(key).fingerprint
+    url = f"{live}/open-data/checkpoints.json"
+    pins = ("--public-key", operator_key.fingerprint, "--witness-key", witness_pin)
+    for _ in range(100):
+        if (await _document(live))["checkpoints"][0]["cosignatures"]:
+            break
+        await asyncio.sleep(0.02)
+    assert (await _cli("audit", "verify", "--checkpoints", url, *pins))[0] == 0
+    async with owner_db.transaction() as session:
+        await session.execute(text("DELETE FROM checkpoint_cosignatures"))
+        await session.execute(text("DELETE FROM checkpoints"))
+        rewritten = await checkpoints.record(session=session, signer=operator_key)
+    await _until_public(live, rewritten)
+    code, output = await _cli(*cosign)
+    assert code == 2 and "ALARM" in output and "rewritten" in output, output
+    assert json.loads(state.read_text())["seq"] == 1  # it remembers what it saw
