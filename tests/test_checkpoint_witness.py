@@ -176,6 +176,8 @@ async def test_verifiers_pin_the_operators_key(
     pinned = ("--public-key", operator_key.fingerprint)
     code, output = await _cli("audit", "verify", "--checkpoints", url, *pinned)
     assert code == 0, output
+    code, output = await _cli("checkpoint", "verify", url, *pinned)
+    assert code == 0 and "signed by the pinned key, unbroken, recent" in output, output
     # each party's code adoption records the key, for the party's own pin
     adoption = await gql.ok("{ parties { slug adoptions { checkpointKey } } }")
     assert adoption["parties"] == [
@@ -189,6 +191,9 @@ async def test_verifiers_pin_the_operators_key(
         forged = await checkpoints.record(session=session, signer=Signer.ephemeral())
     await _until_public(live, forged)
     code, output = await _cli("audit", "verify", "--checkpoints", url, *pinned)
+    assert code == 1 and "signed by a key that is not pinned" in output, output
+    # without the database and without a kept copy: the replaced key shows
+    code, output = await _cli("checkpoint", "verify", url, *pinned)
     assert code == 1 and "signed by a key that is not pinned" in output, output
     # what the issue measured: with whatever key the document names, nothing shows
     code, output = await _cli("audit", "verify", "--checkpoints", url, "--trust-unpinned")

@@ -97,7 +97,9 @@ def _checkpoint_findings(
     count = len(document.get("checkpoints", []))
     for finding in findings:
         typer.secho(f"{finding.chain}: {finding.problem}", fg=typer.colors.RED)
-    if not findings:
+    if not findings and chain == "checkpoint":
+        typer.echo(f"{count} checkpoint(s): signed by the pinned key, unbroken, recent")
+    elif not findings:
         typer.echo(f"{count} checkpoint(s): every signed {chain} head is still in place")
     return bool(findings)
 
@@ -122,6 +124,30 @@ def checkpoint_key() -> None:
     signer = _signer(Settings.from_env())
     typer.echo(signer.fingerprint)
     typer.echo(signer.public_key)
+
+
+@checkpoint_app.command("verify")
+def checkpoint_verify(
+    source: str = typer.Argument(..., help=CHECKPOINTS_HELP),
+    public_key: list[str] | None = typer.Option(None, "--public-key", help=PUBLIC_KEY_HELP),
+    witness_key: list[str] | None = typer.Option(None, "--witness-key", help=WITNESS_KEY_HELP),
+    trust_unpinned: bool = typer.Option(False, "--trust-unpinned", help=UNPINNED_HELP),
+    max_age_hours: float = typer.Option(48.0, "--max-age-hours", help=MAX_AGE_HELP),
+) -> None:
+    """Check a checkpoints document on its own, with no database: the pinned keys, the
+    chain of checkpoints, the witness's cosignatures and their age (for parties, the press
+    and the Committee; a replaced key shows without a kept copy). Exit 1 on any finding."""
+    lost = _checkpoint_findings(
+        lambda document: [],
+        source,
+        "checkpoint",
+        public_keys=public_key,
+        witness_keys=witness_key,
+        trust_unpinned=trust_unpinned,
+        max_age_hours=max_age_hours,
+    )
+    if lost:
+        raise typer.Exit(1)
 
 
 @audit_app.command("verify")
