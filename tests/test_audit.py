@@ -53,7 +53,7 @@ async def test_every_change_and_case_read_names_the_account(
     party_admin = f"token:{enrolled}"
     assert trail[1:3] == [
         (None, "party.register", admin, "admin"),
-        (None, "enrolment.create", admin, "admin"),
+        ("party-a", "enrolment.create", admin, "admin"),  # told to the party (0025)
     ]
     rows = rows[2:]  # so that the case's entries keep their places below
     trail = trail[2:]
