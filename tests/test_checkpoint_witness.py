@@ -29,7 +29,8 @@ from db.session import Database
 from publication import checkpoints
 from publication.checkpoints import Signer, WitnessRefusal
 from tests.conftest import GraphQLClient
-from tests.helpers import decide, issue_token, publish, register_party, submit
+from tests.helpers import issue_token
+from tests.test_checkpoints import _published
 
 runner = CliRunner()
 COSIGN = """mutation($input: CosignCheckpointsInput!) {
@@ -75,15 +76,6 @@ def env(
     monkeypatch.setenv("JOINTCODE_SIGNING_KEY_FILE", str(tmp_path / "operator.pem"))
     for pins in ("JOINTCODE_CHECKPOINT_KEYS", "JOINTCODE_WITNESS_KEYS"):
         monkeypatch.delenv(pins, raising=False)
-
-
-async def _published(gql: GraphQLClient, admin_token: str) -> str:
-    await register_party(gql, admin_token, "party-a")
-    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
-    for n in range(12):
-        await decide(gql, officer, await submit(gql, officer, f"C-{n}"))
-    assert (await publish(gql, officer))["errors"] == []
-    return officer
 
 
 async def _cli(*args: str) -> tuple[int, str]:

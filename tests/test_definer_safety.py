@@ -218,6 +218,10 @@ async def test_shadowing_every_table_the_owner_functions_read_finds_nothing(
             )
             assert await session.scalar(text("SELECT jc_role()")) is None
             assert await session.scalar(text("SELECT count(*) FROM public.cases")) == 0
+            assert await session.scalar(text("SELECT party_private_key()")) is None
+            for private in ("reports", "audit_entries", "party_keys", "case_reads"):
+                seen = await session.scalar(text(f"SELECT count(*) FROM public.{private}"))
+                assert seen == 0, private
             # the real token still binds its own party only: the owner's tables were read
             bound = await _rows(session, f"SELECT role, party_id FROM jc_bind_token('{secret_a}')")
             assert bound == [("officer", party_a)]
