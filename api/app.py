@@ -39,7 +39,7 @@ from codes import clock
 from db import code_versions
 from db.envelope import KeyEncryptionKey
 from db.session import Database
-from publication import checkpoints, report_statistics
+from publication import checkpoints, report_statistics, statistics
 from publication.checkpoints import Signer
 from schema import schema as graphql_schema
 from schema.context import RequestContext
@@ -284,6 +284,17 @@ def create_app(
                 log.exception("refreshing the report statistics failed")
             await asyncio.sleep(3600)
 
+    async def statistics_editions() -> None:
+        """Publish the edition of the public statistics the calendar says is due (hourly;
+        the database publishes each once, whichever worker or replica asks first)."""
+        while True:
+            try:
+                async with db.transaction() as session:
+                    await statistics.publish_due(session=session)
+            except Exception:  # retried within the hour
+                log.exception("publishing the due statistics edition failed")
+            await asyncio.sleep(3600)
+
     async def fold_reads() -> None:
         """Keep counting a case's reads as cheap as the first one (``cases.reading``)."""
         while True:
@@ -308,6 +319,7 @@ def create_app(
                 asyncio.create_task(daily_checkpoints()),
                 asyncio.create_task(fold_reads()),
                 asyncio.create_task(report_figures()),
+                asyncio.create_task(statistics_editions()),
             ]
             if background
             else []

@@ -54,7 +54,15 @@ JSON = b"application/json"
 Fields = tuple[tuple[str, str], ...]  # (response key, field key) per root field
 
 
-PAGE_PATHS = ("/parties/", "/explore", "/code", "/methodology", "/releases", "/open-data")
+PAGE_PATHS = (
+    "/parties/",
+    "/explore",
+    "/code",
+    "/methodology",
+    "/calendar",
+    "/releases",
+    "/open-data",
+)
 
 
 def is_page(path: str) -> bool:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import text
+
 import codes
 from cases import lifecycle, synthetic
 from cases import service as case_service
@@ -20,7 +22,7 @@ from db.session import Database
 from parties import sanction_mapping, tokens
 from parties import service as party_service
 from parties.tokens import Role
-from publication import checkpoints, releases
+from publication import checkpoints, releases, statistics
 
 DEMO_LABEL = "demo"
 DEFAULT_PROFILE = "demo"
@@ -159,10 +161,33 @@ async def seed(
             if start + case_service.MAX_BATCH < len(mine):
                 await _publish(db, party.id, signer)  # a release as the history fills in
         await _publish(db, party.id, signer)
+    async with db.transaction() as session:
+        # the statistics' newest due edition (the service publishes the next on its date)
+        await statistics.publish_due(session=session)
     return created
 
 
+async def _finalise_history(session: Any, party_id: Any, today: date) -> None:
+    """Decided cases become final month by month, as the daily job would have made them
+    over the years, so each outcome counts in the quarter it really became final."""
+    earliest = await session.scalar(
+        text(
+            "SELECT min(appeal_window_ends) FROM cases WHERE party_id = :p "
+            "AND state IN ('decided', 'appeal_decided')"
+        ),
+        {"p": party_id},
+    )
+    if earliest is None:
+        return
+    month = date(earliest.year, earliest.month, 1)
+    while month <= today:
+        await lifecycle.finalise_due(session=session, party_id=party_id, on=month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
 async def _publish(db: Database, party_id: Any, signer: checkpoints.Signer | None) -> None:
+    async with db.transaction(party_id=party_id) as session:
+        await _finalise_history(session, party_id, clock.today())
     async with db.transaction(party_id=party_id) as session:
         try:
             preview = await releases.preview_release(session=session, party_id=party_id)

@@ -530,7 +530,8 @@ async def record_interim_measure(
 
 
 async def finalise_due(*, session: AsyncSession, party_id: UUID, on: date | None = None) -> int:
-    """Decided cases whose appeal window passed unappealed, and decided appeals, become final.
+    """Decided cases whose appeal window passed unappealed, and appeals decided by ``on``,
+    become final on ``on``: the quarter an outcome counts in for the public statistics.
 
     One statement for all; the audit trail gets one entry listing them.
     """
@@ -541,7 +542,7 @@ async def finalise_due(*, session: AsyncSession, party_id: UUID, on: date | None
             .where(
                 Case.party_id == party_id,
                 ((Case.state == CaseState.DECIDED.value) & (Case.appeal_window_ends < on))
-                | (Case.state == CaseState.APPEAL_DECIDED.value),
+                | ((Case.state == CaseState.APPEAL_DECIDED.value) & (Case.appeal_decided_on <= on)),
             )
             .values(
                 state=CaseState.FINAL.value,

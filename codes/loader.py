@@ -96,6 +96,7 @@ def _build(doc: dict[str, Any], content_hash: str) -> CodeVersion:
             k=int(publication.get("k", 10)),
             l_diversity=int(publication.get("l", 2)),
             reporting_year_start_month=int(publication.get("reporting_year_start_month", 4)),
+            settling_days=int(publication.get("settling_days", 42)),
             hierarchies=tuple(
                 (name, tuple(levels))
                 for name, levels in (publication.get("hierarchies") or {}).items()

@@ -83,6 +83,9 @@ class PublicationRules:
     l_diversity: int = 2
     # the Committee's reporting year starts on the 1st of this month (4: April to March)
     reporting_year_start_month: int = 4
+    # statistics of a closed quarter are published this many days after it ends, once
+    # (late decisions and appeals settle first): the release calendar
+    settling_days: int = 42
 
     def sanction_band(self, sanction: str) -> str | None:
         return next((band for band, _, members in self.sanction_bands if sanction in members), None)

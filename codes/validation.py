@@ -241,6 +241,9 @@ def _check_publication(doc: dict[str, Any]) -> Iterable[Problem]:
         yield Problem("publication.l", f"must be a whole number >= 1, not {diversity!r}")
     elif isinstance(k, int) and not isinstance(k, bool) and k >= 2 and diversity > k:
         yield Problem("publication.l", f"cannot exceed k ({k}): a group of k shows at most k bands")
+    settling = publication.get("settling_days", 42)
+    if not isinstance(settling, int) or isinstance(settling, bool) or not 0 <= settling <= 366:
+        yield Problem("publication.settling_days", f"must be 0 to 366 days, not {settling!r}")
     month = publication.get("reporting_year_start_month", 4)
     if not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12:
         yield Problem(

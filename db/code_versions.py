@@ -76,9 +76,15 @@ async def record_rules(*, session: AsyncSession) -> None:
     for version in codes.load_versions().values():
         await session.execute(
             text(
-                "INSERT INTO code_rules (code_version, k, l_diversity) VALUES (:id, :k, :l) "
-                "ON CONFLICT (code_version) DO UPDATE SET k = EXCLUDED.k, "
-                "l_diversity = EXCLUDED.l_diversity"
+                "INSERT INTO code_rules (code_version, k, l_diversity, settling_days) "
+                "VALUES (:id, :k, :l, :s) ON CONFLICT (code_version) DO UPDATE SET "
+                "k = EXCLUDED.k, l_diversity = EXCLUDED.l_diversity, "
+                "settling_days = EXCLUDED.settling_days"
             ),
-            {"id": version.id, "k": version.k, "l": version.publication.l_diversity},
+            {
+                "id": version.id,
+                "k": version.k,
+                "l": version.publication.l_diversity,
+                "s": version.publication.settling_days,
+            },
         )

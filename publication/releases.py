@@ -28,7 +28,6 @@ from db import audit
 from db.base import in_array
 from db.errors import DomainError
 from parties.models import Party
-from publication import statistics
 from publication.anonymise import (
     PUBLISHED_COLUMNS,
     Outcome,
@@ -288,8 +287,8 @@ async def publish_release(
         )
         .values(release_id=release.id, version=Case.version + 1)
     )
-    # the tables now count every final outcome of this party, released or held back
-    await statistics.refresh(session=session, party_id=party_id, k=version.k)
+    # no table changes here: statistics are editions of closed quarters (0027), so a
+    # release and the tables before and after it cannot be compared
     await audit.append(
         session,
         action="release.publish",

@@ -1,13 +1,26 @@
 """Public statistics: a declared set of protected frequency tables, served by lookup.
 
-The tables are computed when a party publishes, from every final outcome of every party
-that has published (not only the released records), by an owner-run database function
-that stores them already perturbed with the cell-key method (``publication.cellkey``):
-no stored count is between 1 and k-1, the same cell always shows the same number, and
-exact counts never reach the application. ``statistics`` answers any question that is
-exactly one declared table (its group-by dimensions plus its filters), and refuses any
-other with the list of what can be asked: a table that is not declared is not computed,
-so no two answers can be combined into a new one.
+The tables are published in **editions**, one per closed quarter, on a date fixed in
+advance: the quarter's end plus the code's ``settling_days`` (the release calendar,
+:func:`calendar`). An outcome counts in the quarter it became final, so nothing is ever
+added to a closed period. An edition's tables hold quarters up to its own, years only
+once closed, and "all time" as every closed year. Nothing about an open period is in
+them, and a party's release changes no figure. Between two editions of one year only the
+quarter tables gain the new quarter, so comparing editions tells no more than a closed
+quarter's own tables do. An owner-run database function (migration 0027)
+computes them and stores them already perturbed with the cell-key method
+(``publication.cellkey``):
+- no stored count is between 1 and k-1;
+- the same cell always shows the same number;
+- exact counts never reach the application.
+
+It computes an edition only once it is due, and never again: only the operator
+revises one, with a reason, and the old edition stays readable.
+
+``statistics`` answers any question that is exactly one declared table (its group-by
+dimensions plus its filters), and refuses any other with the list of what can be asked:
+a table that is not declared is not computed, so no two answers can be combined into a
+new one.
 """
 
 from __future__ import annotations
@@ -15,14 +28,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
+from db import audit
 from db.errors import DomainError
 from publication.attributes import Dimension
 from publication.errors import PublicationErrorCode
@@ -120,9 +133,14 @@ def _check_value(dimension: Dimension, value: Any) -> None:
 
 
 async def statistics(
-    *, session: AsyncSession, group_by: list[Dimension], where: StatisticsFilter | None = None
+    *,
+    session: AsyncSession,
+    group_by: list[Dimension],
+    where: StatisticsFilter | None = None,
+    edition: str | None = None,
 ) -> list[StatisticsRow]:
-    """The cells of the one declared table that group_by and the filters name, by lookup.
+    """The cells of the one declared table that group_by and the filters name, by lookup,
+    from the newest edition or the one named (its newest revision).
 
     Every count was perturbed when the table was stored: 0 is never stored, and no count
     is between 1 and k-1.
@@ -137,13 +155,19 @@ async def statistics(
     contained = {d.value: v for d, v in where.values.items() if d is not D.PARTY}
     params: dict[str, Any] = {"table": table.id, "contained": json.dumps(contained)}
     conditions = ["s.table_id = :table", "s.cell @> CAST(:contained AS jsonb)"]
+    source = "statistics_cells s"
+    if edition is not None:
+        found_edition = await _edition(session, edition)
+        source = "statistics_edition_cells s"
+        conditions.append("s.edition_id = :edition")
+        params["edition"] = found_edition.id
     if D.PARTY in where.values:
         conditions.append("p.slug = :party")
         params["party"] = where.values[D.PARTY]
     order = [("p.slug" if d is D.PARTY else f"s.cell -> '{d.value}'") for d in dims]
     rows = await session.execute(
         text(
-            "SELECT p.slug, p.membership, s.cell, s.count AS n FROM statistics_cells s "
+            f"SELECT p.slug, p.membership, s.cell, s.count AS n FROM {source} "
             "LEFT JOIN parties p ON p.id = s.party_id "
             f"WHERE {' AND '.join(conditions)} ORDER BY {', '.join([*order, 's.count'])}"
         ),
@@ -167,40 +191,196 @@ async def statistics(
 
 @dataclass(frozen=True, slots=True)
 class TableSummary:
+    """What is said of a table: its share of cells published, rounded to 5%, and nothing
+    more (no count of cells, of hidden cells or of noise, which would tell what the cells
+    hide)."""
+
     table: Table
     computed_at: datetime | None
-    cells: int  # cells with at least one outcome
-    published_cells: int  # of those, shown (not perturbed to 0)
-    mean_abs_perturbation: float
+    published_share: float | None
 
-    @property
-    def published_share(self) -> float | None:
-        return self.published_cells / self.cells if self.cells else None
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    id: int
+    edition: str  # the quarter it closes, e.g. 2026-Q3
+    revision: int
+    period_end: date
+    publishes_on: date
+    computed_at: datetime
+    reason: str | None
+    tables: dict[str, Any]
+
+
+EDITION_COLUMNS = "id, edition, revision, period_end, publishes_on, computed_at, reason, tables"
+
+
+async def current_edition(*, session: AsyncSession) -> Edition | None:
+    """The newest edition (its newest revision): what ``statistics`` answers from."""
+    row = (
+        await session.execute(
+            text(
+                f"SELECT {EDITION_COLUMNS} FROM statistics_editions "
+                "ORDER BY period_end DESC, revision DESC LIMIT 1"
+            )
+        )
+    ).first()
+    return Edition(*row) if row else None
+
+
+async def editions(*, session: AsyncSession) -> list[Edition]:
+    """Every edition and revision, newest first: none is ever replaced."""
+    rows = await session.execute(
+        text(
+            f"SELECT {EDITION_COLUMNS} FROM statistics_editions "
+            "ORDER BY period_end DESC, revision DESC"
+        )
+    )
+    return [Edition(*row) for row in rows]
+
+
+async def _edition(session: AsyncSession, name: str) -> Edition:
+    row = (
+        await session.execute(
+            text(
+                f"SELECT {EDITION_COLUMNS} FROM statistics_editions WHERE edition = :e "
+                "ORDER BY revision DESC LIMIT 1"
+            ),
+            {"e": name},
+        )
+    ).first()
+    if row is None:
+        raise DomainError(
+            PublicationErrorCode.UNKNOWN_EDITION,
+            f"No edition {name!r} has been published (see releaseCalendar).",
+            field=("edition",),
+        )
+    return Edition(*row)
 
 
 async def table_summaries(*, session: AsyncSession) -> list[TableSummary]:
-    stored = {
-        row.id: row
-        for row in await session.execute(
+    edition = await current_edition(session=session)
+    shares = edition.tables if edition else {}
+    return [
+        TableSummary(
+            table=table,
+            computed_at=edition.computed_at if edition else None,
+            published_share=(shares.get(table.id) or {}).get("published_share"),
+        )
+        for table in TABLES
+    ]
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_end(quarter: str) -> date:
+    year, number = int(quarter[:4]), int(quarter[-1])
+    if number == 4:
+        return date(year, 12, 31)
+    return date(year, number * 3 + 1, 1) - timedelta(days=1)
+
+
+def _previous_quarter(quarter: str) -> str:
+    year, number = int(quarter[:4]), int(quarter[-1])
+    return f"{year - 1}-Q4" if number == 1 else f"{year}-Q{number - 1}"
+
+
+def _next_quarter(quarter: str) -> str:
+    year, number = int(quarter[:4]), int(quarter[-1])
+    return f"{year + 1}-Q1" if number == 4 else f"{year}-Q{number + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    edition: str
+    period_end: date
+    publishes_on: date
+    published: Edition | None  # its newest revision, once published
+
+
+async def calendar(*, session: AsyncSession, ahead: int = 4) -> list[CalendarEntry]:
+    """The release calendar: every quarter from the first outcome's to ``ahead`` quarters
+    after the current one, with the date its edition is (or was) published."""
+    today, settling, first = (
+        await session.execute(
             text(
-                "SELECT id, computed_at, cells, published_cells, mean_abs_perturbation "
-                "FROM statistics_tables"
+                "SELECT current_date, (SELECT coalesce(max(settling_days), 42) FROM code_rules), "
+                "(SELECT min(period_end) FROM statistics_editions)"
             )
         )
-    }
-    summaries = []
-    for table in TABLES:
-        row = stored.get(table.id)
-        summaries.append(
-            TableSummary(
-                table=table,
-                computed_at=row.computed_at if row else None,
-                cells=row.cells if row else 0,
-                published_cells=row.published_cells if row else 0,
-                mean_abs_perturbation=row.mean_abs_perturbation if row else 0.0,
-            )
+    ).one()
+    published = {e.edition: e for e in reversed(await editions(session=session))}
+    quarter = quarter_of(first) if first else quarter_of(today)
+    last = quarter_of(today)
+    for _ in range(ahead):
+        last = _next_quarter(last)
+    entries = []
+    while True:
+        end = quarter_end(quarter)
+        entries.append(CalendarEntry(quarter, end, end + timedelta(days=settling),
+                                     published.get(quarter)))  # fmt: skip
+        if quarter == last:
+            return entries
+        quarter = _next_quarter(quarter)
+
+
+async def publish_due(*, session: AsyncSession) -> Edition | None:
+    """The service's scheduled work: publish the newest edition that is due, once.
+
+    The database decides what is due from its own date and the code's settling lag, and
+    refuses anything else (whoever calls); quarters missed while the service was down
+    are folded into the next edition, which holds every closed period anyway.
+    """
+    today, settling = (
+        await session.execute(
+            text("SELECT current_date, coalesce(max(settling_days), 42) FROM code_rules")
         )
-    return summaries
+    ).one()
+    due = _previous_quarter(quarter_of(today))
+    while quarter_end(due) + timedelta(days=settling) > today:
+        due = _previous_quarter(due)
+    made = await session.scalar(
+        text("SELECT publish_statistics_edition(:e, CAST(:t AS jsonb), CAST(:h AS jsonb), :k)"),
+        {"e": due, "t": _tables_json(), "h": json.dumps(_hierarchy()), "k": _k()},
+    )
+    return await current_edition(session=session) if made else None
+
+
+async def publish_edition(
+    *, session: AsyncSession, edition: str, reason: str | None = None
+) -> Edition | None:
+    """The operator's hand (owner only): publish a quarter's edition whatever the date
+    (a time-shifted copy, a missed one), or revise the newest with ``reason``. A revision
+    is a new edition of the same quarter; the old one stays readable."""
+    made = await session.scalar(
+        text(
+            "SELECT statistics_edition_unchecked(:e, :r, CAST(:t AS jsonb), CAST(:h AS jsonb), :k)"
+        ),
+        {
+            "e": edition,
+            "r": reason,
+            "t": _tables_json(),
+            "h": json.dumps(_hierarchy()),
+            "k": _k(),
+        },
+    )
+    if not made:
+        return None
+    published = await current_edition(session=session)
+    assert published is not None
+    await audit.append(
+        session,
+        action="statistics.edition",
+        subject_type="StatisticsEdition",
+        details={"edition": edition, "revision": published.revision, "reason": reason},
+    )
+    return published
+
+
+def _k() -> int:
+    return max(version.k for version in codes.load_versions().values())
 
 
 def _hierarchy() -> dict[str, dict[str, dict[str, str]]]:
@@ -222,40 +402,30 @@ def _tables_json() -> str:
     return json.dumps([{"id": t.id, "dimensions": [d.value for d in t.dimensions]} for t in TABLES])
 
 
-async def refresh(*, session: AsyncSession, party_id: UUID, k: int) -> None:
-    """Recompute every declared table, the publishing party's outcomes now included."""
-    await session.execute(
-        text("SELECT refresh_statistics(:party, CAST(:tables AS jsonb), CAST(:h AS jsonb), :k)"),
-        {
-            "party": party_id,
-            "tables": _tables_json(),
-            "h": json.dumps(_hierarchy()),
-            "k": k,
-        },
-    )
-
-
 async def verify_tables(*, db: Any) -> list[tuple[str, str]]:
-    """Recount every stored table from the tabulated outcomes and compare, changing nothing.
+    """Recount the newest edition from the outcomes and compare, changing nothing.
 
-    Run as the operator (it reads every party's outcomes): the owner's function recomputes
-    the tables in a transaction that is rolled back. With no publishing party it tabulates
-    nothing new, so the recount covers exactly what was published, and the cell-key noise
-    is a function of the record keys: any stored count that differs was changed.
+    Run as the operator (it reads every party's outcomes): in a transaction that is rolled
+    back, the newest edition is computed again as of its own end. The cell-key noise is a
+    function of the record keys and final outcomes never change, so any stored count that
+    differs was changed.
     """
     snapshot = text("SELECT table_id, party_id::text AS party, cell::text AS cell, count "
                     "FROM statistics_cells")  # fmt: skip
     async with db.session() as session:
         try:
+            newest = await current_edition(session=session)
+            if newest is None:
+                return []
             before = {tuple(r[:3]): r[3] for r in (await session.execute(snapshot)).all()}
             await session.execute(
-                text("SELECT refresh_statistics(NULL, CAST(:t AS jsonb), CAST(:h AS jsonb), :k)"),
-                {
-                    "t": _tables_json(),
-                    "h": json.dumps(_hierarchy()),
-                    "k": codes.default_version().k,
-                },
+                text("DELETE FROM statistics_edition_cells WHERE edition_id = :e"),
+                {"e": newest.id},
             )
+            await session.execute(
+                text("DELETE FROM statistics_editions WHERE id = :e"), {"e": newest.id}
+            )
+            await publish_edition(session=session, edition=newest.edition, reason="recount")
             after = {tuple(r[:3]): r[3] for r in (await session.execute(snapshot)).all()}
         finally:
             await session.rollback()

@@ -46,11 +46,13 @@ from schema.types.parties import (
     Viewer,
 )
 from schema.types.publication import (
+    CalendarEntry,
     CommitteeSummary,
     PublishedRecord,
     Release,
     ReportingPeriod,
     StatisticsDimension,
+    StatisticsEdition,
     StatisticsFilter,
     StatisticsRow,
     StatisticsTable,
@@ -158,29 +160,50 @@ class Query(ReportQuery):
     @strawberry.field(
         description="Final outcomes counted in one of the declared tables (see "
         "statisticsTables): groupBy plus the filtered dimensions must be exactly one table's "
-        "dimensions. Counts carry cell-key noise and are never between 1 and k-1."
+        "dimensions. Counts carry cell-key noise and are never between 1 and k-1. From the "
+        "current edition (statisticsEdition), or the one named: editions cover closed "
+        "quarters only, and an outcome counts in the quarter it became final."
     )
     async def statistics(
         self,
         info: Ctx,
         group_by: list[StatisticsDimension],  # type: ignore[valid-type]
         filter: StatisticsFilter | None = None,
+        edition: str | None = None,
     ) -> list[StatisticsRow]:
         where = filter.to_domain() if filter else None
         try:
             async with info.context.db.transaction() as session:
-                rows = await stats.statistics(session=session, group_by=group_by, where=where)
+                rows = await stats.statistics(
+                    session=session, group_by=group_by, where=where, edition=edition
+                )
         except (DomainError, DomainErrors) as error:
             raise bad_input(error) from None
         return [StatisticsRow.from_row(r) for r in rows]
 
     @strawberry.field(
         description="The declared statistical tables: what statistics can answer, with each "
-        "table's share of cells published and mean absolute perturbation."
+        "table's share of cells published in the current edition (rounded to 5%)."
     )
     async def statistics_tables(self, info: Ctx) -> list[StatisticsTable]:
         async with info.context.db.transaction() as session:
             return [StatisticsTable.of(t) for t in await stats.table_summaries(session=session)]
+
+    @strawberry.field(
+        description="The current edition of the public statistics (null before the first)."
+    )
+    async def statistics_edition(self, info: Ctx) -> StatisticsEdition | None:
+        async with info.context.db.transaction() as session:
+            found = await stats.current_edition(session=session)
+        return StatisticsEdition.of(found) if found else None
+
+    @strawberry.field(
+        description="The release calendar: each quarter, the date its edition of the public "
+        "statistics is published (fixed in advance), and the edition once published."
+    )
+    async def release_calendar(self, info: Ctx) -> list[CalendarEntry]:
+        async with info.context.db.transaction() as session:
+            return [CalendarEntry.of(c) for c in await stats.calendar(session=session)]
 
     @strawberry.field(
         description="Every released record, newest first (public): coded values only, each "

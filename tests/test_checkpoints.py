@@ -20,7 +20,14 @@ from api.cli import app as cli
 from db.session import Database
 from publication import checkpoints
 from tests.conftest import GraphQLClient
-from tests.helpers import decide, issue_token, publish, register_party, submit
+from tests.helpers import (
+    decide,
+    issue_token,
+    publish,
+    publish_statistics,
+    register_party,
+    submit,
+)
 
 runner = CliRunner()
 
@@ -79,6 +86,7 @@ async def test_truncation_and_rewriting_are_caught(
     tmp_path: Path,
 ) -> None:
     officer = await _published(gql, admin_token)
+    await publish_statistics(owner_db)
     await gql.ok("{ cases(first: 1) { totalCount } }", token=officer)  # one more entry
     kept = await _document(client, tmp_path)
     checkpoint = await asyncio.to_thread(runner.invoke, cli, ["checkpoint"])

@@ -109,13 +109,13 @@ async def test_temporary_tables_stay_refused_after_an_owner_function_made_some(
 ) -> None:
     """The owner's statistics functions create temporary tables in the caller's session;
     the schema they make stays the owner's, not a door for the caller."""
-    party, secret = await _party_with_cases(owner_db, "party-a", 1)
+    _, secret = await _party_with_cases(owner_db, "party-a", 1)
     async with owner_db.transaction() as session:
         k = await session.scalar(text("SELECT max(k) FROM code_rules"))
     with pytest.raises(DBAPIError, match="permission denied"):
         async with db.transaction(credential=secret) as session:
             await session.execute(
-                text("SELECT refresh_statistics(:p, '[]', '{}', :k)"), {"p": party, "k": k}
+                text("SELECT publish_statistics_edition('2000-Q1', '[]', '{}', :k)"), {"k": k}
             )
             await session.execute(text("CREATE TEMP TABLE tokens (id uuid)"))
 
@@ -127,7 +127,7 @@ async def test_statistics_functions_refuse_a_k_below_the_codes(
     async with owner_db.transaction() as session:
         k = await session.scalar(text("SELECT max(k) FROM code_rules"))
     for call in (
-        "SELECT refresh_statistics(NULL, '[]', '{}', :k)",
+        "SELECT publish_statistics_edition('2000-Q1', '[]', '{}', :k)",
         "SELECT refresh_report_statistics('[]', '{}', '{}', '{}', '[]', :k, current_date)",
     ):
         with pytest.raises(DBAPIError, match="keep the code's k"):
@@ -231,7 +231,7 @@ async def test_shadowing_every_table_the_owner_functions_read_finds_nothing(
             with pytest.raises(DBAPIError, match="keep the code's k"):
                 async with session.begin_nested():
                     await session.execute(
-                        text("SELECT refresh_statistics(:p, '[]', '{}', 2)"), {"p": party_a}
+                        text("SELECT publish_statistics_edition('2000-Q1', '[]', '{}', 2)")
                     )
             # the chain head comes from the owner's audit entries
             head = await _rows(session, f"SELECT seq FROM jc_chain_head('{party_a}')")

@@ -13,7 +13,15 @@ from api.cli import app as cli
 from db.session import Database
 from publication.anonymise import PUBLISHED_COLUMNS
 from tests.conftest import GraphQLClient
-from tests.helpers import PUBLISH, decide, issue_token, publish, register_party, submit
+from tests.helpers import (
+    PUBLISH,
+    decide,
+    issue_token,
+    publish,
+    publish_statistics,
+    register_party,
+    submit,
+)
 
 PREVIEW = """
 mutation {
@@ -144,6 +152,7 @@ async def test_open_data_and_public_page(
     await _decided_as(gql, officer, "O", 12, "advice")
     await _decided_as(gql, officer, "S", 12, "suspension", suspensionMonths=6)
     await publish(gql, officer)
+    await publish_statistics(owner_db)
     outcomes_csv = await client.get("/open-data/outcomes.csv")
     lines = outcomes_csv.text.strip().splitlines()
     assert lines[0].startswith("party,is_demo,release_number,period,quarter,year,provisions")

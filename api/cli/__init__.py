@@ -4,7 +4,17 @@ Operator commands connect as the database owner and are audited as the operator;
 calls the same domain functions the GraphQL API does.
 """
 
-from api.cli import assets, cases, registry, retention, service, tokens, verify, witness
+from api.cli import (
+    assets,
+    cases,
+    registry,
+    retention,
+    service,
+    statistics,
+    tokens,
+    verify,
+    witness,
+)
 from api.cli.common import app
 
 __all__ = [
@@ -14,6 +24,7 @@ __all__ = [
     "registry",
     "retention",
     "service",
+    "statistics",
     "tokens",
     "verify",
     "witness",

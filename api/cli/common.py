@@ -37,6 +37,11 @@ witness_app = typer.Typer(
 app.add_typer(witness_app, name="witness")
 retention_app = typer.Typer(help="Personal data's retention schedule.", no_args_is_help=True)
 app.add_typer(retention_app, name="retention")
+statistics_app = typer.Typer(
+    help="Editions of the public statistics (closed quarters, on the calendar).",
+    no_args_is_help=True,
+)
+app.add_typer(statistics_app, name="statistics")
 assets_app = typer.Typer(
     help="The browser assets the service serves (GraphiQL).", no_args_is_help=True
 )

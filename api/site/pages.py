@@ -35,6 +35,7 @@ from db.envelope import KeyEncryptionKey
 from db.errors import DomainError, DomainErrors
 from db.session import Database
 from publication import report_statistics
+from publication import statistics as stats
 from publication.attributes import Dimension
 from publication.timeliness import public_timeliness
 
@@ -58,6 +59,7 @@ NAV = (
     ("/report", "Report abuse"),
     ("/code", "The code"),
     ("/methodology", "Methodology and privacy"),
+    ("/calendar", "Release calendar"),
     ("/releases", "Releases"),
     ("/open-data", "Open data"),
     ("/graphql", "API (GraphiQL)"),
@@ -277,7 +279,25 @@ def routes(
     async def methodology(request: Request, session: Any, view: figures.Overview) -> Response:
         tables = await figures.table_summaries(session=session)
         version = figures.code_versions()[0]
-        return _html(render("methodology.html", view, request, tables=tables, version=version))
+        edition = await stats.current_edition(session=session)
+        return _html(
+            render(
+                "methodology.html", view, request, tables=tables, version=version,
+                edition=edition, settling_days=version.publication.settling_days,
+            )
+        )  # fmt: skip
+
+    @page
+    async def release_calendar(request: Request, session: Any, view: figures.Overview) -> Response:
+        entries = await stats.calendar(session=session)
+        current = await stats.current_edition(session=session)
+        settling = figures.code_versions()[0].publication.settling_days
+        return _html(
+            render(
+                "calendar.html", view, request, calendar=entries, current=current,
+                settling_days=settling,
+            )
+        )  # fmt: skip
 
     @page
     async def releases(request: Request, session: Any, view: figures.Overview) -> Response:
@@ -392,6 +412,7 @@ def routes(
         Route("/explore.svg", explore_data),
         Route("/code", code_page),
         Route("/methodology", methodology),
+        Route("/calendar", release_calendar),
         Route("/releases", releases),
         Route("/open-data", open_data),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

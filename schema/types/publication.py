@@ -348,12 +348,13 @@ class StatisticsTable:
     id: str
     title: str
     dimensions: list[StatisticsDimension]  # type: ignore[valid-type]
-    computed_at: datetime | None
-    cells: int = strawberry.field(description="Cells with at least one outcome.")
-    published_cells: int = strawberry.field(description="Of those, cells shown (not 0).")
-    published_share: float | None
-    mean_absolute_perturbation: float = strawberry.field(
-        description="Average size of the noise over the table's cells."
+    computed_at: datetime | None = strawberry.field(
+        description="When the current edition (statisticsEdition) was computed."
+    )
+    published_share: float | None = strawberry.field(
+        description="The share of the table's cells the current edition shows, rounded to "
+        "5%. No count of cells, of withheld cells or of noise is published: each would tell "
+        "what the cells hide."
     )
 
     @classmethod
@@ -363,8 +364,52 @@ class StatisticsTable:
             title=t.table.title,
             dimensions=list(t.table.dimensions),
             computed_at=t.computed_at,
-            cells=t.cells,
-            published_cells=t.published_cells,
             published_share=t.published_share,
-            mean_absolute_perturbation=round(t.mean_abs_perturbation, 4),
+        )
+
+
+@strawberry.type(
+    description="An edition of the public statistics: every declared table as of the end of "
+    "one closed quarter, published once on the date the calendar announced. A revision is a "
+    "new edition of the same quarter, with its reason; the earlier one stays readable."
+)
+class StatisticsEdition:
+    edition: str = strawberry.field(description="The quarter it closes, e.g. 2026-Q3.")
+    revision: int
+    period_end: date
+    publishes_on: date = strawberry.field(description="The date the calendar announced.")
+    computed_at: datetime
+    reason: str | None = strawberry.field(description="Why a revision was made.")
+
+    @classmethod
+    def of(cls, e: stats.Edition) -> StatisticsEdition:
+        return cls(
+            edition=e.edition,
+            revision=e.revision,
+            period_end=e.period_end,
+            publishes_on=e.publishes_on,
+            computed_at=e.computed_at,
+            reason=e.reason,
+        )
+
+
+@strawberry.type(description="One quarter on the release calendar of the public statistics.")
+class CalendarEntry:
+    edition: str
+    period_end: date
+    publishes_on: date = strawberry.field(
+        description="The quarter's end plus the code's settling lag: the day its edition is "
+        "published, fixed in advance."
+    )
+    published: StatisticsEdition | None = strawberry.field(
+        description="Its newest revision, once published."
+    )
+
+    @classmethod
+    def of(cls, c: stats.CalendarEntry) -> CalendarEntry:
+        return cls(
+            edition=c.edition,
+            period_end=c.period_end,
+            publishes_on=c.publishes_on,
+            published=StatisticsEdition.of(c.published) if c.published else None,
         )
