@@ -157,3 +157,34 @@ async def test_an_edition_names_its_calendar_date_and_revisions_keep_the_old(
     assert revision["now"]["revision"] == 2
     unknown = await gql(TABLE, {"groupBy": ["PARTY"], "edition": "1999-Q1"})
     assert unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_row_of_a_sanction_table_showing_one_band_is_withheld(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    """Group disclosure (issue 22): ten level-4 cases of one party, all in one band, told
+    anyone who knew a case was among them what its sanction was. Such rows are withheld."""
+    for slug in ("mixed", "uniform"):
+        await register_party(gql, admin_token, slug)
+    mixed = await issue_token(gql, admin_token, "OFFICER", "mixed")
+    uniform = await issue_token(gql, admin_token, "OFFICER", "uniform")
+    for n in range(12):
+        await decide(gql, mixed, await submit(gql, mixed, f"M-A{n}"))
+        await decide(gql, mixed, await submit(gql, mixed, f"M-S{n}"), sanction="suspension",
+                     suspensionMonths=6)  # fmt: skip
+        await decide(gql, uniform, await submit(gql, uniform, f"U-{n}"))
+    for officer in (mixed, uniform):
+        assert (await publish(gql, officer))["errors"] == []
+    await _operator_edition(owner_db, gql, stats.quarter_of(clock.today()))
+    tables = await _tables(gql)
+    by_party = {r["party"] for r in tables["party"]}
+    assert by_party == {"mixed", "uniform"}  # both are counted...
+    for table_id in (
+        "party+sanction_band",
+        "party+severity+sanction_band",
+        "party+year+sanction_band",
+    ):
+        shown = {r["party"] for r in tables[table_id]}
+        assert shown == {"mixed"}, (table_id, tables[table_id])  # ...one band: withheld
+    bands = {r["sanctionBand"] for r in tables["party+sanction_band"]}
+    assert len(bands) >= 2

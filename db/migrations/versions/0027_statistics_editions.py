@@ -20,6 +20,10 @@ the release had held the outcome back. Now:
   kept. Every edition's cells stay readable (``statistics_edition_cells``);
   ``statistics_cells`` holds the newest, for lookup.
 - A party's release no longer changes any table.
+- Group disclosure: in a table of sanctions (or sanction bands), a row (cells equal in
+  every other value) whose outcomes show fewer than the code's l sanctions is withheld
+  whole. Otherwise the row would tell anyone who knows a case is in it what its sanction
+  was. This is the tables' counterpart of the releases' l-diversity.
 - Metadata reveals nothing the cells hide. Each edition records only each table's share
   of cells published, rounded to 5%. It records no count of cells or hidden cells, and no
   noise.
@@ -67,7 +71,8 @@ BASE = """
 
 CELLS = """
           CREATE TEMP TABLE jc_cells (table_id text, party_id uuid, cell jsonb, n bigint,
-                                      key_sum bigint) ON COMMIT DROP;
+                                      key_sum bigint, withheld boolean DEFAULT false)
+            ON COMMIT DROP;
           FOR t IN SELECT * FROM jsonb_to_recordset(tables) AS x(id text, dimensions text[]) LOOP
             sources := 'pg_temp.jc_base b';
             pairs := '';
@@ -107,6 +112,17 @@ CELLS = """
               t.id, party_key, pairs, sources, conditions,
               CASE WHEN keys = '' THEN '' ELSE 'GROUP BY ' || substr(keys, 3) END);
           END LOOP;
+          -- group disclosure: in a table of sanctions, a row (equal in every other value)
+          -- whose outcomes show fewer than l sanctions or bands would tell anyone who knows
+          -- a case is in it what its sanction was; the whole row is withheld
+          UPDATE pg_temp.jc_cells c SET withheld = true
+          FROM (SELECT x.table_id, x.party_id, x.cell - 'sanction' - 'sanction_band' AS rest
+                FROM pg_temp.jc_cells x WHERE x.cell ? 'sanction' OR x.cell ? 'sanction_band'
+                GROUP BY 1, 2, 3
+                HAVING count(*) < (SELECT max(r.l_diversity) FROM code_rules r)) h
+          WHERE c.table_id = h.table_id AND c.party_id IS NOT DISTINCT FROM h.party_id
+            AND (c.cell ? 'sanction' OR c.cell ? 'sanction_band')
+            AND c.cell - 'sanction' - 'sanction_band' = h.rest;
 """
 
 
@@ -206,14 +222,15 @@ def upgrade() -> None:
                    CASE WHEN x.cells = 0 THEN NULL
                         ELSE round(x.published::numeric / x.cells * 20) / 20 END)), '{{}}')
           FROM (SELECT x.id, count(c.n) AS cells,
-                       count(c.n) FILTER (WHERE ckm_perturb(c.n, c.key_sum, k) > 0) AS published
+                       count(c.n) FILTER (WHERE NOT c.withheld
+                                          AND ckm_perturb(c.n, c.key_sum, k) > 0) AS published
                 FROM jsonb_to_recordset(tables) AS x(id text, dimensions text[])
                 LEFT JOIN pg_temp.jc_cells c ON c.table_id = x.id
                 GROUP BY x.id) x
           RETURNING id INTO made;
           INSERT INTO statistics_edition_cells (edition_id, table_id, party_id, cell, count)
           SELECT made, c.table_id, c.party_id, c.cell, ckm_perturb(c.n, c.key_sum, k)
-          FROM pg_temp.jc_cells c WHERE ckm_perturb(c.n, c.key_sum, k) > 0;
+          FROM pg_temp.jc_cells c WHERE NOT c.withheld AND ckm_perturb(c.n, c.key_sum, k) > 0;
           DELETE FROM statistics_cells;
           DELETE FROM statistics_tables;
           INSERT INTO statistics_tables (id, dimensions, cells, published_cells,
