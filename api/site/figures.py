@@ -24,7 +24,7 @@ D = Dimension
 class PartyLine:
     party: Party
     outcomes: int | None  # perturbed; None when not published (0 or fewer than k)
-    rate: float | None
+    rate: float | None  # outcomes per 1,000 members in the latest ended year (rate_year)
     releases: int
     latest: datetime | None
 
@@ -38,6 +38,12 @@ class Overview:
     years: list[int]
     any_demo: bool
     k: int
+    edition: stats.Edition | None = None  # what every figure here comes from
+
+    @property
+    def rate_year(self) -> int | None:
+        """Rates are per named year: the latest ended one in the edition."""
+        return self.years[-1] if self.years else None
 
     @property
     def latest(self) -> tuple[Release, str] | None:
@@ -68,6 +74,18 @@ async def overview(*, session: AsyncSession) -> Overview:
     years = sorted(
         int(r.values[D.YEAR]) for r in await stats.statistics(session=session, group_by=[D.YEAR])
     )
+    rates = (
+        {
+            r.values[D.PARTY]: r.rate_per_1000_members
+            for r in await stats.statistics(
+                session=session,
+                group_by=[D.PARTY],
+                where=stats.StatisticsFilter({D.YEAR: years[-1]}),
+            )
+        }
+        if years
+        else {}
+    )
     lines = []
     for party in sorted(parties, key=lambda p: p.name):
         mine = [r for r, slug in all_releases if slug == party.slug]
@@ -76,7 +94,7 @@ async def overview(*, session: AsyncSession) -> Overview:
             PartyLine(
                 party=party,
                 outcomes=row.count if row else None,
-                rate=row.rate_per_1000_members if row else None,
+                rate=rates.get(party.slug),
                 releases=len(mine),
                 latest=mine[0].published_at if mine else None,
             )
@@ -89,6 +107,7 @@ async def overview(*, session: AsyncSession) -> Overview:
         years=years,
         any_demo=any(p.is_demo for p in parties),
         k=codes.default_version().k,
+        edition=await stats.current_edition(session=session),
     )
 
 

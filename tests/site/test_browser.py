@@ -39,6 +39,7 @@ PAGES = {
     "report": "/report",
     "report-status": "/report/status",
     "methodology": "/methodology",
+    "calendar": "/calendar",
     "releases": "/releases",
     "open-data": "/open-data",
     **{f"party-{p.slug}": f"/parties/{p.slug}" for p in PROFILES["small"].parties},

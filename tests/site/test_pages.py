@@ -15,7 +15,7 @@ import httpx
 from api.site import assets
 from cases.synthetic import PROFILES
 
-PAGES = ("/", "/explore", "/code", "/methodology", "/releases", "/open-data")
+PAGES = ("/", "/explore", "/code", "/methodology", "/calendar", "/releases", "/open-data")
 PARTIES = {p.slug: p.name for p in PROFILES["small"].parties}
 
 
