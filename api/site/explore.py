@@ -1,10 +1,12 @@
 """The explorer: a question asked with plain GET parameters, answered by one declared table.
 
-A question is a breakdown (one dimension, or none), a party choice (all parties together,
-each party, or one party) and a period choice (all time, by year, by quarter, or one
-year). It names exactly one of the declared tables or none: the statistics service
-refuses anything else, so the explorer can show nothing that the tables do not already
-publish, and the shareable URL, the chart, the table and the CSV all hold the same rows.
+The form offers the declared tables and nothing else (``table``), so no choice it offers
+is refused. A question in full is a breakdown (one dimension, or none), a party choice
+(all parties together, each party, or one party) and a period choice (all time, by year,
+by quarter, or one year); links (a party's page, a year) use that form. It names exactly
+one of the declared tables or none: the statistics service refuses anything else, so the
+explorer can show nothing that the tables do not already publish, and the shareable URL,
+the chart, the table and the CSV all hold the same rows.
 """
 
 from __future__ import annotations
@@ -103,6 +105,13 @@ class Question:
 
     def query_string(self, **changes: str) -> str:
         return urlencode(self.params(**changes))
+
+
+def question_of(params: dict[str, str]) -> Question:
+    """The form names one declared table (``table``), so it offers nothing unpublished;
+    links from elsewhere (a party's page, one year) still say what they ask in full."""
+    chosen = next((t for t in stats.TABLES if t.id == params.get("table")), None)
+    return Question.for_table(chosen) if chosen else Question.from_params(params)
 
 
 def answerable(question: Question) -> bool:

@@ -217,14 +217,15 @@ def routes(
 
     @page
     async def explore_page(request: Request, session: Any, view: figures.Overview) -> Response:
-        question = Question.from_params(dict(request.query_params))
+        question = explore.question_of(dict(request.query_params))
         view_kind = "table" if request.query_params.get("view") == "table" else "chart"
         shown = await figure(session, view, question) if explore.answerable(question) else None
         nearby = [(q, describe(q, view.names)) for q in explore.nearby(question)]
-        tables = [
-            (q, describe(q, view.names))
-            for q in (Question.for_table(t) for t in explore.stats.TABLES)
+        choices = [
+            (t, q, describe(q, view.names))
+            for t, q in ((t, Question.for_table(t)) for t in explore.stats.TABLES)
         ]
+        tables = [(q, title) for _, q, title in choices]
         return _html(
             render(
                 "explore.html",
@@ -234,12 +235,13 @@ def routes(
                 figure=shown,
                 nearby=nearby,
                 tables=tables,
+                choices=choices,
                 view_kind=view_kind,
             )
         )
 
     async def explore_data(request: Request) -> Response:
-        question = Question.from_params(dict(request.query_params))
+        question = explore.question_of(dict(request.query_params))
         if not explore.answerable(question):
             return PlainTextResponse("No published table answers this question.", status_code=404)
         async with public.transaction() as session:
