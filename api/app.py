@@ -39,7 +39,7 @@ from codes import clock
 from db import code_versions
 from db.envelope import KeyEncryptionKey
 from db.session import Database
-from publication import checkpoints, report_statistics, statistics
+from publication import checkpoints, committee, report_statistics, statistics
 from publication.checkpoints import Signer
 from schema import schema as graphql_schema
 from schema.context import RequestContext
@@ -285,12 +285,14 @@ def create_app(
             await asyncio.sleep(3600)
 
     async def statistics_editions() -> None:
-        """Publish the edition of the public statistics the calendar says is due (hourly;
-        the database publishes each once, whichever worker or replica asks first)."""
+        """Publish the editions the calendar says are due, the public statistics' and the
+        Committee's (hourly; the database computes each once, whoever asks first)."""
         while True:
             try:
                 async with db.transaction() as session:
                     await statistics.publish_due(session=session)
+                async with db.transaction() as session:
+                    await committee.publish_due(session=session, today=clock.today())
             except Exception:  # retried within the hour
                 log.exception("publishing the due statistics edition failed")
             await asyncio.sleep(3600)

@@ -22,7 +22,7 @@ from db.session import Database
 from parties import sanction_mapping, tokens
 from parties import service as party_service
 from parties.tokens import Role
-from publication import checkpoints, releases, statistics
+from publication import checkpoints, committee, releases, statistics
 
 DEMO_LABEL = "demo"
 DEFAULT_PROFILE = "demo"
@@ -164,6 +164,8 @@ async def seed(
     async with db.transaction() as session:
         # the statistics' newest due edition (the service publishes the next on its date)
         await statistics.publish_due(session=session)
+    async with db.transaction() as session:
+        await committee.publish_due(session=session, today=today)  # the Committee's, too
     return created
 
 

@@ -1,5 +1,9 @@
 """The Committee's cross-party figures: fixed reporting periods, protected cell by cell.
 
+Each period's figures are an edition (migration 0028): computed once, on the period's end
+plus the code's settling lag, and stored, so polling before and after a decision shows
+nothing and an open period is never shown.
+
 Figures come from rollups kept with the cases, through owner-run functions that accept
 only a fixed reporting period (a calendar quarter, a calendar year, or the Committee's
 reporting year from the code) and return counts already perturbed with the cell-key
@@ -89,7 +93,8 @@ def parse_period(value: str, *, start_month: int) -> ReportingPeriod:
 
 
 def periods_up_to(today: date, *, since: date, start_month: int) -> list[ReportingPeriod]:
-    """Every period that has begun, newest first: what the Committee may ask for."""
+    """Every period that has begun, newest first (the Committee's figures for one are
+    published once it has closed and settled: ``publishes_on``)."""
     found: list[ReportingPeriod] = []
     for year in range(since.year - 1, today.year + 1):
         for q in range(1, 5):
@@ -231,10 +236,26 @@ def party_figures(
     )
 
 
+def publishes_on(period: ReportingPeriod, version: codes.CodeVersion) -> date:
+    """A period's figures are computed once, on this date (the calendar of 0027/0028)."""
+    return period.end + timedelta(days=version.publication.settling_days)
+
+
 async def committee_summary(*, session: AsyncSession, period: str, today: date) -> CommitteeSummary:
+    """The period's edition: computed once on its publication date (or at the first
+    question after it) and stored, so asking again, or after another decision, gives the
+    same cells; a period before its date is refused."""
     version = codes.default_version(today)
     k = version.k
     chosen = parse_period(period, start_month=version.publication.reporting_year_start_month)
+    if publishes_on(chosen, version) > today:
+        raise DomainError(
+            PublicationErrorCode.NOT_YET_PUBLISHED,
+            f"The figures for {chosen.label} are published on "
+            f"{publishes_on(chosen, version):%d %B %Y}, once the period has closed and "
+            "settled; they never change afterwards.",
+            field=("period",),
+        )
     bands = version.publication.time_to_decision_bands
     parties = {p.id: p for p in await session.scalars(select(Party).order_by(Party.name))}
     values: dict[tuple[UUID | None, str], int] = {}
@@ -265,6 +286,25 @@ async def committee_summary(*, session: AsyncSession, period: str, today: date) 
         total=figures(None, TOTAL, "All parties", False),
         consistency=await _consistency(session, version=version, parties=parties, period=chosen),
     )
+
+
+async def publish_due(*, session: AsyncSession, today: date) -> int:
+    """The service's hourly job: every fixed period of the last three years whose date
+    has come gets its edition (the database computes each once); returns how many."""
+    version = codes.default_version(today)
+    start_month = version.publication.reporting_year_start_month
+    bands = [low for low, _ in version.publication.time_to_decision_bands]
+    made = 0
+    for period in periods_up_to(today, since=date(today.year - 3, 1, 1), start_month=start_month):
+        if publishes_on(period, version) > today:
+            continue
+        made += bool(
+            await session.scalar(
+                text("SELECT publish_committee_edition(:f, :t, :k, :m, CAST(:b AS integer[]))"),
+                {"f": period.start, "t": period.end, "k": version.k, "m": start_month, "b": bands},
+            )
+        )
+    return made
 
 
 async def _consistency(

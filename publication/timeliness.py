@@ -2,8 +2,9 @@
 
 They are the Committee's protected cells for that party (``publication.committee``):
 the same perturbed counts, for the same fixed periods, read through an owner function
-that refuses a party that does not publish. Shown for the last complete quarters and
-reporting years only, so the public sees settled periods rather than a running tally.
+that refuses a party that does not publish. Shown for the last published quarters and
+reporting years only (closed and settled, their editions stored once: migration 0028), so
+the public sees settled periods rather than a running tally.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from publication.committee import (
     ReportingPeriod,
     party_figures,
     periods_up_to,
+    publishes_on,
 )
 
 
@@ -40,10 +42,10 @@ async def public_timeliness(
     version = codes.default_version(today)
     start_month = version.publication.reporting_year_start_month
     bands = version.publication.time_to_decision_bands
-    complete = [
+    complete = [  # published: closed and settled (its edition's date has come)
         p
         for p in periods_up_to(today, since=date(today.year - 3, 1, 1), start_month=start_month)
-        if p.end < today
+        if publishes_on(p, version) <= today
     ]
     chosen = [p for p in complete if p.kind is PeriodKind.QUARTER][:quarters] + [
         p for p in complete if p.kind is PeriodKind.REPORTING_YEAR

@@ -62,13 +62,13 @@ async def test_figures_are_cell_key_protected_for_fixed_periods(
         await decide(gql, tokens["a"], await submit(gql, tokens["a"], f"A-{n}"))
     for n in range(3):
         await submit(gql, tokens["b"], f"B-{n}")  # 3 open cases: a small count
-    body = await gql.ok(SUMMARY, {"period": "2026"}, token=tokens["committee"])
+    body = await gql.ok(SUMMARY, {"period": "2026-Q1"}, token=tokens["committee"])
     summary = body["committeeSummary"]
     assert summary["period"] == {
-        "label": "2026", "kind": "YEAR", "startsOn": "2026-01-01", "endsOn": "2026-12-31"
+        "label": "2026-Q1", "kind": "QUARTER", "startsOn": "2026-01-01", "endsOn": "2026-03-31"
     }  # fmt: skip
     figures = {p["party"]: p for p in summary["parties"]}
-    true = await _true_counts(owner_db, date(2026, 1, 1), date(2026, 12, 31))
+    true = await _true_counts(owner_db, date(2026, 1, 1), date(2026, 3, 31))
     # every count is exactly the perturbation table applied to the true cell
     for slug in ("party-a", "party-b"):
         n, keys = true[slug]
@@ -209,3 +209,38 @@ async def test_rollups_match_a_direct_count_of_the_cases(
                 )
             }
             assert rolled == scanned, table
+
+
+async def test_the_committee_cannot_poll_a_period_or_see_an_open_one(
+    gql: GraphQLClient, tokens: dict[str, str], db: Database
+) -> None:
+    """Issue 22: reading the figures before and after one decision changed 37 cells and
+    told the case's party, level, sanction, time band and lateness. A period's figures are
+    now computed once, on its date, and stored; an open period is refused."""
+    for n in range(12):
+        await decide(gql, tokens["a"], await submit(gql, tokens["a"], f"A-{n}"))
+    opened = [await submit(gql, tokens["a"], f"O-{n}") for n in range(12)]
+    first = await gql.ok(SUMMARY, {"period": "2026-Q1"}, token=tokens["committee"])
+    for case in opened[:3]:  # decisions on cases of that quarter, after its edition
+        await decide(gql, tokens["a"], case, sanction="expulsion")
+    again = await gql.ok(SUMMARY, {"period": "2026-Q1"}, token=tokens["committee"])
+    assert again == first
+    current = date.today()
+    quarter = f"{current.year}-Q{(current.month - 1) // 3 + 1}"
+    refused = await gql(SUMMARY, {"period": quarter}, token=tokens["committee"])
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "are published on" in refused["errors"][0]["message"]
+    for call in (  # the database refuses an open period, or a k below the code's, to anyone
+        f"SELECT * FROM committee_period_figures('{current.year}-01-01', "
+        f"'{current.year}-12-31', current_date, 10, 4, ARRAY[0, 91])",
+        "SELECT * FROM committee_period_figures('2026-01-01', '2026-03-31', current_date, 2, "
+        "4, ARRAY[0, 91])",
+    ):
+        with pytest.raises(DBAPIError, match=r"published on|keep the code's k"):
+            async with db.transaction(credential=tokens["committee"]) as session:
+                await session.execute(text(call))
+    with pytest.raises(DBAPIError, match="permission denied"):
+        async with db.transaction(credential=tokens["committee"]) as session:
+            await session.execute(text(
+                "SELECT * FROM committee_period_figures_live('2026-01-01', '2026-03-31', "
+                "current_date, 10, 4, ARRAY[0, 91])"))  # fmt: skip

@@ -78,7 +78,7 @@ async def test_whole_path(gql: GraphQLClient, admin_token: str, owner_db: Databa
 
     # The committee sees protected counts per party for a fixed period, and no case.
     summary = await gql.ok(
-        '{ committeeSummary(period: "2026") { k parties { party received { value suppressed } '
+        '{ committeeSummary(period: "2026-Q1") { k parties { party received { value suppressed } '
         "decided { value } published { value } } total { received { value } } } }",
         token=committee,
     )
