@@ -272,27 +272,18 @@ def create_app(
                 log.exception("daily checkpoint failed")
             await asyncio.sleep(3600)
 
-    async def report_figures() -> None:
-        """Recompute the public counts of reports once a day (and at start if stale)."""
-        while True:
-            try:
-                async with db.transaction() as session:
-                    today = clock.today()
-                    if await report_statistics.computed_on(session=session) != today:
-                        await report_statistics.refresh(session=session, today=today)
-            except Exception:  # retried within the hour
-                log.exception("refreshing the report statistics failed")
-            await asyncio.sleep(3600)
-
     async def statistics_editions() -> None:
-        """Publish the editions the calendar says are due, the public statistics' and the
-        Committee's (hourly; the database computes each once, whoever asks first)."""
+        """Publish the editions the calendar says are due: the public statistics', the
+        Committee's and the counts of reports (hourly; the database computes each once,
+        whoever asks first)."""
         while True:
             try:
                 async with db.transaction() as session:
                     await statistics.publish_due(session=session)
                 async with db.transaction() as session:
                     await committee.publish_due(session=session, today=clock.today())
+                async with db.transaction() as session:
+                    await report_statistics.publish_due(session=session)
             except Exception:  # retried within the hour
                 log.exception("publishing the due statistics edition failed")
             await asyncio.sleep(3600)
@@ -320,7 +311,6 @@ def create_app(
             [
                 asyncio.create_task(daily_checkpoints()),
                 asyncio.create_task(fold_reads()),
-                asyncio.create_task(report_figures()),
                 asyncio.create_task(statistics_editions()),
             ]
             if background

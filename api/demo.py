@@ -22,7 +22,7 @@ from db.session import Database
 from parties import sanction_mapping, tokens
 from parties import service as party_service
 from parties.tokens import Role
-from publication import checkpoints, committee, releases, statistics
+from publication import checkpoints, committee, releases, report_statistics, statistics
 
 DEMO_LABEL = "demo"
 DEFAULT_PROFILE = "demo"
@@ -166,6 +166,8 @@ async def seed(
         await statistics.publish_due(session=session)
     async with db.transaction() as session:
         await committee.publish_due(session=session, today=today)  # the Committee's, too
+    async with db.transaction() as session:
+        await report_statistics.publish_due(session=session)  # and the counts of reports
     return created
 
 

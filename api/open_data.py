@@ -25,7 +25,7 @@ from publication.attributes import DIMENSION_DESCRIPTIONS, PUBLISHED_COLUMNS, RE
 from publication.report_statistics import ReportDimension
 
 OUTCOME_COLUMNS = ("party", "is_demo", "release_number", *PUBLISHED_COLUMNS)
-STATISTICS_COLUMNS = ("table", *(d.value for d in Dimension), "is_demo", "count")
+STATISTICS_COLUMNS = ("table", *(d.value for d in Dimension), "is_demo", "edition", "count")
 
 DICTIONARY: dict[str, Any] = {
     "about": "Anonymised outcomes of complaints under the joint code of conduct, as released "
@@ -40,24 +40,31 @@ DICTIONARY: dict[str, Any] = {
         **{p.column: p.description for p in REGISTRY},
     },
     "statistics": {
-        "about": "One row per published cell of the declared tables (the `statisticsTables` "
-        "query lists them with their share of cells published and mean absolute perturbation). "
-        "Each table counts every final outcome of every party that has published, by the year "
-        "or quarter of the decision. Counts are protected by the cell-key method (ONS): small "
-        "noise is added, the same cell always shows the same number, and no count is between "
-        "1 and k-1; cells that came out as 0 are not listed. A case with several provisions, "
-        "families, forms of hate or characteristics counts under each.",
+        "about": "One row per published cell of the declared tables, from the current "
+        "edition (the `statisticsTables` query lists the tables with their share of cells "
+        "published, rounded to 5%). Tables are published in editions, one per closed "
+        "quarter, on a date fixed in advance (/calendar); an outcome counts in the quarter "
+        "and year in which it became final; an edition holds quarters up to its own, years "
+        "once ended, and all time as every ended year. Counts are protected by the cell-key "
+        "method (ONS): small noise is added, the same cell always shows the same number, "
+        "and no count is between 1 and k-1; cells that came out as 0 are not listed. In "
+        "tables of sanctions, a row whose outcomes show fewer than l sanctions is withheld. "
+        "A case with several provisions, families, forms of hate or characteristics counts "
+        "under each.",
         "table": "The table's id: its dimensions joined by '+' ('total': all outcomes).",
         **{d.value: DIMENSION_DESCRIPTIONS[d] for d in Dimension},
         "is_demo": "true when the party (or, in all-party tables, every party) is a "
         "fictional demo party.",
+        "edition": "The edition the cell is from: the quarter it closes (2026-Q3).",
         "count": "Outcomes in the cell, perturbed: 0 is not listed, never 1 to k-1.",
     },
     "report_statistics": {
         "about": "report-statistics.csv: counts of reports from the public (all parties "
-        "together, linked duplicates aside), recomputed daily, protected by the cell-key "
-        "method like the outcome tables: 0 is not listed, never 1 to k-1. What reporters "
-        "wrote, names and contact details are never counted or published.",
+        "together, linked duplicates aside), protected by the cell-key method like the "
+        "outcome tables: 0 is not listed, never 1 to k-1. Each closed quarter's edition adds "
+        "that quarter's cells (the fourth quarter's the year's), as the reports stood on "
+        "its date, never recomputed; all time is the sum of the published years. What "
+        "reporters wrote, names and contact details are never counted or published.",
         "table": "The table's id: its dimensions joined by '+' ('total': all reports).",
         "year": "Year the report was received.",
         "quarter": "Quarter the report was received (2026-Q1).",
@@ -104,12 +111,14 @@ async def _outcome_rows(db: Database) -> AsyncIterator[dict[str, Any]]:
 async def _statistics_rows(db: Database) -> list[dict[str, Any]]:
     async with db.transaction() as session:
         cells = await statistics.all_cells(session=session)
+        edition = await statistics.current_edition(session=session)
     return [
         {
             "table": c.table,
             **{d.value: c.values.get(d.value) for d in Dimension},
             "party": c.party,
             "is_demo": c.is_demo,
+            "edition": edition.edition if edition else None,
             "count": c.count,
         }
         for c in cells

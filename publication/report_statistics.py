@@ -4,16 +4,19 @@ They answer the Committee's "lack of data" on abuse reported around politics: ho
 reports, when, where (online or offline), from whom (the person targeted, witnesses,
 candidates or agents, party members), about what (families of provisions) and what
 became of them (open, accepted, declined by reason, withdrawn). Every report but a
-linked duplicate counts, all parties together. They are recomputed once a day by an
-owner function that perturbs every cell with the cell-key method, so no count is
-between 1 and k-1 and counts change daily, not report by report.
+linked duplicate counts, all parties together. Each closed quarter's edition (the
+calendar of the public statistics) adds that quarter's cells, and the fourth quarter's
+the year's, as the reports stand on that date. Cells are never recomputed, so a report
+accepted or declined later changes nothing; all time is the sum of the years. An owner
+function perturbs every cell with the cell-key method (migration 0029), so no count is
+between 1 and k-1.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import timedelta
 from enum import Enum
 from typing import Any
 
@@ -23,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import codes
 from codes import elections
 from db.errors import DomainError
+from publication import statistics
 from publication.errors import PublicationErrorCode
 
 
@@ -65,8 +69,7 @@ class ReportCount:
     count: int
 
 
-async def refresh(*, session: AsyncSession, today: date) -> None:
-    """Recompute every table from the reports (run daily by the service)."""
+def _arguments() -> dict[str, Any]:
     families: dict[str, str] = {}
     groups: dict[str, str] = {}
     characteristics: dict[str, str] = {}
@@ -76,33 +79,55 @@ async def refresh(*, session: AsyncSession, today: date) -> None:
         characteristics.update(
             {f.id: f.characteristic for f in version.forms_of_hate if f.characteristic}
         )
-    await session.execute(
-        text(
-            "SELECT refresh_report_statistics(CAST(:t AS jsonb), CAST(:f AS jsonb), "
-            "CAST(:g AS jsonb), CAST(:c AS jsonb), CAST(:e AS jsonb), :k, :today)"
+    return {
+        "t": json.dumps([{"id": table_id(t), "dimensions": [d.value for d in t]} for t in TABLES]),
+        "f": json.dumps(families),
+        "g": json.dumps(groups),
+        "c": json.dumps(characteristics),
+        "e": json.dumps(
+            [
+                {"kind": p.kind, "start": p.start.isoformat(), "end": p.polling_day.isoformat()}
+                for p in elections.periods()
+            ]
         ),
-        {
-            "t": json.dumps(
-                [{"id": table_id(t), "dimensions": [d.value for d in t]} for t in TABLES]
-            ),
-            "f": json.dumps(families),
-            "g": json.dumps(groups),
-            "c": json.dumps(characteristics),
-            "e": json.dumps(
-                [
-                    {"kind": p.kind, "start": p.start.isoformat(), "end": p.polling_day.isoformat()}
-                    for p in elections.periods()
-                ]
-            ),
-            "k": codes.default_version().k,
-            "today": today,
-        },
+        "k": max(version.k for version in codes.load_versions().values()),
+    }
+
+
+ARGUMENTS = (
+    "CAST(:t AS jsonb), CAST(:f AS jsonb), CAST(:g AS jsonb), CAST(:c AS jsonb), "
+    "CAST(:e AS jsonb), :k"
+)
+
+
+async def publish_due(*, session: AsyncSession) -> bool:
+    """The service's hourly job: the newest quarter whose date has come gets its cells
+    (the database adds each period's once, and refuses anything not yet due)."""
+    today, settling = (
+        await session.execute(
+            text("SELECT current_date, coalesce(max(settling_days), 42) FROM code_rules")
+        )
+    ).one()
+    quarter = statistics.quarter_of(today)
+    while statistics.quarter_end(quarter) + timedelta(days=settling) > today:
+        quarter = statistics.previous_quarter(quarter)
+    return bool(
+        await session.scalar(
+            text(f"SELECT publish_report_statistics_edition(:q, {ARGUMENTS})"),
+            {"q": quarter, **_arguments()},
+        )
     )
 
 
-async def computed_on(*, session: AsyncSession) -> date | None:
-    found = await session.scalar(text("SELECT max(computed_on) FROM report_statistics"))
-    return found if isinstance(found, date) else None
+async def publish_edition(*, session: AsyncSession, edition: str) -> bool:
+    """The operator's hand (owner only): a quarter's cells now, whatever the date (a
+    time-shifted copy, a missed one); never a second time."""
+    return bool(
+        await session.scalar(
+            text(f"SELECT report_statistics_edition_unchecked(:q, {ARGUMENTS})"),
+            {"q": edition, **_arguments()},
+        )
+    )
 
 
 async def report_counts(

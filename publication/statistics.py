@@ -282,7 +282,7 @@ def quarter_end(quarter: str) -> date:
     return date(year, number * 3 + 1, 1) - timedelta(days=1)
 
 
-def _previous_quarter(quarter: str) -> str:
+def previous_quarter(quarter: str) -> str:
     year, number = int(quarter[:4]), int(quarter[-1])
     return f"{year - 1}-Q4" if number == 1 else f"{year}-Q{number - 1}"
 
@@ -338,9 +338,9 @@ async def publish_due(*, session: AsyncSession) -> Edition | None:
             text("SELECT current_date, coalesce(max(settling_days), 42) FROM code_rules")
         )
     ).one()
-    due = _previous_quarter(quarter_of(today))
+    due = previous_quarter(quarter_of(today))
     while quarter_end(due) + timedelta(days=settling) > today:
-        due = _previous_quarter(due)
+        due = previous_quarter(due)
     made = await session.scalar(
         text("SELECT publish_statistics_edition(:e, CAST(:t AS jsonb), CAST(:h AS jsonb), :k)"),
         {"e": due, "t": _tables_json(), "h": json.dumps(_hierarchy()), "k": _k()},

@@ -128,7 +128,7 @@ async def test_statistics_functions_refuse_a_k_below_the_codes(
         k = await session.scalar(text("SELECT max(k) FROM code_rules"))
     for call in (
         "SELECT publish_statistics_edition('2000-Q1', '[]', '{}', :k)",
-        "SELECT refresh_report_statistics('[]', '{}', '{}', '{}', '[]', :k, current_date)",
+        "SELECT publish_report_statistics_edition('2000-Q1', '[]', '{}', '{}', '{}', '[]', :k)",
     ):
         with pytest.raises(DBAPIError, match="keep the code's k"):
             async with db.transaction() as session:

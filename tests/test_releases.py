@@ -164,7 +164,7 @@ async def test_open_data_and_public_page(
     assert stats_csv[0] == (
         "table,party,year,quarter,provision,family,form_of_hate,characteristic,channel,"
         "channel_group,respondent_role,respondent_role_group,severity,sanction,sanction_band,"
-        "is_demo,count"
+        "is_demo,edition,count"
     )
     tables = {line.split(",")[0] for line in stats_csv[1:]}
     assert {"party", "party+year", "party+family", "sanction_band"} <= tables

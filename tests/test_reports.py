@@ -4,7 +4,9 @@ responsible, followed by receipt to an outcome band."""
 from __future__ import annotations
 
 import httpx
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from codes import clock
 from db.session import Database
@@ -231,8 +233,10 @@ async def test_report_counts_are_protected_tables(
             formsOfHate=["misogyny"],
         )
     await _file(gql, whatHappened="The only one from a party member.", reporterKind="PARTY_MEMBER")
-    async with owner_db.transaction() as session:
-        await report_statistics.refresh(session=session, today=clock.today())
+    async with owner_db.transaction() as session:  # the operator stands in for the calendar
+        # the year's last quarter closes the year: its cells, and all time, hold the reports
+        quarter = f"{clock.today().year}-Q4"
+        assert await report_statistics.publish_edition(session=session, edition=quarter)
     total = (await gql.ok(REPORT_STATS, {"g": []}))["reportStatistics"]
     assert len(total) == 1 and 11 <= total[0]["count"] <= 15  # 13, perturbed
     kinds = (await gql.ok(REPORT_STATS, {"g": ["REPORTER_KIND"]}))["reportStatistics"]
@@ -378,3 +382,54 @@ async def test_a_partys_private_key_reaches_its_own_binding_only(
         with pytest.raises(DBAPIError, match="permission denied"):
             async with db.transaction(credential=credential) as session:
                 await session.execute(text("SELECT wrapped_private_key FROM party_seal_keys"))
+
+
+async def test_counts_of_reports_are_published_once_per_quarter_and_never_redone(
+    gql: GraphQLClient, admin_token: str, owner_db: Database, db: Database
+) -> None:
+    """Issue 22: one report added and the daily recount forced showed what that day's
+    reports were; a report withdrawn later changed its period's cells. Now each quarter's
+    cells are published once, on its date, and never recomputed."""
+    from datetime import UTC, datetime
+
+    from publication import report_statistics
+
+    def at(day: str) -> object:
+        return clock.frozen(datetime.fromisoformat(day + "T12:00:00").replace(tzinfo=UTC))
+
+    await register_party(gql, admin_token, "party-a")
+    with at("2026-11-20"):
+        receipts = [await _file(gql, whatHappened=f"Report {n}.") for n in range(14)]
+    async with owner_db.transaction() as session:
+        assert await report_statistics.publish_edition(session=session, edition="2026-Q4")
+
+    async def cells() -> list[tuple]:
+        async with owner_db.transaction() as session:
+            rows = await session.execute(
+                text("SELECT table_id, cell::text, count FROM report_statistics ORDER BY 1, 2")
+            )
+            return [tuple(r) for r in rows]
+
+    before = await cells()
+    assert any(r[0] == "total" for r in before)  # the year closed: all time holds it
+    withdraw = "mutation($i: ReceiptInput!) { withdrawReport(input: $i) { withdrawn } }"
+    with at("2027-01-10"):  # a new report, and one of the counted withdrawn
+        await _file(gql, whatHappened="A new one.")
+        await gql.ok(withdraw, {"i": receipts[0]})
+    async with owner_db.transaction() as session:  # the same quarter again: never redone
+        assert not await report_statistics.publish_edition(session=session, edition="2026-Q4")
+    with pytest.raises(DBAPIError, match="not due"):  # the quarter under way: refused
+        async with db.transaction() as session:
+            await session.execute(
+                text(
+                    "SELECT publish_report_statistics_edition(:q, '[]', '{}', '{}', '{}', '[]', 10)"
+                ),
+                {"q": f"{clock.today().year}-Q{(clock.today().month - 1) // 3 + 1}"},
+            )
+    assert await cells() == before
+    async with owner_db.transaction() as session:  # the next quarter's date: its cells only
+        assert await report_statistics.publish_edition(session=session, edition="2027-Q1")
+    after = await cells()
+    added = [c for c in after if c not in before]
+    assert all('"quarter": "2027-Q1"' in cell for _, cell, _ in added), added
+    assert [c for c in before if c not in after] == []  # nothing published is ever redone
