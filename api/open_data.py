@@ -19,6 +19,7 @@ from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+import codes
 from db.session import Database
 from publication import checkpoints, outcomes, statistics
 from publication.attributes import DIMENSION_DESCRIPTIONS, PUBLISHED_COLUMNS, REGISTRY, Dimension
@@ -26,6 +27,7 @@ from publication.report_statistics import ReportDimension
 
 OUTCOME_COLUMNS = ("party", "is_demo", "release_number", *PUBLISHED_COLUMNS)
 STATISTICS_COLUMNS = ("table", *(d.value for d in Dimension), "is_demo", "edition", "count")
+REPORT_STATISTICS_COLUMNS = ("table", *(d.value for d in ReportDimension), "count")
 
 DICTIONARY: dict[str, Any] = {
     "about": "Anonymised outcomes of complaints under the joint code of conduct, as released "
@@ -81,6 +83,60 @@ DICTIONARY: dict[str, Any] = {
     "never_published": "Names, the party's own reference, dates (other than the period), "
     "free text, the respondent's pseudonym and the number of complainants.",
 }
+
+
+LICENCE = {
+    "name": "OGL-UK-3.0",
+    "title": "Open Government Licence v3.0",
+    "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
+INTEGER_COLUMNS = frozenset({"year", "severity", "release_number", "count"})
+BOOLEAN_COLUMNS = frozenset({"is_demo"})
+
+
+def _field(name: str, description: str, *, k: int | None = None) -> dict[str, Any]:
+    kind = (
+        "integer" if name in INTEGER_COLUMNS else "boolean" if name in BOOLEAN_COLUMNS else "string"
+    )
+    field: dict[str, Any] = {"name": name, "type": kind, "description": description}
+    if name == "count" and k is not None:  # the protection, checked by any validator
+        field["constraints"] = {"required": True, "minimum": k}
+    return field
+
+
+def data_package(*, k: int) -> dict[str, Any]:
+    """The downloads as a Frictionless Data Package: each file's Table Schema (its
+    columns, types and meanings, and that no count is below k), and the licence."""
+    described = {
+        "outcomes": ("outcomes.csv", OUTCOME_COLUMNS, DICTIONARY["outcomes"]),
+        "statistics": ("statistics.csv", STATISTICS_COLUMNS, DICTIONARY["statistics"]),
+        "report-statistics": (
+            "report-statistics.csv",
+            REPORT_STATISTICS_COLUMNS,
+            DICTIONARY["report_statistics"],
+        ),
+    }
+    return {
+        "name": "joint-code-open-data",
+        "title": "Joint code of conduct on intimidation and electoral abuse: open data",
+        "description": DICTIONARY["about"],
+        "licenses": [LICENCE],
+        "resources": [
+            {
+                "name": name,
+                "path": path,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": meanings.get("about", ""),
+                "schema": {
+                    "fields": [_field(c, meanings.get(c, ""), k=k) for c in columns],
+                    "missingValues": [""],
+                },
+            }
+            for name, (path, columns, meanings) in described.items()
+        ],
+    }
 
 
 def _cell(value: Any) -> str:
@@ -156,7 +212,7 @@ def routes(db: Database) -> dict[str, Any]:
         return JSONResponse(await _statistics_rows(db))
 
     async def report_statistics_csv(_: Request) -> Response:
-        columns = ["table", *(d.value for d in ReportDimension), "count"]
+        columns = list(REPORT_STATISTICS_COLUMNS)
         async with db.transaction() as session:
             rows = await session.execute(
                 text("SELECT table_id, cell, count AS n FROM report_statistics "
@@ -171,6 +227,9 @@ def routes(db: Database) -> dict[str, Any]:
     async def dictionary(_: Request) -> Response:
         return JSONResponse(DICTIONARY)
 
+    async def datapackage(_: Request) -> Response:
+        return JSONResponse(data_package(k=codes.default_version().k))
+
     async def checkpoint_list(_: Request) -> Response:
         async with db.transaction() as session:
             return JSONResponse(await checkpoints.published(session=session))
@@ -182,5 +241,6 @@ def routes(db: Database) -> dict[str, Any]:
         "/open-data/statistics.json": statistics_json,
         "/open-data/report-statistics.csv": report_statistics_csv,
         "/open-data/dictionary.json": dictionary,
+        "/open-data/datapackage.json": datapackage,
         "/open-data/checkpoints.json": checkpoint_list,
     }
