@@ -26,7 +26,10 @@ from publication.attributes import DIMENSION_DESCRIPTIONS, PUBLISHED_COLUMNS, RE
 from publication.report_statistics import ReportDimension
 
 OUTCOME_COLUMNS = ("party", "is_demo", "release_number", *PUBLISHED_COLUMNS)
-STATISTICS_COLUMNS = ("table", *(d.value for d in Dimension), "is_demo", "edition", "count")
+STATISTICS_COLUMNS = (
+    "table", *(d.value for d in Dimension), "description", "is_demo", "edition", "count"
+)  # fmt: skip
+WITHHELD = "[c]"  # the GSS shorthand: confidential, withheld to protect people
 REPORT_STATISTICS_COLUMNS = ("table", *(d.value for d in ReportDimension), "count")
 
 DICTIONARY: dict[str, Any] = {
@@ -49,7 +52,7 @@ DICTIONARY: dict[str, Any] = {
         "and year in which it became final; an edition holds quarters up to its own, years "
         "once ended, and all time as every ended year. Counts are protected by the cell-key "
         "method (ONS): small noise is added, the same cell always shows the same number, "
-        "and no count is between 1 and k-1; cells that came out as 0 are not listed. In "
+        "and no count is between 1 and k-1; a withheld cell shows [c]. In "
         "tables of sanctions, a row whose outcomes show fewer than l sanctions is withheld. "
         "A case with several provisions, families, forms of hate or characteristics counts "
         "under each.",
@@ -57,8 +60,11 @@ DICTIONARY: dict[str, Any] = {
         **{d.value: DIMENSION_DESCRIPTIONS[d] for d in Dimension},
         "is_demo": "true when the party (or, in all-party tables, every party) is a "
         "fictional demo party.",
+        "description": "The cell's values in words: the party's name and the code's titles.",
         "edition": "The edition the cell is from: the quarter it closes (2026-Q3).",
-        "count": "Outcomes in the cell, perturbed: 0 is not listed, never 1 to k-1.",
+        "count": "Outcomes in the cell, perturbed: never 1 to k-1. [c] (the GSS shorthand) "
+        "for a cell withheld: none, or fewer than k, which look alike; every cell of every "
+        "table is listed, so no cell is ever a silent gap.",
     },
     "report_statistics": {
         "about": "report-statistics.csv: counts of reports from the public (all parties "
@@ -100,7 +106,7 @@ def _field(name: str, description: str, *, k: int | None = None) -> dict[str, An
     )
     field: dict[str, Any] = {"name": name, "type": kind, "description": description}
     if name == "count" and k is not None:  # the protection, checked by any validator
-        field["constraints"] = {"required": True, "minimum": k}
+        field["constraints"] = {"minimum": k}
     return field
 
 
@@ -131,7 +137,7 @@ def data_package(*, k: int) -> dict[str, Any]:
                 "description": meanings.get("about", ""),
                 "schema": {
                     "fields": [_field(c, meanings.get(c, ""), k=k) for c in columns],
-                    "missingValues": [""],
+                    "missingValues": ["", WITHHELD],
                 },
             }
             for name, (path, columns, meanings) in described.items()
@@ -165,20 +171,34 @@ async def _outcome_rows(db: Database) -> AsyncIterator[dict[str, Any]]:
 
 
 async def _statistics_rows(db: Database) -> list[dict[str, Any]]:
+    from api.site.words import value_words
+
     async with db.transaction() as session:
-        cells = await statistics.all_cells(session=session)
+        cells = await statistics.full_tables(session=session)
         edition = await statistics.current_edition(session=session)
-    return [
-        {
-            "table": c.table,
-            **{d.value: c.values.get(d.value) for d in Dimension},
-            "party": c.party,
-            "is_demo": c.is_demo,
-            "edition": edition.edition if edition else None,
-            "count": c.count,
+        names = {
+            slug: name
+            for slug, name in (await session.execute(text("SELECT slug, name FROM parties"))).all()
         }
-        for c in cells
-    ]
+    rows = []
+    for c in cells:
+        dims = [d for d in Dimension if (d is Dimension.PARTY and c.party) or d.value in c.values]
+        rows.append(
+            {
+                "table": c.table,
+                **{d.value: c.values.get(d.value) for d in Dimension},
+                "party": c.party,
+                "description": "; ".join(
+                    value_words(d, c.party if d is Dimension.PARTY else c.values[d.value], names)
+                    for d in dims
+                )
+                or "All outcomes",
+                "is_demo": c.is_demo,
+                "edition": edition.edition if edition else None,
+                "count": c.count,
+            }
+        )
+    return rows
 
 
 def routes(db: Database) -> dict[str, Any]:
@@ -204,8 +224,10 @@ def routes(db: Database) -> dict[str, Any]:
     async def statistics_csv(_: Request) -> Response:
         rows = await _statistics_rows(db)
         body = _csv_line(list(STATISTICS_COLUMNS)) + "".join(
-            _csv_line([r[c] for c in STATISTICS_COLUMNS]) for r in rows
-        )
+            _csv_line([WITHHELD if c == "count" and r[c] is None else r[c]
+                       for c in STATISTICS_COLUMNS])
+            for r in rows
+        )  # fmt: skip
         return Response(body, media_type="text/csv; charset=utf-8")
 
     async def statistics_json(_: Request) -> Response:

@@ -29,6 +29,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import product
 from typing import Any
 
 from sqlalchemy import text
@@ -444,7 +445,70 @@ class Cell:
     party: str | None
     is_demo: bool
     values: dict[str, Any]
-    count: int
+    count: int | None  # None: withheld (0, or fewer than k)
+
+
+def _vocabularies() -> dict[Dimension, set[Any]]:
+    """Every value a dimension can take in any code version."""
+    found: dict[Dimension, set[Any]] = {d: set() for d in Dimension}
+    for version in codes.load_versions().values():
+        found[D.PROVISION] |= {p.id for p in version.provisions}
+        found[D.FAMILY] |= {f.id for f in version.families}
+        found[D.FORM_OF_HATE] |= {f.id for f in version.forms_of_hate}
+        found[D.CHARACTERISTIC] |= {c.id for c in version.characteristics}
+        found[D.CHANNEL] |= {c.id for c in version.channels}
+        found[D.CHANNEL_GROUP] |= {c.group for c in version.channels if c.group}
+        found[D.RESPONDENT_ROLE] |= {r.id for r in version.respondent_roles}
+        found[D.RESPONDENT_ROLE_GROUP] |= {r.group for r in version.respondent_roles if r.group}
+        found[D.SANCTION] |= {s.id for s in version.sanctions}
+        found[D.SANCTION_BAND] |= {band for band, _, _ in version.publication.sanction_bands}
+        found[D.SEVERITY] |= {level.level for level in version.severity.levels}
+    return found
+
+
+def _periods(values: set[Any], step: Any) -> list[Any]:
+    """Every period from the first published to the last: a gap is a withheld cell."""
+    if not values:
+        return []
+    found, current = [], min(values)
+    while current <= max(values):
+        found.append(current)
+        current = step(current)
+    return found
+
+
+async def full_tables(*, session: AsyncSession) -> list[Cell]:
+    """Every cell of every declared table of the current edition, published or withheld
+    (``count`` None: 0, or fewer than k, which look alike), so a download never leaves a
+    silent gap. The grid is each table's dimensions over every party, the periods from
+    the first published to the last, and every value the code versions define."""
+    published = await all_cells(session=session)
+    parties = (await session.execute(text("SELECT slug, is_demo FROM parties ORDER BY slug"))).all()
+    all_demo = bool(parties) and all(p.is_demo for p in parties)
+    domains: dict[Dimension, list[Any]] = {
+        d: sorted(values, key=str) for d, values in _vocabularies().items()
+    }
+    observed: dict[str, set[Any]] = {"year": set(), "quarter": set()}
+    for cell in published:
+        for period in observed:
+            if period in cell.values:
+                observed[period].add(cell.values[period])
+    domains[D.YEAR] = _periods(observed["year"], lambda y: y + 1)
+    domains[D.QUARTER] = _periods(observed["quarter"], _next_quarter)
+    domains[D.SEVERITY] = sorted(domains[D.SEVERITY])
+    counts = {(c.table, c.party, json.dumps(c.values, sort_keys=True)): c.count for c in published}
+    found = []
+    for table in TABLES:
+        dims = [d for d in table.dimensions if d is not D.PARTY]
+        owners = [(p.slug, p.is_demo) for p in parties] if D.PARTY in table.dimensions else [
+            (None, all_demo)
+        ]  # fmt: skip
+        for slug, is_demo in owners:
+            for combination in product(*(domains[d] for d in dims)):
+                values = {d.value: v for d, v in zip(dims, combination, strict=True)}
+                key = (table.id, slug, json.dumps(values, sort_keys=True))
+                found.append(Cell(table.id, slug, is_demo, values, counts.get(key)))
+    return found
 
 
 async def all_cells(*, session: AsyncSession) -> list[Cell]:

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
+import codes
 from api.cli import app as cli
 from db.session import Database
 from publication.anonymise import PUBLISHED_COLUMNS
@@ -164,12 +165,16 @@ async def test_open_data_and_public_page(
     assert stats_csv[0] == (
         "table,party,year,quarter,provision,family,form_of_hate,characteristic,channel,"
         "channel_group,respondent_role,respondent_role_group,severity,sanction,sanction_band,"
-        "is_demo,edition,count"
+        "description,is_demo,edition,count"
     )
     tables = {line.split(",")[0] for line in stats_csv[1:]}
     assert {"party", "party+year", "party+family", "sanction_band"} <= tables
-    # every count is the cell-key perturbation of the true count (24 here), never 1..k-1
-    assert all(int(line.split(",")[-1]) >= 10 for line in stats_csv[1:])
+    # every count is the cell-key perturbation of the true count (24 here), never 1..k-1;
+    # every other cell of every table is listed as withheld ([c]), never a silent gap
+    counts = [line.split(",")[-1] for line in stats_csv[1:]]
+    assert all(c == "[c]" or int(c) >= 10 for c in counts) and "[c]" in counts
+    family_rows = [line for line in stats_csv[1:] if line.startswith("family,")]
+    assert len(family_rows) == len(codes.get_version("1").families)  # the whole grid
     party_row = next(line for line in stats_csv[1:] if line.startswith("party,party-a,"))
     assert 22 <= int(party_row.split(",")[-1]) <= 26
     statistics_json = (await client.get("/open-data/statistics.json")).json()
