@@ -216,47 +216,41 @@ class Edition:
 EDITION_COLUMNS = "id, edition, revision, period_end, publishes_on, computed_at, reason, tables"
 
 
-async def current_edition(*, session: AsyncSession) -> Edition | None:
-    """The newest edition (its newest revision): what ``statistics`` answers from."""
-    row = (
-        await session.execute(
-            text(
-                f"SELECT {EDITION_COLUMNS} FROM statistics_editions "
-                "ORDER BY period_end DESC, revision DESC LIMIT 1"
-            )
-        )
-    ).first()
-    return Edition(*row) if row else None
-
-
-async def editions(*, session: AsyncSession) -> list[Edition]:
-    """Every edition and revision, newest first: none is ever replaced."""
+async def _editions(
+    session: AsyncSession, where: str = "", *, first: bool = False, **params: Any
+) -> list[Edition]:
+    """Editions (every revision), newest first; ``first``: the newest only."""
     rows = await session.execute(
         text(
-            f"SELECT {EDITION_COLUMNS} FROM statistics_editions "
-            "ORDER BY period_end DESC, revision DESC"
-        )
+            f"SELECT {EDITION_COLUMNS} FROM statistics_editions {where} "
+            f"ORDER BY period_end DESC, revision DESC {'LIMIT 1' if first else ''}"
+        ),
+        params,
     )
     return [Edition(*row) for row in rows]
 
 
+async def current_edition(*, session: AsyncSession) -> Edition | None:
+    """The newest edition (its newest revision): what ``statistics`` answers from."""
+    found = await _editions(session, first=True)
+    return found[0] if found else None
+
+
+async def editions(*, session: AsyncSession) -> list[Edition]:
+    """Every edition and revision, newest first: none is ever replaced."""
+    return await _editions(session)
+
+
 async def _edition(session: AsyncSession, name: str) -> Edition:
-    row = (
-        await session.execute(
-            text(
-                f"SELECT {EDITION_COLUMNS} FROM statistics_editions WHERE edition = :e "
-                "ORDER BY revision DESC LIMIT 1"
-            ),
-            {"e": name},
-        )
-    ).first()
-    if row is None:
+    """A named edition's newest revision."""
+    found = await _editions(session, "WHERE edition = :e", first=True, e=name)
+    if not found:
         raise DomainError(
             PublicationErrorCode.UNKNOWN_EDITION,
             f"No edition {name!r} has been published (see releaseCalendar).",
             field=("edition",),
         )
-    return Edition(*row)
+    return found[0]
 
 
 async def table_summaries(*, session: AsyncSession) -> list[TableSummary]:

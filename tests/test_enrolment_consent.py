@@ -64,16 +64,11 @@ async def test_the_registry_cannot_enrol_itself_into_a_party_that_has_an_adminis
     assert pending == [{"id": created["enrolmentId"], "partySlug": "lantern",
                         "needsConsent": True, "approvedBy": None, "usedAt": None}]  # fmt: skip
     # another party sees none of it
-    assert (await gql.ok(LIST, token=meadow_admin))["enrolments"]["edges"][0]["node"][
-        "partySlug"] == "meadow"  # fmt: skip
-    assert all(
-        e["node"]["partySlug"] == "meadow"
-        for e in (await gql.ok(LIST, token=meadow_admin))["enrolments"]["edges"]
-    )
+    theirs = (await gql.ok(LIST, token=meadow_admin))["enrolments"]["edges"]
+    assert theirs and all(e["node"]["partySlug"] == "meadow" for e in theirs)
     # nobody but the party's administrators (or the Committee) may consent
-    for token, code in ((meadow_admin, "ENROLMENT_NOT_FOUND"),):
-        body = await gql.ok(APPROVE, {"id": created["enrolmentId"]}, token=token)
-        assert [e["code"] for e in body["approveEnrolment"]["errors"]] == [code]
+    body = await gql.ok(APPROVE, {"id": created["enrolmentId"]}, token=meadow_admin)
+    assert [e["code"] for e in body["approveEnrolment"]["errors"]] == ["ENROLMENT_NOT_FOUND"]
     for token in (admin_token, officer):
         body = await gql(APPROVE, {"id": created["enrolmentId"]}, token=token)
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
@@ -124,8 +119,7 @@ async def test_the_app_role_cannot_forge_consent_or_an_untold_enrolment(
     """As a compromised API process holding the registry admin's token, in raw SQL."""
     await register_party(gql, admin_token, "lantern")
     await issue_token(gql, admin_token, "OFFICER", "lantern")
-    created = await _registry_tries_to_take_over(gql, admin_token, "lantern")
-    enrolment = created["enrolmentId"]
+    await _registry_tries_to_take_over(gql, admin_token, "lantern")
     async with db.transaction(credential=admin_token) as session:
         raw_id = await session.scalar(
             text("SELECT id FROM enrolments WHERE needs_consent ORDER BY created_at DESC")
@@ -157,7 +151,6 @@ async def test_the_app_role_cannot_forge_consent_or_an_untold_enrolment(
             await session.execute(
                 text("SELECT * FROM jc_enrol(:c, '\\x02', 'jc_x', '')"), {"c": code}
             )
-    assert enrolment  # the pending one is untouched
     async with db.transaction(credential=gql.party_admins["lantern"]) as session:
         rows = (
             await session.execute(
