@@ -100,10 +100,12 @@ async def seed(
     signer: checkpoints.Signer | None = None,
 ) -> int:
     """Create the profile's fictional parties and cases through the real domain functions,
-    walk each case as planned, and publish a release every 500 cases and at the end."""
+    walk each case as planned, publish the statistics due by today, then each party's
+    release of the years those statistics have closed."""
     today = today or clock.today()
     planned = synthetic.generate(profile, today=today, seed=seed)
     created = 0
+    parties: list[Any] = []
     for party_profile in synthetic.PROFILES[profile].parties:
         async with db.transaction() as session:
             party = await party_service.register_party(
@@ -158,12 +160,14 @@ async def seed(
                     assert result.case is not None, result.errors
                     created += 1
                     await _walk(session, party.id, result.case, planned_case)
-            if start + case_service.MAX_BATCH < len(mine):
-                await _publish(db, party.id, signer)  # a release as the history fills in
-        await _publish(db, party.id, signer)
+        async with db.transaction(party_id=party.id) as session:
+            await _finalise_history(session, party.id, today)
+        parties.append(party.id)
     async with db.transaction() as session:
         # the statistics' newest due edition (the service publishes the next on its date)
         await statistics.publish_due(session=session)
+    for party_id in parties:  # records follow the statistics: closed, published years only
+        await _publish(db, party_id, signer)
     async with db.transaction() as session:
         await committee.publish_due(session=session, today=today)  # the Committee's, too
     async with db.transaction() as session:
@@ -190,8 +194,6 @@ async def _finalise_history(session: Any, party_id: Any, today: date) -> None:
 
 
 async def _publish(db: Database, party_id: Any, signer: checkpoints.Signer | None) -> None:
-    async with db.transaction(party_id=party_id) as session:
-        await _finalise_history(session, party_id, clock.today())
     async with db.transaction(party_id=party_id) as session:
         try:
             preview = await releases.preview_release(session=session, party_id=party_id)

@@ -22,10 +22,16 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 import codes
 from db.session import Database
 from publication import checkpoints, outcomes, statistics
-from publication.attributes import DIMENSION_DESCRIPTIONS, PUBLISHED_COLUMNS, REGISTRY, Dimension
+from publication.attributes import DIMENSION_DESCRIPTIONS, Dimension
 from publication.report_statistics import ReportDimension
 
-OUTCOME_COLUMNS = ("party", "is_demo", "release_number", *PUBLISHED_COLUMNS)
+# The released set (publication.attributes.RELEASED) with names beside codes; a record
+# whose value was left out to keep k and l shows [c]. Older releases' finer values (a
+# month, a provision) stay readable through the API's publishedOutcomes.
+OUTCOME_COLUMNS = (
+    "party", "party_name", "is_demo", "release_number", "released_on",
+    "year", "families", "family_names", "sanction_band", "sanction_band_name",
+)  # fmt: skip
 STATISTICS_COLUMNS = (
     "table", *(d.value for d in Dimension), "description", "is_demo", "edition", "count"
 )  # fmt: skip
@@ -34,15 +40,30 @@ REPORT_STATISTICS_COLUMNS = ("table", *(d.value for d in ReportDimension), "coun
 
 DICTIONARY: dict[str, Any] = {
     "about": "Anonymised outcomes of complaints under the joint code of conduct, as released "
-    "by the parties. Every outcome record is shared by at least k records of its release "
-    "(k is in the code: see the GraphQL query `code { k }`), over all its columns together. "
-    "An empty value means the release published that attribute at a coarser level (or not "
-    "at all) to reach k; the coarser columns are then filled. Lists are separated by ';'.",
+    "by the parties, and the protected statistics. Open Government Licence v3.0. Each "
+    "party releases one record per final outcome of a closed year, once the statistics "
+    "of that year are published (/calendar), with the same few values: the year it became "
+    "final, the families of its provisions and the band of its sanction. Every record is "
+    "shared by at least k records of its release over all its values (k and l are in the "
+    "code: the GraphQL query `code`), and records equal in all but the band show at least "
+    "l bands. [c] (the GSS shorthand) marks a value withheld to keep those rules. Lists are "
+    "separated by ';'.",
     "outcomes": {
-        "party": "The party's slug (see the `parties` query for names).",
+        "about": "outcomes.csv: one row per released record. The released records are a "
+        "different product from the tables: records count outcomes released so far (some "
+        "are held back, some wait for their year), the tables count every final outcome "
+        "with noise, and the two are not reconciled.",
+        "party": "The party's slug.",
+        "party_name": "The party's name.",
         "is_demo": "true for a fictional demo party: synthetic data, not real outcomes.",
         "release_number": "The party's release the record belongs to (1, 2, ...).",
-        **{p.column: p.description for p in REGISTRY},
+        "released_on": "The day the release was published.",
+        "year": "Year in which the outcome became final.",
+        "families": "Families of the provisions found (harassment, hate...); [c]: withheld.",
+        "family_names": "Those families in words.",
+        "sanction_band": "The band of the sanction that stands (none, lesser, suspension, "
+        "removal); [c]: withheld, so that knowing the other values never tells the band.",
+        "sanction_band_name": "That band in words.",
     },
     "statistics": {
         "about": "One row per published cell of the declared tables, from the current "
@@ -159,14 +180,33 @@ def _csv_line(values: list[Any]) -> str:
     return buffer.getvalue()
 
 
+def _named(dimension: Dimension, value: Any) -> Any:
+    from api.site.words import value_words
+
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return [value_words(dimension, v, {}) for v in value]
+    return value_words(dimension, value, {})
+
+
 async def _outcome_rows(db: Database) -> AsyncIterator[dict[str, Any]]:
+    """Released records in the download's columns; None: withheld ([c] in CSV)."""
     async with db.transaction() as session:
         async for row in outcomes.iterate_all(session=session):
+            families = row.values.get("families") or None
+            band = row.values.get("sanction_band")
             yield {
                 "party": row.party,
+                "party_name": row.party_name,
                 "is_demo": row.is_demo,
                 "release_number": row.release_number,
-                **row.values,
+                "released_on": row.released_on.isoformat() if row.released_on else None,
+                "year": row.values.get("year"),
+                "families": families,
+                "family_names": _named(Dimension.FAMILY, families),
+                "sanction_band": band,
+                "sanction_band_name": _named(Dimension.SANCTION_BAND, band),
             }
 
 
@@ -206,7 +246,7 @@ def routes(db: Database) -> dict[str, Any]:
         async def lines() -> AsyncIterator[str]:
             yield _csv_line(list(OUTCOME_COLUMNS))
             async for row in _outcome_rows(db):
-                yield _csv_line([row[c] for c in OUTCOME_COLUMNS])
+                yield _csv_line([WITHHELD if row[c] is None else row[c] for c in OUTCOME_COLUMNS])
 
         return StreamingResponse(lines(), media_type="text/csv; charset=utf-8")
 

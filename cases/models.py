@@ -5,7 +5,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Date, DateTime, Integer, Text, func
+from sqlalchemy import Boolean, Date, DateTime, Integer, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -121,6 +121,8 @@ class Case(Base):
     appeal_sanction: Mapped[str | None] = mapped_column(Text)
     appeal_suspension_months: Mapped[int | None] = mapped_column(Integer)
     finalised_on: Mapped[date | None] = mapped_column(Date)
+    # counted in a published statistics edition (set by the edition, never by the app)
+    tabulated: Mapped[bool] = mapped_column(Boolean, server_default="false")
     complainant_count: Mapped[int] = mapped_column(Integer, default=1)
     respondent_pseudonym: Mapped[str | None] = mapped_column(Text)
     acknowledge_due: Mapped[date | None] = mapped_column(Date)

@@ -1,40 +1,42 @@
-"""k-anonymity and l-diversity for a release: generalise along the code's hierarchies,
-hold back the rest.
+"""k-anonymity and l-diversity for a release: a small fixed set of values per record,
+each dropped from a record only when it would single it out.
 
 Pure and deterministic: the same outcomes and code version always give the same plan,
 so a preview can be published later by recomputing it and comparing hashes.
 
-Every published record carries seven attributes (period, provisions, forms of hate,
-channel, respondent role, severity, sanction). One generalisation level is chosen per
-attribute for the whole release (global recoding); then every record whose combination
-of all seven values is shared by fewer than k records is held back. The levels are
-chosen by information loss, not in a fixed order: every combination of levels is scored
-and the least loss wins. Then every group of records equal in all published values but
-the sanction must show at least l different sanction bands (distinct l-diversity), or the
-whole group is held back: knowing the other facts of a case never tells its band.
+Every released record has the same few columns (``publication.attributes.RELEASED``):
+the year the outcome became final, always; the families of its provisions; the band of
+its sanction. A record keeps a value unless its class (records equal in every shown
+value) would be under k, or its group (equal in all but the band) would show fewer than
+l bands. Then the values in ``DROPPED_FIRST`` order are dropped from that record
+(local recoding: other records keep theirs), one step at a time until every class and
+group holds. What still does not hold is held back for a later release.
+
+Why fixed columns and not a search over every level of every hierarchy (0005 to issue
+22): with seven attributes the search found that only "any" kept classes of k, so 100%
+of released records had no provision or family and most no period. A fixed small set
+keeps what readers use most (family and year: 90% of the demo's released records keep
+both; the tables count everything else), and a release is comparable with the last.
 
 Every value is derived from the case's most detailed coded values through the code's
-own hierarchy (a characteristic from the forms of hate, a family from the provisions...),
-never read from another field of the case; a value the hierarchy does not know is held
-back, not published as itself. Loss = share held back + 0.5 x the importance-weighted mean
-height climbed (0 = all detail, 1 = everything "any"; provision and sanction weigh 3,
-severity and form of hate 2, period, channel and role 1): hiding the sanction of every
-record costs as much as holding back about a ninth of them.
+own hierarchy (a family from the provisions...), never read from another field of the
+case; a value the hierarchy does not know is held back, not published as itself.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from codes import CodeVersion
 from publication.attributes import (
     ANY,
+    DROPPED_FIRST,
     HIERARCHIES,
     PUBLISHED_COLUMNS,
+    RELEASED,
     SANCTION_COLUMNS,
     BeyondHierarchy,
     Outcome,
@@ -42,8 +44,6 @@ from publication.attributes import (
 )
 
 ATTRIBUTES: tuple[str, ...] = tuple(h.attribute for h in HIERARCHIES)
-GENERALISATION_WEIGHT = 0.5
-IMPORTANCE: dict[str, int] = {h.attribute: h.importance for h in HIERARCHIES}
 
 
 def _level_functions(version: CodeVersion) -> dict[str, Callable[[Outcome], Any]]:
@@ -54,36 +54,37 @@ def _level_functions(version: CodeVersion) -> dict[str, Callable[[Outcome], Any]
     return functions
 
 
-def hierarchies(version: CodeVersion) -> dict[str, tuple[str, ...]]:
-    """Each published attribute's level names, most detailed first, ending at "any"."""
-    functions = _level_functions(version)
-    found = {}
-    for attribute in ATTRIBUTES:
-        levels = version.publication.hierarchy(attribute)
-        unknown = [name for name in levels if name not in functions]
-        if unknown:
-            raise ValueError(f"no rule for level(s) {unknown} of {attribute}")
-        found[attribute] = levels
-    return found
+def released_levels(version: CodeVersion) -> dict[str, str]:
+    """Each attribute's level in every released record ("any": never released).
+
+    The level must be one of the code version's hierarchy for that attribute, so a code
+    that does not generalise provisions to families cannot be released with families.
+    """
+    levels = {attribute: "any" for attribute in ATTRIBUTES}
+    for attribute, level in RELEASED.items():
+        if level not in version.publication.hierarchy(attribute):
+            raise ValueError(f"code {version.id} has no level {level!r} for {attribute}")
+        levels[attribute] = level
+    return levels
 
 
 @dataclass(frozen=True, slots=True)
 class AttributeLoss:
     attribute: str
     level: str
-    generalised_share: float  # of released records whose value lost detail
+    generalised_share: float  # of released records that do not show it (dropped)
 
 
 @dataclass(frozen=True, slots=True)
 class HeldBack:
     outcome: Outcome
-    class_size: int  # records sharing all its values at the chosen levels
+    class_size: int  # records sharing its values when it was held back
     reason: str  # "k" (class under k), "l" (group shows too few bands) or "hierarchy"
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    levels: dict[str, str]  # attribute -> chosen level name
+    levels: dict[str, str]  # attribute -> level every released record shows it at
     released: list[tuple[Outcome, dict[str, dict[str, Any]]]]
     held_back: list[HeldBack]
     held_back_share: float
@@ -92,149 +93,116 @@ class Plan:
     k: int
     l_diversity: int
     k_reached: int | None  # smallest class released (None: nothing released)
-    l_reached: int | None  # fewest bands in a group (None: nothing, or sanction not shown)
-    generalised_share: float  # of released records with any value coarser than recorded
-
-
-SANCTION = ATTRIBUTES.index("sanction")
+    l_reached: int | None  # fewest bands in a group (None: nothing, or no band shown)
+    generalised_share: float  # of released records with any value dropped
 
 
 def plan_release(
     outcomes: Sequence[Outcome], *, version: CodeVersion, k: int, l_diversity: int | None = None
 ) -> Plan:
-    """The least-loss levels, the records they release and what they hold back (and why)."""
+    """The records a release publishes, with the values each keeps, and what it holds
+    back (and why)."""
     diversity = version.publication.l_diversity if l_diversity is None else l_diversity
-    names = hierarchies(version)
+    levels = released_levels(version)
+    shown = [a for a in ATTRIBUTES if levels[a] != "any"]
     functions = _level_functions(version)
-    band_level = (
-        names["sanction"].index("sanction_band") if "sanction_band" in names["sanction"] else None
-    )
-    # values[i][a][l]: outcome i, attribute a, level l -- computed once; outcomes whose
-    # values the code's hierarchies do not know are held back before anything else
-    values: list[list[list[Any]]] = []
+    # every level from the released one up, per shown attribute (coarser levels are
+    # derived from the same value, so as safe to show)
+    chains = {
+        a: [
+            name
+            for name in version.publication.hierarchy(a)[
+                version.publication.hierarchy(a).index(levels[a]) :
+            ]
+            if name != "any"
+        ]
+        for a in shown
+    }
+    band = "sanction" if "sanction" in shown else None
+
+    values: list[dict[str, dict[str, Any]]] = []
     kept: list[Outcome] = []
-    beyond: list[HeldBack] = []
+    held_back: list[HeldBack] = []
     for o in outcomes:
         try:
-            values.append(
-                [[functions[name](o) for name in names[attribute]] for attribute in ATTRIBUTES]
-            )
+            values.append({a: {name: functions[name](o) for name in chains[a]} for a in shown})
             kept.append(o)
         except BeyondHierarchy:
-            beyond.append(HeldBack(outcome=o, class_size=0, reason="hierarchy"))
-    heights = [len(names[a]) - 1 for a in ATTRIBUTES]
-    total = len(outcomes)
+            held_back.append(HeldBack(outcome=o, class_size=0, reason="hierarchy"))
 
-    # Outcomes with the same most-detailed values behave alike at every level: group them
-    # once, so each candidate plan costs one pass over distinct combinations, not outcomes.
-    distinct: dict[tuple[Any, ...], list[Any]] = {}
-    counts: Counter[tuple[Any, ...]] = Counter()
-    for v in values:
-        key = tuple(repr(v[a]) for a in range(len(ATTRIBUTES)))
-        distinct.setdefault(key, v)
-        counts[key] += 1
-    groups = [(distinct[key], counts[key]) for key in distinct]
+    dropped: list[int] = [0] * len(kept)  # how many of DROPPED_FIRST each record lost
+    order = [a for a in DROPPED_FIRST if a in shown]
 
-    def band(v: list[Any]) -> Any:
-        return v[SANCTION][band_level] if band_level is not None else v[SANCTION][0]
+    def key(i: int) -> tuple[Any, ...]:
+        gone = set(order[: dropped[i]])
+        return tuple(None if a in gone else repr(values[i][a]) for a in shown)
 
-    def failing(
-        levels: tuple[int, ...], rows: Iterable[tuple[list[Any], int]]
-    ) -> tuple[Counter[tuple[Any, ...]], set[tuple[Any, ...]]]:
-        """Class sizes, and the groups (all but the sanction) showing fewer than l bands."""
-        rows = list(rows)
-        sizes: Counter[tuple[Any, ...]] = Counter()
-        for v, weight in rows:
-            sizes[tuple(v[a][levels[a]] for a in range(len(ATTRIBUTES)))] += weight
-        few: set[tuple[Any, ...]] = set()
-        if diversity > 1 and names["sanction"][levels[SANCTION]] != "any":
-            bands: dict[tuple[Any, ...], set[Any]] = {}
-            for v, _ in rows:
-                key = tuple(v[a][levels[a]] for a in range(len(ATTRIBUTES)))
-                if sizes[key] >= k:
-                    bands.setdefault(key[:SANCTION] + key[SANCTION + 1 :], set()).add(band(v))
-            few = {group for group, found in bands.items() if len(found) < diversity}
-        return sizes, few
+    def others(full: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(v for a, v in zip(shown, full, strict=True) if a != band)
 
-    def held(levels: tuple[int, ...]) -> int:
-        sizes, few = failing(levels, groups)
-        count = 0
-        for v, weight in groups:
-            key = tuple(v[a][levels[a]] for a in range(len(ATTRIBUTES)))
-            if sizes[key] < k or key[:SANCTION] + key[SANCTION + 1 :] in few:
-                count += weight
-        return count
+    def failing() -> tuple[Counter[tuple[Any, ...]], dict[int, str]]:
+        sizes = Counter(key(i) for i in range(len(kept)))
+        bands: dict[tuple[Any, ...], set[Any]] = {}
+        if band is not None and diversity > 1:
+            position = shown.index(band)
+            for i in range(len(kept)):
+                full = key(i)
+                if full[position] is not None and sizes[full] >= k:
+                    bands.setdefault(others(full), set()).add(full[position])
+        bad: dict[int, str] = {}
+        for i in range(len(kept)):
+            full = key(i)
+            if sizes[full] < k:
+                bad[i] = "k"
+            elif band is not None and diversity > 1 and full[shown.index(band)] is not None:
+                if len(bands.get(others(full), ())) < diversity:
+                    bad[i] = "l"
+        return sizes, bad
 
-    weights = [IMPORTANCE[a] for a in ATTRIBUTES]
+    # Each round drops one more value from every failing record; a record only ever loses
+    # values, so this ends after len(order) rounds at most.
+    while True:
+        sizes, bad = failing()
+        movable = [i for i in bad if dropped[i] < len(order)]
+        if not movable:
+            break
+        for i in movable:
+            dropped[i] += 1
 
-    def climbed(levels: tuple[int, ...]) -> float:
-        return sum(w * lv / h for w, lv, h in zip(weights, levels, heights, strict=True)) / sum(
-            weights
-        )
-
-    # Every combination of levels (a few hundred to a few thousand): the least loss wins;
-    # ties go to fewer outcomes held back, then to more detail in the earlier attributes.
-    best: tuple[float, int, tuple[int, ...]] | None = None
-    for levels in itertools.product(*(range(h + 1) for h in heights)):
-        generalisation = GENERALISATION_WEIGHT * climbed(levels)
-        if best is not None and generalisation > best[0]:
-            continue  # even with nothing held back it cannot beat the best
-        held_count = held(levels) + len(beyond)
-        score = ((held_count / total) if total else 1.0) + generalisation
-        candidate = (score, held_count, levels)
-        if best is None or candidate < best:
-            best = candidate
-    assert best is not None
-    current_loss, _, current = best
-
-    sizes, few = failing(current, ((v, 1) for v in values))
     released: list[tuple[Outcome, dict[str, dict[str, Any]]]] = []
-    held_back: list[HeldBack] = list(beyond)
-    changed = [0] * len(ATTRIBUTES)
-    any_changed = 0
-    for outcome, v in zip(kept, values, strict=True):
-        key = tuple(v[a][current[a]] for a in range(len(ATTRIBUTES)))
-        if sizes[key] < k:
-            held_back.append(HeldBack(outcome=outcome, class_size=sizes[key], reason="k"))
+    lost: Counter[str] = Counter()
+    any_lost = 0
+    for i, outcome in enumerate(kept):
+        if i in bad:
+            held_back.append(HeldBack(outcome=outcome, class_size=sizes[key(i)], reason=bad[i]))
             continue
-        if key[:SANCTION] + key[SANCTION + 1 :] in few:
-            held_back.append(HeldBack(outcome=outcome, class_size=sizes[key], reason="l"))
-            continue
-        # per attribute: the chosen level's value and every coarser one (derived from the
-        # most detailed value through the hierarchy, so as safe to show), by level name;
-        # "any" is left out
-        record: dict[str, dict[str, Any]] = {}
-        for a, attribute in enumerate(ATTRIBUTES):
-            record[attribute] = {
-                names[attribute][level]: v[a][level]
-                for level in range(current[a], len(names[attribute]))
-                if names[attribute][level] != "any"
-            }
-            if v[a][current[a]] != v[a][0]:
-                changed[a] += 1
-        any_changed += any(v[a][current[a]] != v[a][0] for a in range(len(ATTRIBUTES)))
-        released.append((outcome, record))
+        gone = set(order[: dropped[i]])
+        lost.update(gone)
+        any_lost += bool(gone)
+        released.append((outcome, {a: values[i][a] for a in shown if a not in gone}))
     count = len(released)
+    total = len(outcomes)
+    held_share = len(held_back) / total if total else 0.0
+    dropped_share = (sum(lost.values()) / (count * len(order))) if count and order else 0.0
     reached = reached_levels([published_fields(r) for _, r in released])
     return Plan(
-        levels={a: names[a][current[i]] for i, a in enumerate(ATTRIBUTES)},
+        levels=levels,
         released=released,
         held_back=held_back,
-        held_back_share=len(held_back) / total if total else 0.0,
+        held_back_share=held_share,
         attribute_loss=[
             AttributeLoss(
-                attribute=a,
-                level=names[a][current[i]],
-                generalised_share=changed[i] / count if count else 0.0,
+                attribute=a, level=levels[a], generalised_share=lost[a] / count if count else 0.0
             )
-            for i, a in enumerate(ATTRIBUTES)
+            for a in shown
         ],
-        loss=current_loss,
+        # share held back, plus half the share of droppable values dropped
+        loss=held_share + 0.5 * dropped_share,
         k=k,
         l_diversity=diversity,
         k_reached=reached[0],
         l_reached=reached[1],
-        generalised_share=any_changed / count if count else 0.0,
+        generalised_share=any_lost / count if count else 0.0,
     )
 
 

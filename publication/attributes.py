@@ -76,14 +76,15 @@ class Published:
 D = Dimension
 REGISTRY: tuple[Published, ...] = (
     Published("period", "period", None, Kind.TEXT,
-              "Month (2026-03), quarter (2026-Q1) or year (2026) of the decision, whichever "
-              "the release published; empty if not published."),
+              "The period in which the outcome became final (a released record shows the "
+              "year, 2026; older releases a month 2026-03 or quarter 2026-Q1); empty if "
+              "not published."),
     Published("quarter", "period", "quarter", Kind.TEXT,
-              "Quarter of the decision, when published at quarter level or finer.",
-              D.QUARTER, "Quarter of the decision (2026-Q1)."),
+              "Quarter in which the outcome became final, when published at that level.",
+              D.QUARTER, "Quarter in which the outcome became final (2026-Q1)."),
     Published("year", "period", "year", Kind.INTEGER,
-              "Year of the decision, when published at year level or finer.",
-              D.YEAR, "Year of the decision."),
+              "Year in which the outcome became final.",
+              D.YEAR, "Year in which the outcome became final."),
     Published("provisions", "provision", "provision", Kind.LIST,
               "Provisions of the code found in the case (JC1...), when published.",
               D.PROVISION, "A provision of the code (JC1...)."),
@@ -169,16 +170,17 @@ ANY = "*"
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """A final, unpublished outcome: its decision date and the coded case values the
-    hierarchies read (``Hierarchy.reads``), never a name or free text."""
+    """A final, unpublished outcome: the day it became final (its period, as in the
+    tables) and the coded case values the hierarchies read (``Hierarchy.reads``), never
+    a name or free text."""
 
     case_id: UUID
-    decided_on: date
+    finalised_on: date
     values: Mapping[str, Any]
 
     @classmethod
-    def of(cls, case_id: UUID, decided_on: date, **values: Any) -> Outcome:
-        return cls(case_id=case_id, decided_on=decided_on, values=values)
+    def of(cls, case_id: UUID, finalised_on: date, **values: Any) -> Outcome:
+        return cls(case_id=case_id, finalised_on=finalised_on, values=values)
 
 
 class BeyondHierarchy(ValueError):
@@ -222,9 +224,9 @@ class Hierarchy:
 
 def _period(version: CodeVersion) -> dict[str, LevelRule]:
     return {
-        "month": lambda o: f"{o.decided_on.year}-{o.decided_on.month:02d}",
-        "quarter": lambda o: f"{o.decided_on.year}-Q{(o.decided_on.month - 1) // 3 + 1}",
-        "year": lambda o: str(o.decided_on.year),
+        "month": lambda o: f"{o.finalised_on.year}-{o.finalised_on.month:02d}",
+        "quarter": lambda o: f"{o.finalised_on.year}-Q{(o.finalised_on.month - 1) // 3 + 1}",
+        "year": lambda o: str(o.finalised_on.year),
     }
 
 
@@ -292,4 +294,11 @@ HIERARCHIES: tuple[Hierarchy, ...] = (
     Hierarchy("severity", 2, ("severity",), _severity),
     Hierarchy("sanction", 3, ("sanction",), _sanction),
 )
+# What every released record carries (attribute -> level), chosen for use: the year it
+# became final, its provisions' families and its sanction's band. Everything else is
+# counted in the tables only. A record whose class would be under k (or group under l)
+# loses values in DROPPED_FIRST order; the year is never dropped (releases are per
+# closed year, so it is common to the whole release).
+RELEASED: dict[str, str] = {"period": "year", "provision": "family", "sanction": "sanction_band"}
+DROPPED_FIRST: tuple[str, ...] = ("sanction", "provision")
 OUTCOME_VALUES: tuple[str, ...] = tuple(dict.fromkeys(v for h in HIERARCHIES for v in h.reads))

@@ -176,6 +176,17 @@ def _share(part: Figure, whole: Figure) -> Figure:
     return Figure(value=round(min(1.0, part.value / whole.value), 4), suppressed=False)
 
 
+def _known(counts: dict[str, Figure]) -> Figure:
+    """Complaints whose result against the deadline is known: every decided one, and every
+    one still open past a deadline (late whatever happens). Those still open within their
+    deadlines are left out, so a party with many overdue cases cannot show "92% on time"
+    of the few it decided. A withheld overdue count adds 0 (its true value is not used)."""
+    decided, overdue = counts["decided"], counts["open_overdue"]
+    if decided.value is None:
+        return decided
+    return Figure(value=decided.value + (overdue.value or 0), suppressed=False)
+
+
 def _band_label(low: int, high: int | None) -> str:
     return f"{low}-{high} days" if high is not None else f"over {low - 1} days"
 
@@ -231,7 +242,7 @@ def party_figures(
         time_to_decision=band_figures,
         median_band=label,
         median_days_to_decision=median,
-        share_decided_on_time=_share(counts["decided_on_time"], counts["decided"]),
+        share_decided_on_time=_share(counts["decided_on_time"], _known(counts)),
         share_published=_share(counts["published"], counts["decided"]),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,6 +21,8 @@ class OutcomeRow:
     is_demo: bool
     release_number: int
     values: dict[str, Any]
+    party_name: str = ""
+    released_on: date | None = None
 
 
 def _query(party: str | None) -> Any:
@@ -28,7 +31,9 @@ def _query(party: str | None) -> Any:
             PublishedOutcome.id,
             Party.slug,
             Party.is_demo,
+            Party.name,
             Release.number,
+            Release.published_at,
             *(getattr(PublishedOutcome, c) for c in PUBLISHED_COLUMNS),
         )
         .join(Party, Party.id == PublishedOutcome.party_id)
@@ -76,4 +81,46 @@ async def iterate_all(*, session: AsyncSession, party: str | None = None) -> Any
             is_demo=row.is_demo,
             release_number=row.number,
             values={c: getattr(row, c) for c in PUBLISHED_COLUMNS},
+            party_name=row.name,
+            released_on=row.published_at.date(),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class KeptShares:
+    records: int
+    year: float
+    families: float
+    sanction_band: float
+    family_and_year: float
+
+
+async def kept_shares(*, session: AsyncSession) -> KeptShares:
+    """What share of released records keeps each released value (issue 22: the site says
+    so, so nobody reads a headline count as detail it does not have). One grouped query."""
+    year, families, band = (
+        getattr(PublishedOutcome, c) for c in ("year", "families", "sanction_band")
+    )
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count(year),
+                func.count(families),
+                func.count(band),
+                func.count().filter(year.is_not(None), families.is_not(None)),
+            )
+        )
+    ).one()
+    total = row[0] or 0
+
+    def share(n: int) -> float:
+        return n / total if total else 0.0
+
+    return KeptShares(
+        records=total,
+        year=share(row[1]),
+        families=share(row[2]),
+        sanction_band=share(row[3]),
+        family_and_year=share(row[4]),
+    )

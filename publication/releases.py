@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Uuid, case, func, insert, select, text, update
+from sqlalchemy import Uuid, case, false, func, insert, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -28,6 +28,7 @@ from db import audit
 from db.base import in_array
 from db.errors import DomainError
 from parties.models import Party
+from publication import statistics
 from publication.anonymise import (
     PUBLISHED_COLUMNS,
     Outcome,
@@ -53,6 +54,37 @@ class Preview:
     preview: ReleasePreview
     plan: Plan
     records: list[dict[str, Any]]
+    waiting: int  # final outcomes of a year not yet closed and published
+
+
+async def _waiting(session: AsyncSession, party_id: UUID) -> int:
+    """Final, unreleased outcomes of a year no published edition covers whole (or not yet
+    counted in one): they join the first release after the edition that does."""
+    until = await statistics.records_closed_until(session=session)
+    return int(
+        await session.scalar(
+            select(func.count()).where(
+                Case.party_id == party_id,
+                Case.state == CaseState.FINAL.value,
+                Case.release_id.is_(None),
+                or_(~Case.tabulated, Case.finalised_on > until) if until else true(),
+            )
+        )
+        or 0
+    )
+
+
+def held_back_share(release: Release) -> float:
+    """The share of a release's outcomes held back, rounded to 5%: the public's figure.
+    Released plus held back would be the party's exact count for the year, which the
+    tables perturb, so the exact count stays with the party (its preview)."""
+    total = release.record_count + release.held_back_count
+    return round(20 * release.held_back_count / total) / 20 if total else 0.0
+
+
+def held_back_words(release: Release) -> str:
+    share = held_back_share(release)
+    return "under 5%" if share < 0.05 else f"about {round(share * 100)}%"
 
 
 def _digest(value: Any) -> str:
@@ -92,7 +124,9 @@ def release_hash(
 
 
 async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outcome], str]:
-    """The party's final, unpublished outcomes, and a fingerprint of exactly which."""
+    """The party's final, unpublished outcomes of closed, published years, and a
+    fingerprint of exactly which."""
+    until = await statistics.records_closed_until(session=session)
     sanction_that_stands = case(
         (Case.appeal_outcome.in_(["varied", "overturned"]), Case.appeal_sanction),
         else_=Case.sanction,
@@ -112,13 +146,15 @@ async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outco
             select(
                 Case.id,
                 Case.version,
-                Case.decided_on,
+                Case.finalised_on,
                 *(column.label(name) for name, column in reads.items()),
             )
             .where(
                 Case.party_id == party_id,
                 Case.state == CaseState.FINAL.value,
                 Case.release_id.is_(None),
+                Case.finalised_on <= until if until else false(),
+                Case.tabulated,  # counted in a published edition (so it changes none)
             )
             .order_by(Case.id)
         )
@@ -126,7 +162,7 @@ async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outco
     outcomes = [
         Outcome(
             case_id=c.id,
-            decided_on=c.decided_on,
+            finalised_on=c.finalised_on,
             values={
                 name: tuple(c._mapping[name] or ()) if name in lists else c._mapping[name]
                 for name in reads
@@ -208,7 +244,9 @@ async def preview_release(*, session: AsyncSession, party_id: UUID) -> Preview:
             "levels": plan.levels,
         },
     )
-    return Preview(preview=preview, plan=plan, records=records)
+    return Preview(
+        preview=preview, plan=plan, records=records, waiting=await _waiting(session, party_id)
+    )
 
 
 async def publish_release(
@@ -240,10 +278,13 @@ async def publish_release(
             field=("previewId",),
         )
     if not records:
+        waiting = await _waiting(session, party_id)
         raise DomainError(
             PublicationErrorCode.NOTHING_TO_PUBLISH,
-            f"{len(outcomes)} final outcome(s) are waiting, but none can be published with "
-            f"every combination of attributes shared by at least k={version.k} yet.",
+            f"{len(outcomes)} final outcome(s) of closed years are waiting, but none can be "
+            f"published with every class of at least k={version.k} yet; {waiting} more "
+            "became final in a year whose statistics are not yet published (see "
+            "releaseCalendar): records follow the first edition after their year ends.",
         )
     previous = await session.scalar(
         select(Release).where(Release.party_id == party_id).order_by(Release.number.desc()).limit(1)

@@ -253,6 +253,20 @@ async def _edition(session: AsyncSession, name: str) -> Edition:
     return found[0]
 
 
+async def records_closed_until(*, session: AsyncSession) -> date | None:
+    """The last day of the newest year a published edition covers whole (an edition holds
+    every closed year up to its quarter): per-outcome records are released for those
+    years only, so a release never shows anything of a period the tables have not
+    published (issue 22)."""
+    found = await session.scalar(
+        text(
+            "SELECT max(make_date(extract(year FROM period_end + 1)::int, 1, 1) - 1) "
+            "FROM statistics_editions"
+        )
+    )
+    return found if isinstance(found, date) else None
+
+
 async def table_summaries(*, session: AsyncSession) -> list[TableSummary]:
     edition = await current_edition(session=session)
     shares = edition.tables if edition else {}

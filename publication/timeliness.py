@@ -31,6 +31,7 @@ from publication.committee import (
 class PeriodTimeliness:
     period: ReportingPeriod
     figures: PartyFigures
+    as_of: date  # the edition's date: open and overdue counts are as of this day
 
 
 async def public_timeliness(
@@ -72,5 +73,5 @@ async def public_timeliness(
             values, slug=party.slug, name=party.name, is_demo=party.is_demo, k=version.k,
             bands=bands,
         )  # fmt: skip
-        found.append(PeriodTimeliness(period, figures))
+        found.append(PeriodTimeliness(period, figures, publishes_on(period, version)))
     return found

@@ -81,8 +81,13 @@ class ReleasePreview:
         "sanction is published."
     )
     generalised_share: float = strawberry.field(
-        description="Share of released records with at least one value published coarser "
-        "than recorded."
+        description="Share of released records with at least one value (band, families) "
+        "left out so that its class holds k and its group l."
+    )
+    waiting: int = strawberry.field(
+        description="Final outcomes not in this preview because the year they became final "
+        "is not closed and published yet: records are released per closed year, after its "
+        "fourth-quarter statistics edition (releaseCalendar)."
     )
 
 
@@ -120,8 +125,8 @@ async def _own_party(session: AsyncSession, party_id: UUID, slug: str | None) ->
 class ReleaseMutation:
     @strawberry.mutation(
         description="Compute your party's next release from its final, unpublished "
-        "outcomes without publishing: the records, the generalisation chosen, what is held "
-        "back and why, and the information lost (officer)."
+        "outcomes of closed, published years without publishing: the records, the values "
+        "each keeps, what is held back and why, and what waits for its year (officer)."
     )
     async def preview_release(
         self, info: Ctx, input: PreviewReleaseInput | None = None
@@ -168,6 +173,7 @@ class ReleaseMutation:
                 k_reached=plan.k_reached,
                 l_reached=plan.l_reached,
                 generalised_share=plan.generalised_share,
+                waiting=computed.waiting,
             )
 
         with info.context.timed("release_preview"):

@@ -63,8 +63,12 @@ def owner_url(server_url: str) -> Iterator[str]:
 
 @pytest_asyncio.fixture(scope="session")
 async def owner_db(owner_url: str) -> AsyncIterator[Database]:
+    from tests import helpers
+
     db = Database(make_engine(owner_url, pool_size=2), operator=True)
+    helpers.OPERATOR.append(db)  # the operator who closes a year for helpers.publish
     yield db
+    helpers.OPERATOR.remove(db)
     await db.dispose()
 
 

@@ -17,7 +17,7 @@ from api.app import create_app
 from codes import clock
 from db.session import Database
 from tests.conftest import GraphQLClient
-from tests.helpers import departure_for, issue_token, register_party
+from tests.helpers import departure_for, issue_token, publish_statistics, register_party
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "examples" / "party_client"))
 
@@ -71,7 +71,7 @@ async def _decide(client: Client, case_id: str, version: int, sanction: str, on:
 
 
 async def test_a_case_management_system_end_to_end(
-    db: Database, gql: GraphQLClient, admin_token: str
+    db: Database, gql: GraphQLClient, admin_token: str, owner_db: Database
 ) -> None:
     await register_party(gql, admin_token, "lantern")
     client = _client(db, await issue_token(gql, admin_token, "OFFICER", "lantern"))
@@ -114,9 +114,12 @@ async def test_a_case_management_system_end_to_end(
     decided = await client.list_cases(first=100, filter_=CaseFilter(states=[CaseState.DECIDED]))
     assert decided.cases.total_count == 24
 
+    waiting = await client.preview_release()  # final now, but their year is still open
+    assert waiting.preview_release.preview and waiting.preview_release.preview.record_count == 0
+    await publish_statistics(owner_db)  # the year's edition, as the calendar would publish it
     preview = await client.preview_release()
     assert preview.preview_release.errors == [] and preview.preview_release.preview
-    assert preview.preview_release.preview.record_count == 24
+    assert preview.preview_release.preview.record_count == 25  # the appealed one is final too
     published = await client.publish_release(preview.preview_release.preview.id)
     assert published.publish_release.release is not None
     assert published.publish_release.release.number == 1

@@ -65,6 +65,7 @@ async def test_releases_and_batches_report_their_duration(
     )
     await publish(gql, officer)
     samples = _samples((await client.get("/metrics")).text)
-    for work in ("release_preview", "release_publish", "case_batch"):
-        assert samples[("jointcode_work_seconds_count", (("work", work),))] == 1, work
+    # a preview, the year's edition, a preview again (tests.helpers.publish), a publication
+    for work, times in (("release_preview", 2), ("release_publish", 1), ("case_batch", 1)):
+        assert samples[("jointcode_work_seconds_count", (("work", work),))] == times, work
         assert samples[("jointcode_work_seconds_sum", (("work", work),))] > 0, work

@@ -11,13 +11,15 @@ from typer.testing import CliRunner
 
 import codes
 from api.cli import app as cli
+from api.open_data import OUTCOME_COLUMNS
+from codes import clock
 from db.session import Database
-from publication.anonymise import PUBLISHED_COLUMNS
 from tests.conftest import GraphQLClient
 from tests.helpers import (
     PUBLISH,
     decide,
     issue_token,
+    preview_release,
     publish,
     publish_statistics,
     register_party,
@@ -28,10 +30,11 @@ PREVIEW = """
 mutation {
   previewRelease(input: {}) {
     preview {
-      id k recordCount heldBackCount heldBackShare
+      id k recordCount heldBackCount heldBackShare waiting generalisedShare
       levels { attribute level generalisedShare }
-      records { period quarter year provisions families channel channelGroup sanction }
-      heldBack { classSize case { reference } }
+      records { period quarter year provisions families channel channelGroup sanction
+                sanctionBand }
+      heldBack { classSize reason case { reference } }
     }
     errors { code message }
   }
@@ -50,45 +53,68 @@ async def _decided(gql: GraphQLClient, officer: str, ref: str, n: int, **fields)
         await decide(gql, officer, case, sanction="advice")
 
 
-async def test_preview_then_publish_exactly_it(gql: GraphQLClient, officer: str) -> None:
-    # 10 on X and 4 by email in the same month: at channel level the 4 cannot reach k;
-    # at the channel's group ("online") all 14 can, which loses less than holding 4 back
-    await _decided(gql, officer, "X", 10, channel="social_x")
-    await _decided(gql, officer, "E", 4, channel="email")
-    await _decided(gql, officer, "P", 1, channel="phone", provisions=["JC3"])
-    preview = (await gql.ok(PREVIEW, token=officer))["previewRelease"]["preview"]
-    levels = {lv["attribute"]: lv for lv in preview["levels"]}
-    assert levels["channel"]["level"] == "channel_group"
-    assert levels["channel"]["generalisedShare"] == 1.0
-    assert levels["provision"]["level"] == "provision"
-    assert (preview["recordCount"], preview["heldBackCount"]) == (14, 1)
-    assert preview["heldBack"] == [{"classSize": 1, "case": {"reference": "P-0"}}]
-    assert round(preview["heldBackShare"], 4) == round(1 / 15, 4)
-    assert {r["channelGroup"] for r in preview["records"]} == {"online"}
-    assert {r["channel"] for r in preview["records"]} == {None}
-    assert preview["records"][0]["period"] == "2026-05"  # month kept
+async def test_records_wait_for_their_year_then_keep_family_and_year(
+    gql: GraphQLClient, officer: str
+) -> None:
+    """Issue 22: a release holds closed, published years only, with the same few values in
+    every record (year, families, band), each left out of a record only when needed."""
+    await _decided_as(gql, officer, "A", 12, "advice")  # JC6: abuse
+    await _decided_as(gql, officer, "S", 12, "suspension", suspensionMonths=6)
+    await _decided(gql, officer, "H", 3, provisions=["JC3"])  # intimidation: too few
+    waiting = await preview_release(gql, officer, PREVIEW, close_year=False)
+    assert (waiting["recordCount"], waiting["waiting"]) == (0, 27)  # its year is open
+    preview = await preview_release(gql, officer, PREVIEW)  # the year's edition, then again
+    year = clock.today().year
+    assert (preview["recordCount"], preview["heldBackCount"], preview["waiting"]) == (24, 3, 0)
+    assert {(h["classSize"], h["reason"]) for h in preview["heldBack"]} == {(3, "K_ANONYMITY")}
+    levels = {lv["attribute"]: lv["level"] for lv in preview["levels"]}
+    assert levels == {"period": "year", "provision": "family", "sanction": "sanction_band"}
+    for record in preview["records"]:
+        assert (record["period"], record["year"], record["quarter"]) == (str(year), year, None)
+        assert record["families"] == ["abuse"] and record["provisions"] is None
+        assert record["channel"] is None and record["channelGroup"] is None
+        assert record["sanction"] is None and record["sanctionBand"] in {"lesser", "suspension"}
+    assert round(preview["heldBackShare"], 4) == round(3 / 27, 4)
     # nothing is published by a preview
     assert (await gql.ok("{ publishedOutcomes(first: 1) { totalCount } }"))["publishedOutcomes"][
         "totalCount"
     ] == 0
 
-    # the data changes (another outcome becomes final, here at the next preview): the
-    # first preview is stale and publishes nothing
-    await _decided(gql, officer, "Y", 1, channel="social_x")
-    assert (await gql.ok(PREVIEW, token=officer))["previewRelease"]["preview"]["recordCount"] == 15
+    # 8 more of intimidation, all advice: 11 alike in one band. Each keeps its family, and
+    # the band is left out of those 11 records only (local, not for the whole release)
+    await _decided(gql, officer, "J", 8, provisions=["JC2"])
+    again = await preview_release(gql, officer, PREVIEW)
+    assert (again["recordCount"], again["heldBackCount"]) == (35, 0)
+    shares = {lv["attribute"]: lv["generalisedShare"] for lv in again["levels"]}
+    assert shares == {"period": 0.0, "provision": 0.0, "sanction": round(11 / 35, 10)} or (
+        shares["sanction"] == pytest.approx(11 / 35) and shares["provision"] == 0.0
+    )
+    intimidation = [r for r in again["records"] if r["families"] == ["intimidation"]]
+    assert len(intimidation) == 11 and {r["sanctionBand"] for r in intimidation} == {None}
     stale = await gql.ok(PUBLISH, {"input": {"previewId": preview["id"]}}, token=officer)
     assert stale["publishRelease"]["errors"][0]["code"] == "PREVIEW_STALE"
 
     released = await publish(gql, officer)
-    assert released["release"]["recordCount"] == 15
-    again = await gql.ok(PUBLISH, {"input": {"previewId": preview["id"]}}, token=officer)
-    assert again["publishRelease"]["errors"][0]["code"] == "PREVIEW_STALE"
+    assert released["release"]["recordCount"] == 35
+    again_stale = await gql.ok(PUBLISH, {"input": {"previewId": preview["id"]}}, token=officer)
+    assert again_stale["publishRelease"]["errors"][0]["code"] == "PREVIEW_STALE"
     outcomes = await gql.ok(
         "{ publishedOutcomes(first: 100) { totalCount edges { node { party releaseNumber "
-        "period channelGroup sanction } } } }"
+        "year families sanctionBand } } } }"
     )
-    assert outcomes["publishedOutcomes"]["totalCount"] == 15
+    assert outcomes["publishedOutcomes"]["totalCount"] == 35
     assert {e["node"]["party"] for e in outcomes["publishedOutcomes"]["edges"]} == {"party-a"}
+
+
+async def test_a_year_still_open_releases_nothing(gql: GraphQLClient, officer: str) -> None:
+    await _decided_as(gql, officer, "A", 12, "advice")
+    await _decided_as(gql, officer, "S", 12, "suspension", suspensionMonths=6)
+    refused = await publish(gql, officer, close_year=False)
+    assert refused["errors"][0]["code"] == "NOTHING_TO_PUBLISH"
+    assert (
+        "24 more became final in a year whose statistics are not yet published"
+        in (refused["errors"][0]["message"])
+    )
 
 
 async def test_release_verify_detects_tampering(
@@ -100,7 +126,9 @@ async def test_release_verify_detects_tampering(
     monkeypatch.setenv("DATABASE_URL", owner_url)
     runner = CliRunner()
     intact = await asyncio.to_thread(runner.invoke, cli, ["release", "verify"])
-    assert intact.exit_code == 0 and "party-a: 2 release(s), chain intact" in intact.output
+    assert intact.exit_code == 0 and "party-a: 2 release(s), chain intact" in intact.output, (
+        intact.output
+    )
 
     async with owner_db.transaction() as session:
         with pytest.raises(DBAPIError, match="never change"):  # even the owner is refused
@@ -156,10 +184,16 @@ async def test_open_data_and_public_page(
     await publish_statistics(owner_db)
     outcomes_csv = await client.get("/open-data/outcomes.csv")
     lines = outcomes_csv.text.strip().splitlines()
-    assert lines[0].startswith("party,is_demo,release_number,period,quarter,year,provisions")
-    assert len(lines) == 25 and lines[1].startswith("party-a,False,1,2026-05,2026-Q2,2026,JC6")
+    assert lines[0] == (
+        "party,party_name,is_demo,release_number,released_on,year,families,family_names,"
+        "sanction_band,sanction_band_name"
+    )
+    year = clock.today().year
+    assert len(lines) == 25
+    assert lines[1].startswith(f"party-a,Party party-a,False,1,{clock.today()},{year},abuse,")
     outcomes_json = (await client.get("/open-data/outcomes.json")).json()
     assert len(outcomes_json) == 24 and outcomes_json[0]["families"] == ["abuse"]
+    assert outcomes_json[0]["family_names"] == ["Bullying and personal abuse"]
     assert {o["sanction_band"] for o in outcomes_json} == {"lesser", "suspension"}
     stats_csv = (await client.get("/open-data/statistics.csv")).text.strip().splitlines()
     assert stats_csv[0] == (
@@ -180,8 +214,7 @@ async def test_open_data_and_public_page(
     statistics_json = (await client.get("/open-data/statistics.json")).json()
     assert len(statistics_json) == len(stats_csv) - 1
     dictionary = (await client.get("/open-data/dictionary.json")).json()
-    assert set(dictionary["outcomes"]) == {"party", "is_demo", "release_number",
-                                           *PUBLISHED_COLUMNS}  # fmt: skip
+    assert set(dictionary["outcomes"]) == {"about", *OUTCOME_COLUMNS}
     for body in (outcomes_csv.text, str(outcomes_json)):
         assert "O-0" not in body and "Private narrative" not in body
     page = await client.get("/")
@@ -201,14 +234,21 @@ async def test_held_back_outcomes_roll_into_a_later_release(
         await decide(gql, officer, case, sanction="expulsion")
     first = await publish(gql, officer)
     assert first["release"]["recordCount"] == 20
-    # 3 held back: a count below k describing a release is published as "fewer than k"
+    # 3 of 23 held back: the public reads a share rounded to 5%, never the count (which
+    # with the records would give the year's exact total that the tables perturb)
     assert first["release"]["heldBackCount"] is None
+    public = await gql.ok(
+        "query($id: ID!) { node(id: $id) { ... on Release { heldBack heldBackShare "
+        "heldBackCount } } }",
+        {"id": first["release"]["id"]},
+    )
+    assert public["node"] == {"heldBack": "about 15%", "heldBackShare": 0.15, "heldBackCount": None}
     for n in range(17):  # now 20 JC3, two bands
         case = await submit(gql, officer, f"M-{n}", provisions=["JC3"])
         await decide(gql, officer, case, sanction="expulsion" if n < 7 else "suspension",
                      suspensionMonths=6 if n >= 7 else None)  # fmt: skip
     second = await publish(gql, officer)
-    assert (second["release"]["recordCount"], second["release"]["heldBackCount"]) == (20, 0)
+    assert (second["release"]["recordCount"], second["release"]["heldBackCount"]) == (20, None)
     assert second["release"]["previousHash"] == first["release"]["contentHash"]
 
 
@@ -216,7 +256,7 @@ async def test_a_sanction_may_be_published_as_its_band(gql: GraphQLClient, offic
     await _decided_as(gql, officer, "W", 10, "advice")
     await _decided_as(gql, officer, "F", 3, "formal_warning")  # same band: lesser
     await _decided_as(gql, officer, "S", 13, "suspension", suspensionMonths=6)
-    preview = (await gql.ok(PREVIEW, token=officer))["previewRelease"]["preview"]
+    preview = await preview_release(gql, officer, PREVIEW)
     levels = {lv["attribute"]: lv["level"] for lv in preview["levels"]}
     assert levels["sanction"] == "sanction_band"
     assert (preview["recordCount"], preview["heldBackCount"]) == (26, 0)
@@ -227,13 +267,13 @@ async def test_a_single_band_is_never_released(gql: GraphQLClient, officer: str)
     """Homogeneity: 20 outcomes alike in everything, all one band. Showing the band would
     tell anyone who knows one of them its sanction; the release hides it instead."""
     await _decided_as(gql, officer, "U", 20, "advice")
-    preview = (
-        await gql.ok(
-            "mutation { previewRelease(input: {}) { preview { recordCount lDiversity lReached "
-            "kReached levels { attribute level } records { sanction sanctionBand } } } }",
-            token=officer,
-        )
-    )["previewRelease"]["preview"]
+    preview = await preview_release(
+        gql,
+        officer,
+        "mutation { previewRelease(input: {}) { preview { recordCount lDiversity lReached "
+        "kReached waiting levels { attribute level } records { sanction sanctionBand } } "
+        "errors { code } } }",
+    )
     assert preview["lDiversity"] == 2 and preview["kReached"] >= 10
     assert {r["sanctionBand"] for r in preview["records"]} == {None}
     assert preview["lReached"] is None

@@ -62,8 +62,8 @@ async def _operator_edition(owner_db: Database, gql: GraphQLClient, quarter: str
     """The calendar's job on the quarter's date, done now by the operator (a test cannot
     wait for the date): the same function, without the date check. Then wait until the
     public cache has read the new epoch (a question never asked before each time)."""
-    async with owner_db.transaction() as session:
-        assert await stats.publish_edition(session=session, edition=quarter) is not None
+    async with owner_db.transaction() as session:  # (tests.helpers.publish may have, already)
+        await stats.publish_edition(session=session, edition=quarter)
     for _ in range(100):
         alias = f"e{next(ASKED)}"
         seen = await gql.ok(f"{{ {alias}: statisticsEdition {{ edition }} }}")
@@ -99,7 +99,7 @@ async def test_a_rare_case_shows_nowhere_until_its_quarters_edition(
         )  # fmt: skip
         await decide(gql, officer, rare, sanction="expulsion", decided_on="2026-12-01")
     with _at("2027-02-01"):  # past its appeal window: the preview makes it final now
-        release = await publish(gql, officer)
+        release = await publish(gql, officer, close_year=False)
     assert release["errors"] == [] or release["errors"][0]["code"] == "NOTHING_TO_PUBLISH"
     assert await _everything(gql, client) == before  # the release changed no figure
 

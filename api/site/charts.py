@@ -68,8 +68,8 @@ def chart_data(rows: list[StatisticsRow], dims: list[Dimension], words: Words) -
     others = [d for d in dims if d is not axis]
     other = others[0] if others else None
     categories = list(dict.fromkeys(r.values[axis] for r in rows))
-    if time_dims:
-        categories.sort()
+    if time_dims:  # every period between the first and the last: a missing one is a gap
+        categories = _every_period(axis, categories)
     else:  # the largest first
         totals: dict[object, int] = {}
         for r in rows:
@@ -85,6 +85,14 @@ def chart_data(rows: list[StatisticsRow], dims: list[Dimension], words: Words) -
         for name in names
     ]
     return ChartData([words(axis, c) for c in categories], series, bool(time_dims))
+
+
+def _every_period(axis: Dimension, found: list[object]) -> list[object]:
+    if axis is Dimension.YEAR:
+        years = [int(str(y)) for y in found]
+        return [y for y in range(min(years), max(years) + 1)]
+    indices = [int(str(q)[:4]) * 4 + int(str(q)[-1]) - 1 for q in found]
+    return [f"{i // 4}-Q{i % 4 + 1}" for i in range(min(indices), max(indices) + 1)]
 
 
 def summary(data: ChartData | None, *, k: int) -> str:
@@ -118,31 +126,40 @@ def summary(data: ChartData | None, *, k: int) -> str:
 
 
 WIDTH = 760
+NARROW = 340  # a phone's column (390 px less margins): drawn for it, never shrunk to it
+MAX_SERIES = 8  # more than this is a table, not a chart (issue 22)
 
 
-def height(data: ChartData) -> int:
-    """Bars get room for their labels; lines a fixed frame."""
-    legend_rows = (len(data.series) + 2) // 3 if len(data.series) > 1 else 0
-    body = (
-        380
-        if data.time
-        else max(200, 30 * len(data.categories) * max(1, len(data.series) // 2) + 100)
-    )
-    return body + 24 * legend_rows
+def height(data: ChartData, *, narrow: bool = False) -> int:
+    """Bars get room for their labels; lines a fixed frame; the legend a row per entry
+    when narrow (one column), else per three."""
+    columns = 1 if narrow else 3
+    legend_rows = (len(data.series) + columns - 1) // columns if len(data.series) > 1 else 0
+    per_bar = 30 * max(1, len(data.series) // 2)
+    if data.time:
+        body = 300 if narrow else 380
+    else:  # narrow: each label on its own line above its bars
+        body = max(200, (per_bar + (20 if narrow else 0)) * len(data.categories) + 100)
+    return body + (24 if not narrow else 22) * legend_rows
 
 
-def svg(data: ChartData, *, title: str, key: str) -> str:
-    """The chart as a standalone SVG document, deterministic for the same data."""
-    many = len(data.categories) > 12
+def svg(data: ChartData, *, title: str, key: str, narrow: bool = False) -> str:
+    """The chart as a standalone SVG document, deterministic for the same data.
+
+    ``narrow``: drawn for a phone at its own size (text stays 13 px on screen): fewer
+    axis labels, the legend in one column, bar labels on the bars' own lines."""
+    if len(data.series) > MAX_SERIES:
+        raise ValueError(f"{len(data.series)} series: a table, not a chart")
+    many = len(data.categories) > (6 if narrow else 12)
     common = dict(
         style=STYLE,
         js=(),
-        width=WIDTH,
-        height=height(data),
+        width=NARROW if narrow else WIDTH,
+        height=height(data, narrow=narrow),
         title=title,
         show_legend=len(data.series) > 1,
         legend_at_bottom=True,
-        legend_at_bottom_columns=3,
+        legend_at_bottom_columns=1 if narrow else 3,
         print_values=False,
         disable_xml_declaration=True,
         truncate_label=-1,
@@ -150,13 +167,16 @@ def svg(data: ChartData, *, title: str, key: str) -> str:
         x_label_rotation=40 if data.time and many else 0,
         show_minor_x_labels=not many,
         include_x_axis=True,
-        margin=16,
+        margin=8 if narrow else 16,
     )
     chart: pygal.graph.graph.Graph
     if data.time:
         chart = pygal.Line(allow_interruptions=True, dots_size=3, **common)
         if many:
-            chart.x_labels_major = data.categories[:: max(1, len(data.categories) // 8)]
+            step = max(1, len(data.categories) // (4 if narrow else 8))
+            chart.x_labels_major = data.categories[::step]
+    elif narrow:  # labels would take half the width: a vertical bar chart, labels below
+        chart = pygal.Bar(**{**common, "x_label_rotation": 90})
     else:
         chart = pygal.HorizontalBar(**common)
     chart.x_labels = data.categories
@@ -168,7 +188,39 @@ def svg(data: ChartData, *, title: str, key: str) -> str:
             if data.time
             else None,
         )
-    return _clean(chart.render(is_unicode=True), key)
+    return _patterned(_clean(chart.render(is_unicode=True), key), len(data.series), data.time)
+
+
+PATTERNS = (  # drawn over a series' colour, so bars differ by more than colour
+    "",
+    '<path d="M0,8 L8,0" stroke="#fff" stroke-width="2"/>',
+    '<circle cx="4" cy="4" r="1.6" fill="#fff"/>',
+    '<path d="M0,4 L8,4" stroke="#fff" stroke-width="2"/>',
+    '<path d="M0,0 L8,8" stroke="#fff" stroke-width="2"/>',
+    '<path d="M4,0 L4,8" stroke="#fff" stroke-width="2"/>',
+    '<path d="M0,0 L8,8 M0,8 L8,0" stroke="#fff" stroke-width="1.5"/>',
+    '<rect x="2" y="2" width="4" height="4" fill="#fff"/>',
+)
+
+
+def _patterned(drawn: str, count: int, time: bool) -> str:
+    """Bars (and their legend boxes) of the second series on get a white pattern over
+    their colour: readable without telling colours apart, in print too."""
+    if time or count < 2:
+        return drawn
+    defs = "".join(
+        f'<pattern id="jc-p{n}" width="8" height="8" patternUnits="userSpaceOnUse">'
+        f'<rect width="8" height="8" fill="{COLOURS[n]}"/>{PATTERNS[n]}</pattern>'
+        for n in range(1, count)
+    )
+    rules = "".join(
+        f".color-{n} .rect, .color-{n}.reactive, .legend .color-{n}, rect.color-{n}"
+        f"{{fill:url(#jc-p{n}) !important}}"
+        for n in range(1, count)
+    )
+    return re.sub(
+        r"(<svg\b[^>]*>)", rf"\1<defs>{defs}</defs><style>{rules}</style>", drawn, count=1
+    )
 
 
 def _clean(drawn: str, key: str) -> str:

@@ -34,7 +34,7 @@ from codes import clock
 from db.envelope import KeyEncryptionKey
 from db.errors import DomainError, DomainErrors
 from db.session import Database
-from publication import report_statistics
+from publication import outcomes, releases, report_statistics
 from publication import statistics as stats
 from publication.attributes import Dimension
 from publication.timeliness import public_timeliness
@@ -74,6 +74,7 @@ env = Environment(
 )
 env.globals.update(nav=NAV, dimension_names=DIMENSION_NAMES, breakdowns=BREAKDOWNS, periods=PERIODS)
 env.filters["thousands"] = lambda n: "" if n is None else f"{n:,}"
+env.filters["held_back"] = releases.held_back_words
 env.filters["day"] = lambda d: "" if d is None else f"{d:%-d %B %Y}"
 
 
@@ -98,12 +99,17 @@ class Figure:
         self.data = charts.chart_data(rows, question.group_by, words)
         self.summary = charts.summary(self.data, k=k)
         dims = question.group_by
-        self.long = len(dims) > 2 and bool(rows)  # too many dimensions to chart: a long table
+        # too many dimensions, or series, to chart: a long table (issue 22: at most 8
+        # series, each with its own colour and pattern)
+        many = self.data is not None and len(self.data.series) > charts.MAX_SERIES
+        self.long = (len(dims) > 2 or many) and bool(rows)
         self.long_columns = [DIMENSION_NAMES[d] for d in dims]
         self.long_rows = [([words(d, r.values[d]) for d in dims], r.count) for r in rows]
         if self.long:
             self.summary = f"{len(rows)} published figures, in the table below."
         self.width, self.height = charts.WIDTH, charts.height(self.data) if self.data else 0
+        self.narrow_width = charts.NARROW
+        self.narrow_height = charts.height(self.data, narrow=True) if self.data else 0
         self.query = question.query_string()
         self.svg_url = "/explore.svg?" + self.query
         self.csv_url = "/explore.csv?" + self.query
@@ -261,9 +267,10 @@ def routes(
         data = charts.chart_data(
             rows, question.group_by, lambda d, v: value_words(d, v, view.names)
         )
-        if data is None:
+        if data is None or len(data.series) > charts.MAX_SERIES:
             return PlainTextResponse("Nothing to chart.", status_code=404)
-        body = charts.svg(data, title=title, key=question.query_string() + title)
+        narrow = request.query_params.get("size") == "narrow"
+        body = charts.svg(data, title=title, key=question.query_string() + title, narrow=narrow)
         return Response(
             body,
             media_type="image/svg+xml",
@@ -282,10 +289,11 @@ def routes(
         tables = await figures.table_summaries(session=session)
         version = figures.code_versions()[0]
         edition = await stats.current_edition(session=session)
+        kept = await outcomes.kept_shares(session=session)
         return _html(
             render(
                 "methodology.html", view, request, tables=tables, version=version,
-                edition=edition, settling_days=version.publication.settling_days,
+                edition=edition, settling_days=version.publication.settling_days, kept=kept,
             )
         )  # fmt: skip
 
@@ -307,7 +315,8 @@ def routes(
 
     @page
     async def open_data(request: Request, session: Any, view: figures.Overview) -> Response:
-        return _html(render("open_data.html", view, request, dictionary=DICTIONARY))
+        kept = await outcomes.kept_shares(session=session)
+        return _html(render("open_data.html", view, request, dictionary=DICTIONARY, kept=kept))
 
     async def report_form(request: Request) -> Response:
         """GET: the form; POST: file the report (a bot filling the hidden field gets a

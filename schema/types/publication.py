@@ -5,7 +5,7 @@ from typing import Any
 
 import strawberry
 
-from publication import committee, models
+from publication import committee, models, releases
 from publication import statistics as stats
 from publication.attributes import (
     DIMENSION_DESCRIPTIONS,
@@ -28,22 +28,23 @@ class Release(Node):
     k: int
     record_count: int
     held_back_count: int | None = strawberry.field(
-        description="Outcomes held back for a later release; null when between 1 and k-1 "
-        "(a count that small is never published): see heldBack."
+        description="Always null: released plus held back would be the party's exact count "
+        "of the year's outcomes, which the tables perturb. See heldBackShare.",
+        deprecation_reason="An exact count would undo the tables' perturbation; use heldBackShare.",
     )
     held_back: str = strawberry.field(
-        description='"none", "fewer than k" (with k\'s value) or the count.'
+        description='The share held back for a later release, in words: "under 5%" or "about 15%".'
     )
     content_hash: str
     previous_hash: str | None
     levels: list[AttributeLevel]
     held_back_share: float | None = strawberry.field(
-        description="Null when the count held back is between 1 and k-1."
+        description="The share of the release's outcomes held back, rounded to 5% (0.05); "
+        "0 means under 2.5%, not none."
     )
 
     @classmethod
     def from_model(cls, r: models.Release, party_slug: str) -> Release:
-        small = 0 < r.held_back_count < r.k
         return cls(
             id=to_global_id("Release", r.id),
             party_slug=party_slug,
@@ -52,14 +53,8 @@ class Release(Node):
             code_version=r.code_version,
             k=r.k,
             record_count=r.record_count,
-            held_back_count=None if small else r.held_back_count,
-            held_back=(
-                "none"
-                if not r.held_back_count
-                else f"fewer than {r.k}"
-                if small
-                else str(r.held_back_count)
-            ),
+            held_back_count=None,
+            held_back=releases.held_back_words(r),
             content_hash=r.content_hash,
             previous_hash=r.previous_hash,
             levels=[
@@ -72,7 +67,7 @@ class Release(Node):
                 )
                 for attribute, level in (r.levels or {}).items()
             ],
-            held_back_share=None if small else (r.information_loss or {}).get("held_back_share"),
+            held_back_share=releases.held_back_share(r),
         )
 
 
@@ -162,7 +157,9 @@ class AttributeLevel:
     attribute: str
     level: str = strawberry.field(description="A level of the code's hierarchy; any = hidden.")
     generalised_share: float | None = strawberry.field(
-        description="Share of the released records whose value lost detail at this level."
+        description="Share of the released records that do not show this value (left out "
+        "so that their class holds k and their group l); null for a value no record shows "
+        "(level any). Releases before issue 22 meant the share shown coarser than recorded."
     )
 
 
@@ -244,7 +241,11 @@ class PartyFigures:
     median_days_to_decision: Figure = strawberry.field(
         description="Estimated from the protected band counts (interpolated in its band)."
     )
-    share_decided_on_time: Figure
+    share_decided_on_time: Figure = strawberry.field(
+        description="Decided within the code's deadline, as a share of the complaints whose "
+        "result against it is known: every decided one and every one still open past a "
+        "deadline (as of the edition's date). A withheld overdue count adds 0."
+    )
     share_published: Figure = strawberry.field(description="Of decided outcomes.")
 
     @classmethod

@@ -192,3 +192,62 @@ async def test_a_report_filed_in_the_browser_gets_a_receipt_that_reads_its_statu
     assert results.violations_count == 0, results.generate_report()
     _local(seen)
     await page.close()
+
+
+CHART_PAGES = ("/", "/explore?table=party%2Bquarter", "/explore?table=party%2Bsanction_band",
+               "/parties/lantern")  # fmt: skip
+TEXTS = """Array.from(document.querySelectorAll('text'))
+  .filter(t => t.textContent.trim() && t.getClientRects().length
+          && !t.closest('.tooltip') && getComputedStyle(t).visibility !== 'hidden'
+          && getComputedStyle(t).display !== 'none')
+  .map(t => { const r = t.getBoundingClientRect();
+              return {text: t.textContent.trim(), size: parseFloat(getComputedStyle(t).fontSize),
+                      x: r.left, y: r.top, w: r.width, h: r.height}; })"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+async def test_charts_are_readable_on_a_phone_and_a_desktop(
+    browser: object, live_server: str, width: int
+) -> None:
+    """Issue 22: every chart's text is at least 12 px on screen, no two labels overlap, at
+    most 8 series, each with its own colour; a phone gets a chart drawn for its width."""
+    checked = 0
+    for path in CHART_PAGES:
+        page, seen = await _open(browser, live_server, path, width)
+        _local(seen)
+        shown = await page.evaluate(  # type: ignore[attr-defined]
+            """Array.from(document.querySelectorAll('figure.chart img')).map(i => (
+                 {src: i.currentSrc, shown: i.getBoundingClientRect().width,
+                  natural: i.naturalWidth}))"""
+        )
+        await page.close()  # type: ignore[attr-defined]
+        for chart in shown:
+            scale = chart["shown"] / chart["natural"]
+            svg = await browser.new_page(  # type: ignore[attr-defined]
+                viewport={"width": chart["natural"], "height": 2000}
+            )
+            await svg.goto(chart["src"])
+            texts = await svg.evaluate(TEXTS)
+            series = await svg.evaluate(
+                "Array.from(document.querySelectorAll('.plot .series')).map(g => "
+                "getComputedStyle(g.querySelector('path, rect') || g).stroke + '|' + "
+                "getComputedStyle(g.querySelector('rect, path') || g).fill + '|' + "
+                "(g.querySelector('path')?.getAttribute('style') || ''))"
+            )
+            await svg.close()
+            assert texts, chart["src"]
+            small = [t for t in texts if t["size"] * scale < 12]
+            assert not small, f"{chart['src']} at {width} px: text under 12 px: {small[:3]}"
+            for n, a in enumerate(texts):
+                for b in texts[n + 1 :]:
+                    across = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+                    down = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+                    assert across <= 1 or down <= 1, (
+                        f"{chart['src']} at {width} px: {a['text']!r} overlaps {b['text']!r}"
+                    )
+            assert len(series) <= 8, chart["src"]
+            assert len(set(series)) == len(series), f"{chart['src']}: series look alike"
+            if width == 390:
+                assert "size=narrow" in chart["src"], "a phone gets the chart drawn for it"
+            checked += 1
+    assert checked >= 4

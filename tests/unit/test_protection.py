@@ -52,11 +52,14 @@ def test_a_homogeneous_group_is_generalised_or_held_back_never_shown() -> None:
 
 def test_rare_and_unknown_values_are_held_back_with_their_reason() -> None:
     common = [_outcome("advice") for _ in range(12)] + [_outcome("suspension") for _ in range(12)]
-    unknown = _outcome("advice", channel="carrier_pigeon")
-    plan = plan_release([*common, unknown], version=VERSION, k=K)
+    unknown = _outcome("advice", provision="JC99")  # a provision no version knows
+    unreleased = _outcome("advice", channel="carrier_pigeon")  # a value never released
+    plan = plan_release([*common, unknown, unreleased], version=VERSION, k=K)
     reasons = {h.outcome.case_id: h.reason for h in plan.held_back}
     assert reasons[unknown.case_id] == "hierarchy"
     assert unknown.case_id not in {o.case_id for o, _ in plan.released}
+    # the channel is never released, so a channel the code does not know holds nothing back
+    assert unreleased.case_id not in reasons
 
 
 def test_the_final_recount_refuses_a_thin_class() -> None:
