@@ -87,6 +87,16 @@ def chart_data(rows: list[StatisticsRow], dims: list[Dimension], words: Words) -
     return ChartData([words(axis, c) for c in categories], series, bool(time_dims))
 
 
+def _ticks(top: int) -> list[int]:
+    """0 and round steps up to the largest value: a third of it, rounded to 1, 2 or 5."""
+    if top <= 0:
+        return [0]
+    rough = top / 3
+    magnitude = 10 ** max(0, len(str(int(rough))) - 1)
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
+    return list(range(0, top + step, step))
+
+
 def _every_period(axis: Dimension, found: list[object]) -> list[object]:
     if axis is Dimension.YEAR:
         years = [int(str(y)) for y in found]
@@ -138,8 +148,8 @@ def height(data: ChartData, *, narrow: bool = False) -> int:
     per_bar = 30 * max(1, len(data.series) // 2)
     if data.time:
         body = 300 if narrow else 380
-    else:  # narrow: each label on its own line above its bars
-        body = max(200, (per_bar + (20 if narrow else 0)) * len(data.categories) + 100)
+    else:
+        body = max(200, per_bar * len(data.categories) + 100)
     return body + (24 if not narrow else 22) * legend_rows
 
 
@@ -169,14 +179,14 @@ def svg(data: ChartData, *, title: str, key: str, narrow: bool = False) -> str:
         include_x_axis=True,
         margin=8 if narrow else 16,
     )
+    if narrow:  # three or four value labels, far enough apart to read
+        common["y_labels"] = _ticks(max((v or 0 for s in data.series for v in s.values), default=0))
     chart: pygal.graph.graph.Graph
     if data.time:
         chart = pygal.Line(allow_interruptions=True, dots_size=3, **common)
         if many:
             step = max(1, len(data.categories) // (4 if narrow else 8))
             chart.x_labels_major = data.categories[::step]
-    elif narrow:  # labels would take half the width: a vertical bar chart, labels below
-        chart = pygal.Bar(**{**common, "x_label_rotation": 90})
     else:
         chart = pygal.HorizontalBar(**common)
     chart.x_labels = data.categories

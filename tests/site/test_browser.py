@@ -228,11 +228,17 @@ async def test_charts_are_readable_on_a_phone_and_a_desktop(
             )
             await svg.goto(chart["src"])
             texts = await svg.evaluate(TEXTS)
-            series = await svg.evaluate(
-                "Array.from(document.querySelectorAll('.plot .series')).map(g => "
-                "getComputedStyle(g.querySelector('path, rect') || g).stroke + '|' + "
-                "getComputedStyle(g.querySelector('rect, path') || g).fill + '|' + "
-                "(g.querySelector('path')?.getAttribute('style') || ''))"
+            series = await svg.evaluate(  # per series (serie-N), how its first mark looks
+                """Object.values(Array.from(document.querySelectorAll('.plot .series'))
+                     .reduce((found, g) => {
+                        const n = Array.from(g.classList).find(c => c.startsWith('serie-'));
+                        const mark = g.querySelector('path.line, rect, path');
+                        if (n && mark && !(n in found)) {
+                          const style = getComputedStyle(mark);
+                          found[n] = style.stroke + '|' + style.fill + '|'
+                                     + style.strokeDasharray;
+                        }
+                        return found; }, {}))"""
             )
             await svg.close()
             assert texts, chart["src"]
