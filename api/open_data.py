@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 import codes
+from api.site.words import value_words
 from db.session import Database
 from publication import checkpoints, outcomes, statistics
 from publication.attributes import DIMENSION_DESCRIPTIONS, Dimension
@@ -181,8 +182,6 @@ def _csv_line(values: list[Any]) -> str:
 
 
 def _named(dimension: Dimension, value: Any) -> Any:
-    from api.site.words import value_words
-
     if value is None:
         return None
     if isinstance(value, list | tuple):
@@ -211,8 +210,6 @@ async def _outcome_rows(db: Database) -> AsyncIterator[dict[str, Any]]:
 
 
 async def _statistics_rows(db: Database) -> list[dict[str, Any]]:
-    from api.site.words import value_words
-
     async with db.transaction() as session:
         cells = await statistics.full_tables(session=session)
         edition = await statistics.current_edition(session=session)

@@ -118,7 +118,7 @@ def plan_release(
         ]
         for a in shown
     }
-    band = "sanction" if "sanction" in shown else None
+    band = "sanction" if "sanction" in shown else None  # the sensitive value (l)
 
     values: list[dict[str, dict[str, Any]]] = []
     kept: list[Outcome] = []
@@ -137,32 +137,32 @@ def plan_release(
         gone = set(order[: dropped[i]])
         return tuple(None if a in gone else repr(values[i][a]) for a in shown)
 
-    def others(full: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(v for a, v in zip(shown, full, strict=True) if a != band)
+    position = shown.index(band) if band is not None and diversity > 1 else None
 
-    def failing() -> tuple[Counter[tuple[Any, ...]], dict[int, str]]:
-        sizes = Counter(key(i) for i in range(len(kept)))
+    def failing() -> tuple[list[tuple[Any, ...]], Counter[tuple[Any, ...]], dict[int, str]]:
+        """Each record's shown values, the class sizes, and the records breaking k or l."""
+        keys = [key(i) for i in range(len(kept))]
+        sizes = Counter(keys)
         bands: dict[tuple[Any, ...], set[Any]] = {}
-        if band is not None and diversity > 1:
-            position = shown.index(band)
-            for i in range(len(kept)):
-                full = key(i)
+        if position is not None:  # groups: equal in all but the band, among classes of k
+            for full in sizes:
                 if full[position] is not None and sizes[full] >= k:
-                    bands.setdefault(others(full), set()).add(full[position])
+                    bands.setdefault(full[:position] + full[position + 1 :], set()).add(
+                        full[position]
+                    )
         bad: dict[int, str] = {}
-        for i in range(len(kept)):
-            full = key(i)
+        for i, full in enumerate(keys):
             if sizes[full] < k:
                 bad[i] = "k"
-            elif band is not None and diversity > 1 and full[shown.index(band)] is not None:
-                if len(bands.get(others(full), ())) < diversity:
+            elif position is not None and full[position] is not None:
+                if len(bands[full[:position] + full[position + 1 :]]) < diversity:
                     bad[i] = "l"
-        return sizes, bad
+        return keys, sizes, bad
 
     # Each round drops one more value from every failing record; a record only ever loses
     # values, so this ends after len(order) rounds at most.
     while True:
-        sizes, bad = failing()
+        keys, sizes, bad = failing()
         movable = [i for i in bad if dropped[i] < len(order)]
         if not movable:
             break
@@ -174,7 +174,7 @@ def plan_release(
     any_lost = 0
     for i, outcome in enumerate(kept):
         if i in bad:
-            held_back.append(HeldBack(outcome=outcome, class_size=sizes[key(i)], reason=bad[i]))
+            held_back.append(HeldBack(outcome=outcome, class_size=sizes[keys[i]], reason=bad[i]))
             continue
         gone = set(order[: dropped[i]])
         lost.update(gone)

@@ -209,15 +209,13 @@ LevelRule = Callable[[Outcome], Any]
 class Hierarchy:
     """One attribute the release planner generalises along the code's hierarchy.
 
-    ``attribute`` is its name in the code's ``publication.hierarchies``; ``importance``
-    is how much the public needs it kept (the planner's weight); ``reads`` are the case
+    ``attribute`` is its name in the code's ``publication.hierarchies``; ``reads`` are the case
     values it needs (case columns, or ones ``publication.releases`` derives, such as the
     sanction that stands); ``levels`` gives, for a code version, the value of an outcome
     at each level of the hierarchy (the coarsest, "any", is common to all).
     """
 
     attribute: str
-    importance: int
     reads: tuple[str, ...]
     levels: Callable[[CodeVersion], dict[str, LevelRule]]
 
@@ -284,15 +282,14 @@ def _sanction(version: CodeVersion) -> dict[str, LevelRule]:
     }
 
 
-# What the public most needs to keep: what was done, and what followed.
 HIERARCHIES: tuple[Hierarchy, ...] = (
-    Hierarchy("period", 1, (), _period),
-    Hierarchy("provision", 3, ("provisions",), _provision),
-    Hierarchy("form_of_hate", 2, ("forms_of_hate",), _form_of_hate),
-    Hierarchy("channel", 1, ("channel",), _channel),
-    Hierarchy("respondent_role", 1, ("respondent_role",), _respondent_role),
-    Hierarchy("severity", 2, ("severity",), _severity),
-    Hierarchy("sanction", 3, ("sanction",), _sanction),
+    Hierarchy("period", (), _period),
+    Hierarchy("provision", ("provisions",), _provision),
+    Hierarchy("form_of_hate", ("forms_of_hate",), _form_of_hate),
+    Hierarchy("channel", ("channel",), _channel),
+    Hierarchy("respondent_role", ("respondent_role",), _respondent_role),
+    Hierarchy("severity", ("severity",), _severity),
+    Hierarchy("sanction", ("sanction",), _sanction),
 )
 # What every released record carries (attribute -> level), chosen for use: the year it
 # became final, its provisions' families and its sanction's band. Everything else is

@@ -14,10 +14,23 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Uuid, case, false, func, insert, or_, select, text, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Uuid,
+    and_,
+    case,
+    false,
+    func,
+    insert,
+    not_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -57,21 +70,27 @@ class Preview:
     waiting: int  # final outcomes of a year not yet closed and published
 
 
-async def _waiting(session: AsyncSession, party_id: UUID) -> int:
-    """Final, unreleased outcomes of a year no published edition covers whole (or not yet
-    counted in one): they join the first release after the edition that does."""
-    until = await statistics.records_closed_until(session=session)
-    return int(
-        await session.scalar(
-            select(func.count()).where(
-                Case.party_id == party_id,
-                Case.state == CaseState.FINAL.value,
-                Case.release_id.is_(None),
-                or_(~Case.tabulated, Case.finalised_on > until) if until else true(),
-            )
-        )
-        or 0
+def _closed(until: date | None) -> ColumnElement[bool]:
+    """An outcome of a year a published edition covers whole, and counted by it: what a
+    release may hold, so that it shows nothing the tables have not published."""
+    return and_(Case.finalised_on <= until, Case.tabulated) if until else false()
+
+
+def _unreleased(party_id: UUID) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Case.party_id == party_id,
+        Case.state == CaseState.FINAL.value,
+        Case.release_id.is_(None),
     )
+
+
+async def _waiting(session: AsyncSession, party_id: UUID, until: date | None) -> int:
+    """Final, unreleased outcomes not yet releasable: they join the first release after
+    the edition that closes their year."""
+    found = await session.scalar(
+        select(func.count()).where(*_unreleased(party_id), not_(_closed(until)))
+    )
+    return int(found or 0)
 
 
 def held_back_share(release: Release) -> float:
@@ -123,10 +142,11 @@ def release_hash(
     )
 
 
-async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outcome], str]:
+async def _candidates(
+    session: AsyncSession, party_id: UUID, until: date | None
+) -> tuple[list[Outcome], str]:
     """The party's final, unpublished outcomes of closed, published years, and a
     fingerprint of exactly which."""
-    until = await statistics.records_closed_until(session=session)
     sanction_that_stands = case(
         (Case.appeal_outcome.in_(["varied", "overturned"]), Case.appeal_sanction),
         else_=Case.sanction,
@@ -149,13 +169,7 @@ async def _candidates(session: AsyncSession, party_id: UUID) -> tuple[list[Outco
                 Case.finalised_on,
                 *(column.label(name) for name, column in reads.items()),
             )
-            .where(
-                Case.party_id == party_id,
-                Case.state == CaseState.FINAL.value,
-                Case.release_id.is_(None),
-                Case.finalised_on <= until if until else false(),
-                Case.tabulated,  # counted in a published edition (so it changes none)
-            )
+            .where(*_unreleased(party_id), _closed(until))
             .order_by(Case.id)
         )
     ).all()
@@ -219,7 +233,8 @@ async def preview_release(*, session: AsyncSession, party_id: UUID) -> Preview:
     await _lock(session, party_id)
     await lifecycle.finalise_due(session=session, party_id=party_id)
     _, version = await _party_and_version(session, party_id)
-    outcomes, fingerprint = await _candidates(session, party_id)
+    until = await statistics.records_closed_until(session=session)
+    outcomes, fingerprint = await _candidates(session, party_id, until)
     plan, records = _planned(outcomes, version)
     preview = ReleasePreview(
         party_id=party_id,
@@ -245,7 +260,10 @@ async def preview_release(*, session: AsyncSession, party_id: UUID) -> Preview:
         },
     )
     return Preview(
-        preview=preview, plan=plan, records=records, waiting=await _waiting(session, party_id)
+        preview=preview,
+        plan=plan,
+        records=records,
+        waiting=await _waiting(session, party_id, until),
     )
 
 
@@ -264,7 +282,8 @@ async def publish_release(
             PublicationErrorCode.PREVIEW_NOT_FOUND, "No preview with this id.", field=("previewId",)
         )
     party, version = await _party_and_version(session, party_id)
-    outcomes, fingerprint = await _candidates(session, party_id)
+    until = await statistics.records_closed_until(session=session)
+    outcomes, fingerprint = await _candidates(session, party_id, until)
     plan, records = _planned(outcomes, version)
     if (
         fingerprint != preview.candidate_hash
@@ -278,7 +297,7 @@ async def publish_release(
             field=("previewId",),
         )
     if not records:
-        waiting = await _waiting(session, party_id)
+        waiting = await _waiting(session, party_id, until)
         raise DomainError(
             PublicationErrorCode.NOTHING_TO_PUBLISH,
             f"{len(outcomes)} final outcome(s) of closed years are waiting, but none can be "

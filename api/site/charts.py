@@ -100,7 +100,7 @@ def _ticks(top: int) -> list[int]:
 def _every_period(axis: Dimension, found: list[object]) -> list[object]:
     if axis is Dimension.YEAR:
         years = [int(str(y)) for y in found]
-        return [y for y in range(min(years), max(years) + 1)]
+        return list(range(min(years), max(years) + 1))
     indices = [int(str(q)[:4]) * 4 + int(str(q)[-1]) - 1 for q in found]
     return [f"{i // 4}-Q{i % 4 + 1}" for i in range(min(indices), max(indices) + 1)]
 
@@ -150,7 +150,7 @@ def height(data: ChartData, *, narrow: bool = False) -> int:
         body = 300 if narrow else 380
     else:
         body = max(200, per_bar * len(data.categories) + 100)
-    return body + (24 if not narrow else 22) * legend_rows
+    return body + (22 if narrow else 24) * legend_rows
 
 
 def svg(data: ChartData, *, title: str, key: str, narrow: bool = False) -> str:
