@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 import codes
-from api.site.words import value_words
+from api.site.words import report_value_words, value_words
 from db.session import Database
-from publication import checkpoints, outcomes, statistics
+from publication import checkpoints, outcomes, report_statistics, statistics
 from publication.attributes import DIMENSION_DESCRIPTIONS, Dimension
 from publication.report_statistics import ReportDimension
 
@@ -37,7 +37,9 @@ STATISTICS_COLUMNS = (
     "table", *(d.value for d in Dimension), "description", "is_demo", "edition", "count"
 )  # fmt: skip
 WITHHELD = "[c]"  # the GSS shorthand: confidential, withheld to protect people
-REPORT_STATISTICS_COLUMNS = ("table", *(d.value for d in ReportDimension), "count")
+REPORT_STATISTICS_COLUMNS = (
+    "table", *(d.value for d in ReportDimension), "description", "is_demo", "edition", "count"
+)  # fmt: skip
 
 DICTIONARY: dict[str, Any] = {
     "about": "Anonymised outcomes of complaints under the joint code of conduct, as released "
@@ -106,7 +108,13 @@ DICTIONARY: dict[str, Any] = {
         "characteristic": "A protected characteristic, from the forms of hate the report names.",
         "election_period": "general or local when it happened in the six weeks up to a "
         "polling day (codes/elections.yaml), else none.",
-        "count": "Reports in the cell, perturbed.",
+        "description": "The cell's values in words.",
+        "is_demo": "true while every party is a fictional demo party: synthetic data.",
+        "edition": "The edition that published the cell: its quarter (a quarter's cells), "
+        "the year's fourth quarter (a year's), the newest ended year's (all time).",
+        "count": "Reports in the cell, perturbed: never 1 to k-1. [c] for a cell withheld: "
+        "none, or fewer than k, which look alike; every cell of every published period is "
+        "listed, so no cell is ever a silent gap.",
     },
     "never_published": "Names, the party's own reference, dates (other than the period), "
     "free text, the respondent's pseudonym and the number of complainants.",
@@ -170,6 +178,8 @@ def data_package(*, k: int) -> dict[str, Any]:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list | tuple):
         return ";".join(str(v) for v in value)
     return str(value)
@@ -238,6 +248,13 @@ async def _statistics_rows(db: Database) -> list[dict[str, Any]]:
     return rows
 
 
+async def _all_demo(session: Any) -> bool:
+    """All-party figures are demo data while every party is a demo party."""
+    return bool(
+        await session.scalar(text("SELECT coalesce(bool_and(is_demo), false) FROM parties"))
+    )
+
+
 def routes(db: Database) -> dict[str, Any]:
     async def outcomes_csv(_: Request) -> Response:
         async def lines() -> AsyncIterator[str]:
@@ -271,16 +288,23 @@ def routes(db: Database) -> dict[str, Any]:
         return JSONResponse(await _statistics_rows(db))
 
     async def report_statistics_csv(_: Request) -> Response:
-        columns = list(REPORT_STATISTICS_COLUMNS)
         async with db.transaction() as session:
-            rows = await session.execute(
-                text("SELECT table_id, cell, count AS n FROM report_statistics "
-                     "ORDER BY table_id, cell::text")
-            )  # fmt: skip
-            body = _csv_line(columns) + "".join(
-                _csv_line([r.table_id, *(r.cell.get(d.value) for d in ReportDimension), r.n])
-                for r in rows
+            cells = await report_statistics.full_tables(session=session)
+            all_demo = await _all_demo(session)
+        body = _csv_line(list(REPORT_STATISTICS_COLUMNS)) + "".join(
+            _csv_line(
+                [
+                    c.table,
+                    *(c.values.get(d) for d in ReportDimension),
+                    "; ".join(report_value_words(d, v) for d, v in c.values.items())
+                    or "All reports",
+                    all_demo,
+                    c.edition,
+                    WITHHELD if c.count is None else c.count,
+                ]
             )
+            for c in cells
+        )
         return Response(body, media_type="text/csv; charset=utf-8")
 
     async def dictionary(_: Request) -> Response:

@@ -18,12 +18,14 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
+from itertools import product
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
+from cases.reports import REPORTER_KINDS
 from codes import elections
 from db.errors import DomainError
 from publication import statistics
@@ -67,6 +69,68 @@ def table_id(dimensions: tuple[ReportDimension, ...]) -> str:
 class ReportCount:
     values: dict[ReportDimension, Any]
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportCell:
+    """A cell of a declared table as downloaded: ``count`` None is withheld (none, or
+    fewer than k, which look alike); ``edition`` is the quarter whose edition added it."""
+
+    table: str
+    values: dict[ReportDimension, Any]
+    count: int | None
+    edition: str
+
+
+def vocabularies() -> dict[ReportDimension, list[Any]]:
+    """Every value a breakdown can take in any code version, as the database codes it."""
+    found: dict[ReportDimension, set[Any]] = {d: set() for d in _BREAKDOWNS}
+    for version in codes.load_versions().values():
+        found[R.CHANNEL_GROUP] |= {c.group or "other" for c in version.channels}
+        found[R.FAMILY] |= {f.id for f in version.families}
+        found[R.CHARACTERISTIC] |= {c.id for c in version.characteristics}
+        found[R.OUTCOME] |= {f"declined_{r.id}" for r in version.out_of_scope_reasons}
+    found[R.OUTCOME] |= {"open", "accepted", "withdrawn"}
+    found[R.REPORTER_KIND] = set(REPORTER_KINDS)
+    found[R.ELECTION_PERIOD] = {p.kind for p in elections.periods()} | {"none"}
+    return {d: sorted(values) for d, values in found.items()}
+
+
+async def full_tables(*, session: AsyncSession) -> list[ReportCell]:
+    """Every cell of every declared table that an edition has published, listed or
+    withheld, so a download never leaves a silent gap: each quarter with an edition,
+    each year whose fourth quarter has one, and all time once a year has ended."""
+    quarters = list(
+        (await session.scalars(text("SELECT edition FROM report_statistics_editions"))).all()
+    )
+    quarters.sort(key=statistics.quarter_end)
+    years = sorted({int(q[:4]) for q in quarters if q.endswith("-Q4")})
+    stored = {
+        (row.table_id, json.dumps(row.cell, sort_keys=True)): int(row.n)
+        for row in await session.execute(
+            text("SELECT table_id, cell, count AS n FROM report_statistics")
+        )
+    }
+    domains: dict[ReportDimension, list[Any]] = {
+        **vocabularies(),
+        R.YEAR: years,
+        R.QUARTER: quarters,
+    }
+    found = []
+    for table in TABLES:
+        if not (R.YEAR in table or R.QUARTER in table) and not years:
+            continue  # all time is the sum of the ended years: none has ended yet
+        for combination in product(*(domains[d] for d in table)):
+            values = dict(zip(table, combination, strict=True))
+            key = json.dumps({d.value: v for d, v in values.items()}, sort_keys=True)
+            if R.QUARTER in values:
+                edition = values[R.QUARTER]
+            else:
+                edition = f"{values.get(R.YEAR, years[-1] if years else '')}-Q4"
+            found.append(
+                ReportCell(table_id(table), values, stored.get((table_id(table), key)), edition)
+            )
+    return found
 
 
 def _arguments() -> dict[str, Any]:

@@ -174,6 +174,8 @@ async def statistics(
         ),
         params,
     )
+    # a rate needs a named year: outcomes of all time over today's members mean nothing
+    per_year = D.PARTY in dims and (D.YEAR in dims or D.YEAR in where.values)
     found = []
     named = [(d, d.value) for d in dims]  # an enum's .value is slow: once, not per row
     for row in rows:
@@ -183,7 +185,7 @@ async def statistics(
                 count=row.n,
                 values=values,
                 rate_per_1000_members=round(row.n * 1000 / row.membership, 3)
-                if D.PARTY in dims and row.membership
+                if per_year and row.membership
                 else None,
             )
         )
@@ -485,32 +487,44 @@ def _periods(values: set[Any], step: Any) -> list[Any]:
     return found
 
 
-async def full_tables(*, session: AsyncSession) -> list[Cell]:
-    """Every cell of every declared table of the current edition, published or withheld
-    (``count`` None: 0, or fewer than k, which look alike), so a download never leaves a
-    silent gap. The grid is each table's dimensions over every party, the periods from
-    the first published to the last, and every value the code versions define."""
-    published = await all_cells(session=session)
+async def full_tables(
+    *, session: AsyncSession, only: Table | None = None, where: StatisticsFilter | None = None
+) -> list[Cell]:
+    """Every cell of every declared table of the current edition (or of ``only``, its
+    cells that match ``where``), published or withheld (``count`` None: 0, or fewer than
+    k, which look alike), so a download never leaves a silent gap. The grid is each
+    table's dimensions over every party, the periods from the first published to the
+    last, and every value the code versions define."""
+    fixed = {d: v for d, v in (where.values if where else {}).items()}
+    published = await all_cells(session=session, table=only.id if only else None)
     parties = (await session.execute(text("SELECT slug, is_demo FROM parties ORDER BY slug"))).all()
     all_demo = bool(parties) and all(p.is_demo for p in parties)
     domains: dict[Dimension, list[Any]] = {
         d: sorted(values, key=str) for d, values in _vocabularies().items()
     }
-    observed: dict[str, set[Any]] = {"year": set(), "quarter": set()}
-    for cell in published:
-        for period in observed:
-            if period in cell.values:
-                observed[period].add(cell.values[period])
-    domains[D.YEAR] = _periods(observed["year"], lambda y: y + 1)
-    domains[D.QUARTER] = _periods(observed["quarter"], _next_quarter)
+    periods = (
+        await session.execute(
+            text(
+                "SELECT array_agg(DISTINCT (cell ->> 'year')::int) FILTER (WHERE cell ? 'year'), "
+                "array_agg(DISTINCT cell ->> 'quarter') FILTER (WHERE cell ? 'quarter') "
+                "FROM statistics_cells WHERE cell ?| array['year', 'quarter']"
+            )
+        )
+    ).one()
+    domains[D.YEAR] = _periods(set(periods[0] or ()), lambda y: y + 1)
+    domains[D.QUARTER] = _periods(set(periods[1] or ()), _next_quarter)
     domains[D.SEVERITY] = sorted(domains[D.SEVERITY])
+    for dimension, value in fixed.items():
+        domains[dimension] = [value]
     counts = {(c.table, c.party, json.dumps(c.values, sort_keys=True)): c.count for c in published}
     found = []
-    for table in TABLES:
+    for table in [only] if only else TABLES:
         dims = [d for d in table.dimensions if d is not D.PARTY]
         owners = [(p.slug, p.is_demo) for p in parties] if D.PARTY in table.dimensions else [
             (None, all_demo)
         ]  # fmt: skip
+        if D.PARTY in fixed:
+            owners = [o for o in owners if o[0] == fixed[D.PARTY]]
         for slug, is_demo in owners:
             for combination in product(*(domains[d] for d in dims)):
                 values = {d.value: v for d, v in zip(dims, combination, strict=True)}
@@ -519,16 +533,19 @@ async def full_tables(*, session: AsyncSession) -> list[Cell]:
     return found
 
 
-async def all_cells(*, session: AsyncSession) -> list[Cell]:
-    """Every published cell of every declared table (open data), in table order."""
+async def all_cells(*, session: AsyncSession, table: str | None = None) -> list[Cell]:
+    """Every published cell of every declared table, or of one (open data), in table
+    order."""
     order = {t.id: n for n, t in enumerate(TABLES)}
     rows = await session.execute(
         text(
             "SELECT s.table_id, p.slug, coalesce(p.is_demo, bool_and_demo.all_demo) AS is_demo, "
             "s.cell, s.count AS n FROM statistics_cells s LEFT JOIN parties p ON p.id = s.party_id "
             "CROSS JOIN (SELECT coalesce(bool_and(is_demo), false) AS all_demo FROM parties) "
-            "AS bool_and_demo ORDER BY s.table_id, p.slug, s.cell::text"
-        )
+            "AS bool_and_demo WHERE CAST(:table AS text) IS NULL OR s.table_id = :table "
+            "ORDER BY s.table_id, p.slug, s.cell::text"
+        ),
+        {"table": table},
     )
     cells = [
         Cell(table=r.table_id, party=r.slug, is_demo=r.is_demo, values=r.cell, count=r.n)

@@ -3,6 +3,9 @@ responsible, followed by receipt to an outcome band."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import httpx
 import pytest
 from sqlalchemy import text
@@ -256,9 +259,24 @@ async def test_report_counts_are_protected_tables(
     extensions = refused["errors"][0]["extensions"]
     assert extensions["code"] == "BAD_USER_INPUT"
     assert extensions["errors"][0]["code"] == "UNKNOWN_TABLE"
-    csv = (await client.get("/open-data/report-statistics.csv")).text.splitlines()
-    assert csv[0].startswith("table,year,quarter") and len(csv) > 3
-    assert all(int(line.rsplit(",", 1)[1]) >= 10 for line in csv[1:])
+    download = (await client.get("/open-data/report-statistics.csv")).text
+    rows = list(csv.DictReader(io.StringIO(download)))
+    assert download.startswith("table,year,quarter") and len(rows) > 3
+    assert all(r["count"] == "[c]" or int(r["count"]) >= 10 for r in rows)
+    # every cell of a published period is listed, a withheld one as [c], with words
+    # beside the codes, the edition that published it and whether the data are a demo's
+    withdrawn = next(r for r in rows if r["table"] == "outcome" and r["outcome"] == "withdrawn")
+    assert withdrawn["count"] == "[c]" and withdrawn["description"] == "Withdrawn by the reporter"
+    local = next(r for r in rows if r["table"] == "election_period" and r["count"] != "[c]")
+    assert local["election_period"] == "local"
+    assert local["description"] == "In a local election period"
+    assert {r["edition"] for r in rows if r["table"] == "year"} == {
+        f"{r['year']}-Q4" for r in rows if r["table"] == "year"
+    }
+    assert {r["edition"] for r in rows if r["table"] == "quarter"} == {
+        r["quarter"] for r in rows if r["table"] == "quarter"
+    }
+    assert {r["is_demo"] for r in rows} == {"false"}
 
 
 async def test_an_address_may_file_only_so_many_reports(

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.site.words import value_words
 from publication import statistics as stats
 from publication.attributes import Dimension
 from publication.statistics import StatisticsFilter, StatisticsRow
@@ -135,24 +136,33 @@ async def answer(*, session: AsyncSession, question: Question) -> list[Statistic
     )
 
 
-def to_csv(question: Question, rows: list[StatisticsRow]) -> str:
-    """Exactly the rows shown: the same columns as the page's table, ids not words."""
+def to_csv(
+    question: Question,
+    rows: list[StatisticsRow],
+    cells: list[stats.Cell],
+    *,
+    names: dict[str, str],
+    edition: str | None,
+) -> str:
+    """The rows shown, and the table's withheld cells as [c] (never a silent gap): codes
+    with names beside them, the edition, and whether the data are a demo's."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    dims = question.group_by
-    filters = list(question.where)
-    rates = D.PARTY in dims
+    dims = [*question.where, *question.group_by]
+    rates = any(r.rate_per_1000_members is not None for r in rows)
     writer.writerow(
-        [*(d.value for d in filters), *(d.value for d in dims), "count"]
+        [column for d in dims for column in (d.value, f"{d.value}_name")]
+        + ["is_demo", "edition", "count"]
         + (["rate_per_1000_members"] if rates else [])
     )
-    for row in rows:
+    rate_of = {tuple(str(v) for v in r.values.values()): r.rate_per_1000_members for r in rows}
+    for cell in cells:
+        values = {d: cell.party if d is D.PARTY else cell.values[d.value] for d in dims}
+        rate = rate_of.get(tuple(str(values[d]) for d in question.group_by))
         writer.writerow(
-            [*(question.where[d] for d in filters), *(row.values[d] for d in dims), row.count]
-            + (
-                [row.rate_per_1000_members if row.rate_per_1000_members is not None else ""]
-                if rates
-                else []
-            )
+            [part for d in dims for part in (values[d], value_words(d, values[d], names))]
+            + ["true" if cell.is_demo else "false", edition or ""]
+            + ["[c]" if cell.count is None else cell.count]
+            + ([rate if rate is not None else ""] if rates else [])
         )
     return out.getvalue()

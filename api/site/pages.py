@@ -27,7 +27,7 @@ import codes
 from api.open_data import DICTIONARY
 from api.site import assets, charts, explore, figures
 from api.site.explore import BREAKDOWNS, PERIODS, Question
-from api.site.words import DIMENSION_NAMES, value_words
+from api.site.words import DIMENSION_NAMES, report_outcome_words, value_words
 from cases import reports as report_service
 from cases.errors import CaseErrorCode
 from codes import clock
@@ -197,7 +197,7 @@ def routes(
             session=session, group_by=[report_statistics.ReportDimension.OUTCOME]
         )
         outcomes = [
-            (_outcome_words(r.values[report_statistics.ReportDimension.OUTCOME]), r.count)
+            (report_outcome_words(r.values[report_statistics.ReportDimension.OUTCOME]), r.count)
             for r in reports
         ]
         return _html(render("home.html", view, request, figures=shown, report_outcomes=outcomes))
@@ -250,12 +250,24 @@ def routes(
         question = explore.question_of(dict(request.query_params))
         if not explore.answerable(question):
             return PlainTextResponse("No published table answers this question.", status_code=404)
+        csv_wanted = request.url.path.endswith(".csv")
         async with public.transaction() as session:
             view = await figures.overview(session=session)
             rows = await explore.answer(session=session, question=question)
-        if request.url.path.endswith(".csv"):
+            cells = (
+                await stats.full_tables(
+                    session=session,
+                    only=question.table,
+                    where=stats.StatisticsFilter(question.where),
+                )
+                if csv_wanted
+                else []
+            )
+        if csv_wanted:
+            names = {p.party.slug: p.party.name for p in view.parties}
+            edition = view.edition.edition if view.edition else None
             return Response(
-                explore.to_csv(question, rows),
+                explore.to_csv(question, rows, cells, names=names, edition=edition),
                 media_type="text/csv; charset=utf-8",
                 headers={
                     "content-disposition": 'attachment; filename="joint-code-'
@@ -508,19 +520,6 @@ def _field_error(error: DomainError) -> dict[str, str]:
         "field": FORM_FIELDS.get(path[0], "content") if path else "content",
         "message": error.message,
     }
-
-
-def _outcome_words(outcome: object) -> str:
-    value = str(outcome)
-    if value.startswith("declined_"):
-        reason = value.removeprefix("declined_")
-        titles = {r.id: r.title for r in codes.default_version().out_of_scope_reasons}
-        return f"Declined: {titles.get(reason, reason)}"
-    return {
-        "open": "Waiting for the party",
-        "accepted": "Taken up as a case",
-        "withdrawn": "Withdrawn by the reporter",
-    }.get(value, value)
 
 
 def _decoy_code() -> str:

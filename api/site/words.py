@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 import codes
+from cases.reports import REPORTER_KINDS
 from publication.attributes import Dimension
+from publication.report_statistics import ReportDimension
 
 D = Dimension
 DIMENSION_NAMES: dict[Dimension, str] = {
@@ -68,3 +70,39 @@ def value_words(dimension: Dimension, value: object, party_names: dict[str, str]
     if dimension is D.PARTY:
         return party_names.get(str(value), str(value))
     return _titles()[dimension].get(str(value), str(value))
+
+
+ELECTION_PERIODS = {
+    "general": "In a general election period",
+    "local": "In a local election period",
+    "none": "Outside an election period",
+}
+REPORT_OUTCOMES = {
+    "open": "Waiting for the party",
+    "accepted": "Taken up as a case",
+    "withdrawn": "Withdrawn by the reporter",
+}
+
+
+def report_outcome_words(outcome: object) -> str:
+    value = str(outcome)
+    if value.startswith("declined_"):
+        reason = value.removeprefix("declined_")
+        titles = {r.id: r.title for v in codes.load_versions().values()
+                  for r in v.out_of_scope_reasons}  # fmt: skip
+        return f"Declined: {titles.get(reason, reason)}"
+    return REPORT_OUTCOMES.get(value, value)
+
+
+def report_value_words(dimension: ReportDimension, value: object) -> str:
+    """A report count's value as the public reads it (the same words as the outcomes')."""
+    R = ReportDimension
+    if dimension is R.OUTCOME:
+        return report_outcome_words(value)
+    if dimension is R.REPORTER_KIND:
+        return REPORTER_KINDS.get(str(value), str(value))
+    if dimension is R.ELECTION_PERIOD:
+        return ELECTION_PERIODS.get(str(value), str(value))
+    if dimension is R.CHANNEL_GROUP and value == "other":
+        return "Other"
+    return value_words(Dimension(dimension.value), value, {})

@@ -141,7 +141,11 @@ StatisticsRow = strawberry.type(
                 "rate_per_1000_members",
                 float | None,
                 strawberry.field(
-                    description="When grouped by party and the party gave its membership."
+                    description="Outcomes per 1,000 members in one named year: when grouped "
+                    "by party and by year (or filtered to a year), and the party gave its "
+                    "membership; null otherwise (all time over today's members means "
+                    "nothing). Outcomes measure enforcement and reporting, not how much "
+                    "abuse there is."
                 ),
             ),
         ],

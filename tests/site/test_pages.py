@@ -86,10 +86,21 @@ async def test_explore_chart_table_and_download_hold_the_same_numbers(
     page = (await site.get("/explore", params={**query, "view": "table"})).text
     download = await site.get("/explore.csv", params=query)
     rows = list(csv.DictReader(io.StringIO(download.text)))
-    assert rows and set(rows[0]) == {"party", "family", "count", "rate_per_1000_members"}
+    assert rows and list(rows[0]) == [
+        "party", "party_name", "family", "family_name", "is_demo", "edition", "count"
+    ]  # fmt: skip  (no rate: outcomes of all time over today's members mean nothing)
     shown = [int(n.replace(",", "")) for n in re.findall(r'<td class="n">([\d,]+)</td>', page)]
-    assert sorted(shown) == sorted(int(r["count"]) for r in rows)
-    assert all(int(r["count"]) >= 10 for r in rows)  # never 1 to k-1
+    published = [r for r in rows if r["count"] != "[c]"]
+    assert sorted(shown) == sorted(int(r["count"]) for r in published)
+    assert all(int(r["count"]) >= 10 for r in published)  # never 1 to k-1
+    # the grid in full: a withheld cell is [c], never a silent gap
+    assert len(rows) == len({r["party"] for r in rows}) * len({r["family"] for r in rows})
+    assert {r["family_name"] for r in rows} >= {"Harassment"}
+    assert {r["is_demo"] for r in rows} <= {"true", "false"} and rows[0]["edition"]
+    by_year = list(
+        csv.DictReader(io.StringIO((await site.get("/explore.csv?party=each&period=year")).text))
+    )
+    assert "rate_per_1000_members" in by_year[0]  # a rate names its year
     assert "Harassment" in page and ">harassment<" not in page  # words, not ids
     chart = await site.get("/explore.svg", params=query)
     assert chart.headers["content-type"] == "image/svg+xml"
