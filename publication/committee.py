@@ -153,6 +153,7 @@ class CommitteeSummary:
     parties: list[PartyFigures]
     total: PartyFigures
     consistency: list[LevelConsistency]
+    as_of: date  # the day the edition was computed: open and overdue counts are as of it
 
 
 def _count(value: int, k: int) -> Figure:
@@ -296,7 +297,21 @@ async def committee_summary(*, session: AsyncSession, period: str, today: date) 
         parties=[figures(p.id, p.slug, p.name, p.is_demo) for p in parties.values()],
         total=figures(None, TOTAL, "All parties", False),
         consistency=await _consistency(session, version=version, parties=parties, period=chosen),
+        as_of=await edition_day(session=session, period=chosen) or today,
     )
+
+
+async def edition_day(*, session: AsyncSession, period: ReportingPeriod) -> date | None:
+    """The UK day a period's edition was computed (its publication date, when the hourly
+    job ran): the day its open and overdue counts describe. None before it exists."""
+    found: date | None = await session.scalar(
+        text(
+            "SELECT (computed_at AT TIME ZONE 'Europe/London')::date FROM committee_editions "
+            "WHERE period_start = :f AND period_end = :t"
+        ),
+        {"f": period.start, "t": period.end},
+    )
+    return found
 
 
 async def publish_due(*, session: AsyncSession, today: date) -> int:

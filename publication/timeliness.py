@@ -21,6 +21,7 @@ from publication.committee import (
     PartyFigures,
     PeriodKind,
     ReportingPeriod,
+    edition_day,
     party_figures,
     periods_up_to,
     publishes_on,
@@ -31,7 +32,7 @@ from publication.committee import (
 class PeriodTimeliness:
     period: ReportingPeriod
     figures: PartyFigures
-    as_of: date  # the edition's date: open and overdue counts are as of this day
+    as_of: date  # the day the edition was computed: open and overdue counts are as of it
 
 
 async def public_timeliness(
@@ -73,5 +74,6 @@ async def public_timeliness(
             values, slug=party.slug, name=party.name, is_demo=party.is_demo, k=version.k,
             bands=bands,
         )  # fmt: skip
-        found.append(PeriodTimeliness(period, figures, publishes_on(period, version)))
+        as_of = await edition_day(session=session, period=period) or publishes_on(period, version)
+        found.append(PeriodTimeliness(period, figures, as_of))
     return found

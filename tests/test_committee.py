@@ -225,6 +225,19 @@ async def test_the_committee_cannot_poll_a_period_or_see_an_open_one(
         await decide(gql, tokens["a"], case, sanction="expulsion")
     again = await gql.ok(SUMMARY, {"period": "2026-Q1"}, token=tokens["committee"])
     assert again == first
+    # open and overdue counts name their day: the day the edition was computed
+    day = '{ committeeSummary(period: "2026-Q1") { asOf } }'
+    as_of = (await gql.ok(day, token=tokens["committee"]))["committeeSummary"]["asOf"]
+    assert as_of == date.today().isoformat()
+    # the application reads when an edition was computed, never its stored figures
+    async with db.transaction(credential=tokens["a"]) as session:
+        days = (await session.execute(text(
+            "SELECT period_start, computed_at FROM committee_editions"))).all()  # fmt: skip
+    assert (date(2026, 1, 1)) in {d.period_start for d in days}
+    for column in ("figures", "sanctions", "*"):
+        with pytest.raises(DBAPIError, match="permission denied"):
+            async with db.transaction(credential=tokens["a"]) as session:
+                await session.execute(text(f"SELECT {column} FROM committee_editions"))
     current = date.today()
     quarter = f"{current.year}-Q{(current.month - 1) // 3 + 1}"
     refused = await gql(SUMMARY, {"period": quarter}, token=tokens["committee"])

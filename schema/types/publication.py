@@ -317,11 +317,16 @@ class CommitteeSummary:
     parties: list[PartyFigures]
     total: PartyFigures
     sanction_consistency: list[LevelConsistency]
+    as_of: date = strawberry.field(
+        description="The day this period's edition was computed (its publication date, when "
+        "the hourly job ran): counts of open and overdue cases describe that day."
+    )
 
     @classmethod
     def of(cls, s: committee.CommitteeSummary) -> CommitteeSummary:
         return cls(
             period=ReportingPeriod.of(s.period),
+            as_of=s.as_of,
             received_from=s.period.start,
             received_to=s.period.end,
             k=s.k,

@@ -87,7 +87,13 @@ async def test_explore_chart_table_and_download_hold_the_same_numbers(
     download = await site.get("/explore.csv", params=query)
     rows = list(csv.DictReader(io.StringIO(download.text)))
     assert rows and list(rows[0]) == [
-        "party", "party_name", "family", "family_name", "is_demo", "edition", "count"
+        "party",
+        "party_name",
+        "family",
+        "family_name",
+        "is_demo",
+        "edition",
+        "count",
     ]  # fmt: skip  (no rate: outcomes of all time over today's members mean nothing)
     shown = [int(n.replace(",", "")) for n in re.findall(r'<td class="n">([\d,]+)</td>', page)]
     published = [r for r in rows if r["count"] != "[c]"]
