@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 import codes
 from api.cli import app as cli
 from api.open_data import OUTCOME_COLUMNS
+from cases import lifecycle
 from codes import clock
 from db.session import Database
 from tests.conftest import GraphQLClient
@@ -166,6 +167,30 @@ async def test_app_role_cannot_change_a_release(db: Database, gql: GraphQLClient
                 await session.execute(text(statement))
 
 
+async def test_the_database_releases_only_counted_outcomes_of_closed_years(
+    db: Database, gql: GraphQLClient, officer: str
+) -> None:
+    """Issue 22: a release shows nothing of a period before its publication date. The
+    service picks the outcomes; the database refuses the application role (in raw SQL)
+    any other: one the tables have not counted, or one not final."""
+    await _decided(gql, officer, "I", 10)
+    assert (await publish(gql, officer))["errors"] == []
+    await _decided(gql, officer, "L", 2)  # final after the year's edition: not counted
+    await submit(gql, officer, "OPEN-1")
+    async with db.transaction(credential=officer) as session:
+        party_id = await session.scalar(text("SELECT party_id FROM cases LIMIT 1"))
+        assert await lifecycle.finalise_due(session=session, party_id=party_id) == 2
+    for which in ("state = 'final' AND NOT tabulated", "state <> 'final'"):
+        with pytest.raises(DBAPIError, match="closed, published years only"):
+            async with db.transaction(credential=officer) as session:
+                await session.execute(
+                    text(
+                        "UPDATE cases SET release_id = (SELECT id FROM releases LIMIT 1) "
+                        f"WHERE release_id IS NULL AND {which}"
+                    )
+                )
+
+
 async def _decided_as(gql: GraphQLClient, officer: str, ref: str, n: int, sanction: str,
                       **decision) -> None:  # fmt: skip
     for i in range(n):
@@ -188,7 +213,7 @@ async def test_open_data_and_public_page(
     )
     year = clock.today().year
     assert len(lines) == 25
-    assert lines[1].startswith(f"party-a,Party party-a,False,1,{clock.today()},{year},abuse,")
+    assert lines[1].startswith(f"party-a,Party party-a,false,1,{clock.today()},{year},abuse,")
     outcomes_json = (await client.get("/open-data/outcomes.json")).json()
     assert len(outcomes_json) == 24 and outcomes_json[0]["families"] == ["abuse"]
     assert outcomes_json[0]["family_names"] == ["Bullying and personal abuse"]
