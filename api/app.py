@@ -34,11 +34,12 @@ from api.metrics import Metrics, RequestMetrics, role_of
 from api.ratelimit import Budget, RateLimit
 from api.requests import RequestIds
 from api.site import pages as site
-from cases import reading
+from cases import lifecycle, reading
 from codes import clock
-from db import code_versions
+from db import audit, code_versions
 from db.envelope import KeyEncryptionKey
 from db.session import Database
+from parties import service as party_service
 from publication import checkpoints, committee, report_statistics, statistics
 from publication.checkpoints import Signer
 from schema import schema as graphql_schema
@@ -92,7 +93,7 @@ class JointCodeGraphQL(GraphQL):
             response=response,
             signer=self.signer,
             kek=self.kek,
-            allow_report=self.reports.allow,
+            report_wait=self.reports.wait,
             observe=lambda work, seconds: self.metrics.work.labels(work=work).observe(seconds),
         )
         request.scope["jointcode.context"] = context  # released when the request ends
@@ -288,6 +289,21 @@ def create_app(
                 log.exception("publishing the due statistics edition failed")
             await asyncio.sleep(3600)
 
+    async def finalise_cases() -> None:
+        """Cases become final on their own (an appeal window passed, an appeal decided),
+        hourly, for every party: no operator command, so a reporter's receipt and the
+        tables follow the case (``cases.lifecycle.finalise_due``)."""
+        while True:
+            try:
+                async with db.transaction() as session:
+                    parties = await party_service.list_parties(session=session)
+                for party in parties:
+                    async with db.transaction(party_id=party.id, actor=audit.SYSTEM) as session:
+                        await lifecycle.finalise_due(session=session, party_id=party.id)
+            except Exception:  # retried within the hour
+                log.exception("making due cases final failed")
+            await asyncio.sleep(3600)
+
     async def fold_reads() -> None:
         """Keep counting a case's reads as cheap as the first one (``cases.reading``)."""
         while True:
@@ -311,6 +327,7 @@ def create_app(
             [
                 asyncio.create_task(daily_checkpoints()),
                 asyncio.create_task(fold_reads()),
+                asyncio.create_task(finalise_cases()),
                 asyncio.create_task(statistics_editions()),
             ]
             if background
@@ -330,7 +347,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *(Route(path, endpoint) for path, endpoint in open_data.routes(public).items()),
-            *site.routes(db, graphql.kek, graphql.reports.allow, read_db=read_db),
+            *site.routes(db, graphql.kek, graphql.reports.wait, read_db=read_db),
         ],
         lifespan=lifespan,
     )

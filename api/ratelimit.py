@@ -35,6 +35,15 @@ class Budget:
     def allow(self, address: str) -> bool:
         return self.item is None or self.limiter.hit(self.item, "budget", address)
 
+    def wait(self, address: str) -> int:
+        """0 and one use of the budget when ``address`` may go ahead, else the seconds
+        until it may (so the form can say how long)."""
+        if self.allow(address):
+            return 0
+        assert self.item is not None
+        stats = self.limiter.get_window_stats(self.item, "budget", address)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
 
 class RateLimit:
     def __init__(self, app: ASGIApp, *, anonymous: str | None, failed_auth: str | None) -> None:

@@ -17,20 +17,23 @@ import hashlib
 import hmac
 import json
 import logging
-import secrets
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
+from cases import receipts
 from cases.errors import CaseErrorCode
 from cases.submission import Submission, submit_cases
+from codes import clock
 from codes.errors import CodeErrorCode
 from db import audit, envelope
 from db.errors import DomainError, DomainErrors
@@ -51,13 +54,12 @@ MAX_CONTACT = 500
 MAX_LINKS = 5
 MAX_LINK = 500
 PURPOSE = "report"
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 
 @dataclass(frozen=True, slots=True)
 class ReportInput:
     party: str
-    respondent_role: str
+    respondent_role: str | None  # None: the reporter does not know
     channel: str
     provisions: list[str]
     occurred_from: date
@@ -69,12 +71,10 @@ class ReportInput:
     links: list[str] = field(default_factory=list)
     contact: str | None = None
     forms_of_hate: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Receipt:
-    code: str
-    secret: str  # shown once; only its hash is kept
+    # the form's submission token (``cases.receipts``): the same token files once
+    token: str | None = None
+    # the browser's reporter cookie, when no contact is given: links its own duplicates
+    browser: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,7 @@ class Report:
     code: str
     received_on: date
     status: str
-    respondent_role: str
+    respondent_role: str | None
     channel: str
     provisions: list[str]
     forms_of_hate: list[str]
@@ -109,6 +109,14 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
+class Addition:
+    """Information the reporter added later, by receipt, while the report was open."""
+
+    added_on: str  # ISO date
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Contents:
     """What the reporter wrote, opened for the responsible party's officers only."""
 
@@ -116,10 +124,25 @@ class Contents:
     respondent_name: str | None
     links: list[str]
     contact: str | None
+    additions: list[Addition] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> Contents:
+        additions = [Addition(**a) for a in values.pop("additions", [])]
+        return cls(**values, additions=additions)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "what_happened": self.what_happened,
+            "respondent_name": self.respondent_name,
+            "links": self.links,
+            "contact": self.contact,
+            "additions": [{"added_on": a.added_on, "text": a.text} for a in self.additions],
+        }
 
 
 def _error(code: Any, message: str, *path: str) -> DomainError:
-    return DomainError(code, message, field=("input", *path))
+    return DomainError(code, message, field=path)
 
 
 def _text(value: str | None, limit: int, *path: str) -> list[DomainError]:
@@ -167,7 +190,9 @@ def _check(report: ReportInput, version: codes.CodeVersion, today: date) -> list
             )
     if report.channel not in {c.id for c in version.channels}:
         errors.append(_error(CaseErrorCode.UNKNOWN_CHANNEL, "Unknown channel.", "channel"))
-    if report.respondent_role not in {r.id for r in version.respondent_roles}:
+    if report.respondent_role is not None and report.respondent_role not in {
+        r.id for r in version.respondent_roles
+    }:
         errors.append(
             _error(CaseErrorCode.UNKNOWN_RESPONDENT_ROLE, "Unknown role.", "respondentRole")
         )
@@ -211,6 +236,14 @@ def _check(report: ReportInput, version: codes.CodeVersion, today: date) -> list
                 )
             )
         errors += _text(link, MAX_LINK, "links", str(n))
+    if report.token is not None and not 16 <= len(report.token) <= 200:
+        errors.append(
+            _error(
+                CaseErrorCode.INVALID_TEXT,
+                "A submission token is 16 to 200 characters, random, one per report.",
+                "submissionToken",
+            )
+        )
     if not report.consent:
         errors.append(
             _error(
@@ -222,16 +255,14 @@ def _check(report: ReportInput, version: codes.CodeVersion, today: date) -> list
     return errors
 
 
-def too_many() -> DomainError:
+def too_many(wait_seconds: int) -> DomainError:
+    """Over the hourly budget: say how long to wait (a whole number of minutes)."""
+    minutes = max(1, -(-wait_seconds // 60))
     return DomainError(
         CaseErrorCode.TOO_MANY_REPORTS,
-        "Too many reports from your address for now: please try again later.",
-        field=("input",),
+        "Too many reports from your address for now: you can send another in about "
+        f"{minutes} minute{'s' if minutes > 1 else ''}. If you are in danger now, call 999.",
     )
-
-
-def _secret_hash(secret: str) -> bytes:
-    return hashlib.sha256(b"jointcode-receipt:" + secret.encode()).digest()
 
 
 def _fingerprint(kek: envelope.KeyEncryptionKey, party_id: UUID, report: ReportInput) -> bytes:
@@ -268,23 +299,32 @@ async def _public_key(
     return bytes(found)
 
 
-def _seal(report: ReportInput, public_key: bytes, party_id: UUID) -> bytes:
-    contents = {
-        "what_happened": report.what_happened,
-        "respondent_name": report.respondent_name,
-        "links": report.links,
-        "contact": report.contact,
-    }
+def _seal(contents: Contents, public_key: bytes, party_id: UUID) -> bytes:
     return envelope.seal(
-        json.dumps(contents).encode(), public_key=public_key, party_id=party_id, purpose=PURPOSE
+        json.dumps(contents.as_dict()).encode(),
+        public_key=public_key,
+        party_id=party_id,
+        purpose=PURPOSE,
     )
+
+
+def _reporter_key(kek: envelope.KeyEncryptionKey, report: ReportInput) -> bytes | None:
+    """Who filed, as far as the service can tell without keeping it: a keyed hash of the
+    contact given, else of the browser's reporter cookie; None when neither is known."""
+    who = " ".join((report.contact or "").lower().split()) or (
+        f"browser:{report.browser}" if report.browser else ""
+    )
+    if not who:
+        return None
+    return hmac.new(kek.derive(b"reporter-key"), who.encode(), hashlib.sha256).digest()
 
 
 async def submit_report(
     *, session: AsyncSession, kek: envelope.KeyEncryptionKey, report: ReportInput, today: date
-) -> Receipt:
+) -> receipts.Receipt:
     """File a report with the party named; a report like one already filed is linked to
-    it (``duplicate_of``), never dropped."""
+    it (``duplicate_of``), never dropped. The same submission token sent again files
+    nothing and gives the same receipt (for ``receipts.REPLAY_WINDOW``)."""
     party = await party_service.get_by_slug(session=session, slug=report.party)
     if party is None:
         raise DomainErrors(
@@ -294,81 +334,227 @@ async def submit_report(
     errors = _check(report, version, today)
     if errors:
         raise DomainErrors(errors)
+    receipt = receipts.derive(kek, report.token or receipts.new_token())
     public_key = await _public_key(session, kek, party.id)
     fingerprint = _fingerprint(kek, party.id, report)
     duplicate_of = await session.scalar(
         text("SELECT report_duplicate(:p, :f)"), {"p": party.id, "f": fingerprint}
     )
-    code = "R-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
-    secret = secrets.token_urlsafe(18)
-    await session.execute(
-        text(
-            "INSERT INTO reports (party_id, code, secret_hash, received_on, respondent_role, "
-            "channel, provisions, forms_of_hate, occurred_from, occurred_to, reporter_kind, "
-            "sealed, fingerprint, duplicate_of) VALUES (:party, :code, :hash, :today, :role, "
-            ":channel, :provisions, :hate, :from, :to, :kind, :sealed, :fingerprint, :duplicate)"
-        ),
-        {
-            "party": party.id,
-            "code": code,
-            "hash": _secret_hash(secret),
-            "today": today,
-            "role": report.respondent_role,
-            "channel": report.channel,
-            "provisions": list(dict.fromkeys(report.provisions)),
-            "hate": list(dict.fromkeys(report.forms_of_hate)),
-            "from": report.occurred_from,
-            "to": report.occurred_to or report.occurred_from,
-            "kind": report.reporter_kind,
-            "sealed": _seal(report, public_key, party.id),
-            "fingerprint": fingerprint,
-            "duplicate": duplicate_of,
-        },
+    contents = Contents(
+        what_happened=report.what_happened,
+        respondent_name=report.respondent_name,
+        links=report.links,
+        contact=report.contact,
     )
-    return Receipt(code=code, secret=secret)
+    if await _filed_at(session, receipt) is not None:  # this form was sent already
+        await _replayed(session, receipt)
+        return receipt
+    insert = text(
+        "INSERT INTO reports (party_id, code, secret_hash, received_on, respondent_role, "
+        "channel, provisions, forms_of_hate, occurred_from, occurred_to, reporter_kind, "
+        "sealed, fingerprint, duplicate_of, reporter_key) VALUES (:party, :code, :hash, "
+        ":today, :role, :channel, :provisions, :hate, :from, :to, :kind, :sealed, "
+        ":fingerprint, :duplicate, :reporter)"
+    )
+    values = {
+        "party": party.id,
+        "code": receipt.code,
+        "hash": receipts.secret_hash(receipt.secret),
+        "today": today,
+        "role": report.respondent_role,
+        "channel": report.channel,
+        "provisions": list(dict.fromkeys(report.provisions)),
+        "hate": list(dict.fromkeys(report.forms_of_hate)),
+        "from": report.occurred_from,
+        "to": report.occurred_to or report.occurred_from,
+        "kind": report.reporter_kind,
+        "sealed": _seal(contents, public_key, party.id),
+        "fingerprint": fingerprint,
+        "duplicate": duplicate_of,
+        "reporter": _reporter_key(kek, report),
+    }
+    try:
+        async with session.begin_nested():  # the same form sent twice at once: one wins
+            await session.execute(insert, values)
+    except IntegrityError:
+        await _replayed(session, receipt)
+    return receipt
+
+
+async def _filed_at(session: AsyncSession, receipt: receipts.Receipt) -> datetime | None:
+    found: datetime | None = await session.scalar(
+        text("SELECT received_at FROM report_status(:c, :h)"),
+        {"c": receipt.code, "h": receipts.secret_hash(receipt.secret)},
+    )
+    return found
+
+
+async def _replayed(session: AsyncSession, receipt: receipts.Receipt) -> None:
+    """A form sent twice: the receipt again while it is fresh, else a refusal (a form
+    page left open for hours is not a way to read a receipt)."""
+    filed_at = await _filed_at(session, receipt)
+    if filed_at is None or filed_at < clock.now() - receipts.REPLAY_WINDOW:
+        raise DomainError(
+            CaseErrorCode.ALREADY_SENT,
+            "This report was sent already; its receipt was shown then. To report something "
+            "new, open the form again.",
+            field=(),
+        )
+
+
+class ReporterStatus(Enum):
+    """What the receipt says, as the report and its case move."""
+
+    RECEIVED = "received"  # waiting for the party to take it up
+    BEING_ASSESSED = "being_assessed"  # taken up as a case, not yet decided
+    DECIDED = "decided"  # decided; an appeal may still be made
+    UNDER_APPEAL = "under_appeal"
+    FINAL = "final"  # the decision stands
+    DECLINED = "declined"  # not taken up, for a reason of the code
+    CLOSED = "closed"  # the case ended without a decision (withdrawn, the person left)
+    WITHDRAWN = "withdrawn"  # by the reporter
 
 
 @dataclass(frozen=True, slots=True)
 class ReportStatus:
-    status: str  # received, being_assessed, closed, withdrawn
+    status: ReporterStatus
     received_on: date
-    outcome_band: str | None  # once the case is final: the sanction band's title
+    outcome_band: str | None  # once decided: the band of the sanction that stands
+    decline_reason: str | None  # the code's words, when declined
+    decided_on: date | None
+    appeal_until: date | None  # while an appeal may still be made
+    can_add: bool  # the reporter may still add information
+    can_withdraw: bool
 
 
-async def report_status(*, session: AsyncSession, code: str, secret: str) -> ReportStatus | None:
+def _band(sanction: str | None) -> str | None:
+    version = codes.default_version()
+    return next(
+        (
+            title
+            for _, title, members in version.publication.sanction_bands
+            if (sanction or "no_further_action") in members
+        ),
+        None,
+    )
+
+
+def _reporter_status(row: Any, today: date) -> ReporterStatus:
+    """Final is told from the dates (an appeal window passed, an appeal decided), so the
+    receipt is right before the daily job has moved the case."""
+    if row.status == "received":
+        return ReporterStatus.RECEIVED
+    if row.status == "declined":
+        return ReporterStatus.DECLINED
+    if row.status == "withdrawn":
+        return ReporterStatus.WITHDRAWN
+    state = row.case_state
+    if state in ("withdrawn", "closed_out_of_scope", "respondent_left"):
+        return ReporterStatus.CLOSED
+    if state == "final" or state == "appeal_decided":
+        return ReporterStatus.FINAL
+    if state == "appealed":
+        return ReporterStatus.UNDER_APPEAL
+    if state == "decided":
+        ends = row.appeal_window_ends
+        return ReporterStatus.FINAL if ends and ends < today else ReporterStatus.DECIDED
+    return ReporterStatus.BEING_ASSESSED
+
+
+async def report_status(
+    *, session: AsyncSession, code: str, secret: str, today: date | None = None
+) -> ReportStatus | None:
     """The receipt's view: None alike for an unknown code and a wrong secret (one lookup,
     the same work either way)."""
     row = (
         await session.execute(
             text("SELECT * FROM report_status(:code, :hash)"),
-            {"code": code[:40], "hash": _secret_hash(secret[:200])},
+            {"code": receipts.normalise_code(code), "hash": receipts.secret_hash(secret)},
         )
     ).first()
     if row is None:
         return None
-    band = None
-    if row.status == "accepted" and row.case_state == "final":
-        standing = row.appeal_sanction if row.appeal_outcome in ("varied", "overturned") else None
-        sanction = standing or row.sanction or "no_further_action"
-        version = codes.default_version()
-        band = next(
-            (
-                title
-                for _, title, members in version.publication.sanction_bands
-                if sanction in members
-            ),
-            None,
+    today = today or clock.today()
+    status = _reporter_status(row, today)
+    decided = status in (ReporterStatus.DECIDED, ReporterStatus.UNDER_APPEAL, ReporterStatus.FINAL)
+    standing = row.sanction
+    if row.appeal_outcome in ("varied", "overturned"):
+        standing = row.appeal_sanction
+    reason = None
+    if row.decline_reason:
+        titles = {
+            r.id: r.title for v in codes.load_versions().values() for r in v.out_of_scope_reasons
+        }
+        reason = titles.get(row.decline_reason, row.decline_reason)
+    return ReportStatus(
+        status=status,
+        received_on=row.received_on,
+        outcome_band=_band(standing) if decided else None,
+        decline_reason=reason,
+        decided_on=row.decided_on if decided else None,
+        appeal_until=row.appeal_window_ends if status is ReporterStatus.DECIDED else None,
+        can_add=row.has_contents and status in _OPEN,
+        can_withdraw=status is ReporterStatus.RECEIVED,
+    )
+
+
+MAX_ADDITION = 2_000
+_OPEN = (
+    ReporterStatus.RECEIVED,
+    ReporterStatus.BEING_ASSESSED,
+    ReporterStatus.DECIDED,
+    ReporterStatus.UNDER_APPEAL,
+)
+
+
+async def add_information(
+    *,
+    session: AsyncSession,
+    kek: envelope.KeyEncryptionKey,
+    code: str,
+    secret: str,
+    text_added: str,
+    today: date,
+) -> bool:
+    """Append the reporter's new information to what they wrote, sealed again to the
+    party; False when the receipt does not match or the report is no longer open."""
+    problems = _text(text_added, MAX_ADDITION, "text")
+    if not text_added.strip():
+        problems.append(_error(CaseErrorCode.INVALID_TEXT, "Write what you want to add.", "text"))
+    if problems:
+        raise DomainErrors(problems)
+    hashed = receipts.secret_hash(secret)
+    row = (
+        await session.execute(
+            text("SELECT * FROM report_for_receipt(:code, :hash)"),
+            {"code": receipts.normalise_code(code), "hash": hashed},
         )
-    status = {
-        "received": "received",
-        "accepted": "closed" if band is not None or row.case_state in _CLOSED else "being_assessed",
-        "declined": "closed",
-        "withdrawn": "withdrawn",
-    }[row.status]
-    return ReportStatus(status=status, received_on=row.received_on, outcome_band=band)
-
-
-_CLOSED = ("final", "closed_out_of_scope", "withdrawn", "respondent_left")
+    ).first()
+    if row is None:
+        return False
+    sealed = bytes(row.sealed)
+    opened = _opened(sealed, bytes(row.wrapped_private_key), kek, row.party_id)
+    if opened is None:
+        return False
+    added = Contents(
+        what_happened=opened.what_happened,
+        respondent_name=opened.respondent_name,
+        links=opened.links,
+        contact=opened.contact,
+        additions=[*opened.additions, Addition(added_on=today.isoformat(), text=text_added)],
+    )
+    public_key = await _public_key(session, kek, row.party_id)
+    return bool(
+        await session.scalar(
+            text("SELECT add_to_report(:code, :hash, :opened, :sealed)"),
+            {
+                "code": receipts.normalise_code(code),
+                "hash": hashed,
+                "opened": hashlib.sha256(sealed).digest(),
+                "sealed": _seal(added, public_key, row.party_id),
+            },
+        )
+    )
 
 
 async def own_copy(
@@ -379,7 +565,7 @@ async def own_copy(
     row = (
         await session.execute(
             text("SELECT * FROM report_for_receipt(:code, :hash)"),
-            {"code": code[:40], "hash": _secret_hash(secret[:200])},
+            {"code": receipts.normalise_code(code), "hash": receipts.secret_hash(secret)},
         )
     ).first()
     if row is None:
@@ -387,13 +573,16 @@ async def own_copy(
     return _opened(bytes(row.sealed), bytes(row.wrapped_private_key), kek, row.party_id)
 
 
-async def withdraw(*, session: AsyncSession, code: str, secret: str) -> bool:
-    """The reporter withdraws a report not yet accepted: its sealed contents are erased."""
-    return bool(
+async def withdraw(*, session: AsyncSession, code: str, secret: str) -> int:
+    """The reporter withdraws a report not yet accepted, and the duplicates of it that
+    they filed (the same contact, or the same browser) that still wait: their sealed
+    contents are erased. Returns how many were withdrawn (0: none could be)."""
+    return int(
         await session.scalar(
             text("SELECT withdraw_report(:code, :hash)"),
-            {"code": code[:40], "hash": _secret_hash(secret[:200])},
+            {"code": receipts.normalise_code(code), "hash": receipts.secret_hash(secret)},
         )
+        or 0
     )
 
 
@@ -472,7 +661,7 @@ async def get_report(*, session: AsyncSession, party_id: UUID, report_id: UUID) 
         )
     ).first()
     if row is None:
-        raise DomainError(CaseErrorCode.NOT_FOUND, "No such report.", field=("input", "id"))
+        raise DomainError(CaseErrorCode.NOT_FOUND, "No such report.", field=("id",))
     return _report(row)
 
 
@@ -506,7 +695,7 @@ def _opened(
             "(JOINTCODE_DATA_KEY_FILE): every replica must use the same file"
         )
         return None
-    return Contents(**json.loads(opened))
+    return Contents.of(json.loads(opened))
 
 
 async def contents(
@@ -521,17 +710,30 @@ def _open(report: Report) -> None:
         raise DomainError(
             CaseErrorCode.REPORT_CLOSED,
             f"This report is already {report.status}.",
-            field=("input", "id"),
+            field=("id",),
         )
 
 
 async def accept_report(
-    *, session: AsyncSession, party_id: UUID, report_id: UUID, today: date
+    *,
+    session: AsyncSession,
+    party_id: UUID,
+    report_id: UUID,
+    today: date,
+    respondent_role: str | None = None,
 ) -> Report:
     """Open a case from the report: its coded facts and dates prefilled, no free text (the
-    report keeps it, sealed)."""
+    report keeps it, sealed). The officer names the role of the person reported where the
+    reporter did not know it (or corrects it)."""
     report = await get_report(session=session, party_id=party_id, report_id=report_id)
     _open(report)
+    role = respondent_role or report.respondent_role
+    if role is None:
+        raise DomainError(
+            CaseErrorCode.RESPONDENT_ROLE_REQUIRED,
+            "The reporter did not know the role of the person reported: name it to accept.",
+            field=("respondentRole",),
+        )
     version = await party_service.version_on(
         session=session, party_id=party_id, on=report.received_on
     )
@@ -544,7 +746,7 @@ async def accept_report(
                 received_on=report.received_on,
                 provisions=report.provisions,
                 channel=report.channel,
-                respondent_role=report.respondent_role,
+                respondent_role=role,
                 forms_of_hate=report.forms_of_hate,
                 characteristics=sorted(
                     {
@@ -586,7 +788,7 @@ async def decline_report(
         raise DomainError(
             CaseErrorCode.UNKNOWN_DECLINE_REASON,
             "Unknown reason; one of " + ", ".join(r.id for r in version.out_of_scope_reasons) + ".",
-            field=("input", "reason"),
+            field=("reason",),
         )
     await session.execute(
         text(
@@ -620,14 +822,14 @@ async def transfer_report(
     target = await party_service.get_by_slug(session=session, slug=to_party)
     if target is None or target.id == party_id:
         raise DomainError(
-            CaseErrorCode.NOT_FOUND, "Name another party that takes part.", field=("input", "party")
+            CaseErrorCode.NOT_FOUND, "Name another party that takes part.", field=("party",)
         )
     opened = await contents(session=session, kek=kek, report=report)
     resealed = None
     if opened is not None:
         public_key = await _public_key(session, kek, target.id)
         resealed = envelope.seal(
-            json.dumps(_as_dict(opened)).encode(),
+            json.dumps(opened.as_dict()).encode(),
             public_key=public_key,
             party_id=target.id,
             purpose=PURPOSE,
@@ -638,7 +840,7 @@ async def transfer_report(
     )
     if not moved:
         raise DomainError(
-            CaseErrorCode.REPORT_CLOSED, "This report cannot be transferred.", field=("input", "id")
+            CaseErrorCode.REPORT_CLOSED, "This report cannot be transferred.", field=("id",)
         )
     await audit.append(
         session,
@@ -647,15 +849,6 @@ async def transfer_report(
         subject_ids=[report.id],
         details={"to": target.slug},
     )
-
-
-def _as_dict(opened: Contents) -> dict[str, Any]:
-    return {
-        "what_happened": opened.what_happened,
-        "respondent_name": opened.respondent_name,
-        "links": opened.links,
-        "contact": opened.contact,
-    }
 
 
 async def refer_report(
@@ -671,7 +864,7 @@ async def refer_report(
         raise DomainError(
             CaseErrorCode.UNKNOWN_REFERRAL,
             "Unknown referral; one of " + ", ".join(sorted(known)) + ".",
-            field=("input", "flags"),
+            field=("flags",),
         )
     merged = sorted(set(report.referrals) | set(flags))
     await session.execute(

@@ -107,8 +107,9 @@ class RequestContext:
     response: Any = None
     signer: Signer = field(default_factory=Signer.ephemeral)
     kek: KeyEncryptionKey = field(default_factory=KeyEncryptionKey.ephemeral)
-    # a client address's budget for filing reports (api.ratelimit.Budget.allow)
-    allow_report: Callable[[str], bool] = field(default=lambda address: True)
+    # a client address's budget for filing reports (api.ratelimit.Budget.wait): 0 to go
+    # ahead, else the seconds to wait
+    report_wait: Callable[[str], int] = field(default=lambda address: 0)
     # how long a piece of work took (a release, a batch of cases), for /metrics
     observe: Callable[[str, float], None] = field(default=lambda work, seconds: None)
     audit_heads: dict[str, Any] = field(default_factory=dict)

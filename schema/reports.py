@@ -51,7 +51,9 @@ class ReportState(Enum):
 @strawberry.input(description="A report of abuse by a member of a party taking part.")
 class SubmitReportInput:
     party: str = strawberry.field(description="The slug of the party of the person reported.")
-    respondent_role: str = strawberry.field(description="Their role in the party (the code's).")
+    respondent_role: str | None = strawberry.field(
+        description="Their role in the party (the code's); null: you do not know."
+    )
     channel: str = strawberry.field(description="Where it happened (the code's channels).")
     provisions: list[str] = strawberry.field(description="What happened: the code's provisions.")
     occurred_from: date = strawberry.field(description="When it happened (or began).")
@@ -72,6 +74,12 @@ class SubmitReportInput:
     contact: str | None = strawberry.field(
         default=None, description="How the party may contact you (optional)."
     )
+    submission_token: str | None = strawberry.field(
+        default=None,
+        description="A random value of yours (at least 16 characters), the same when you "
+        "retry: the same token files one report and gives the same receipt again for 30 "
+        "minutes, so a retry after a lost answer never files twice.",
+    )
 
 
 @strawberry.type(
@@ -83,6 +91,9 @@ class ReportContents:
     respondent_name: str | None
     links: list[str]
     contact: str | None
+    additions: list[ReportAddition] = strawberry.field(
+        description="What the reporter added later, by receipt, oldest first."
+    )
 
     @classmethod
     def of(cls, opened: report_service.Contents | None) -> ReportContents | None:
@@ -93,7 +104,17 @@ class ReportContents:
             respondent_name=opened.respondent_name,
             links=list(opened.links),
             contact=opened.contact,
+            additions=[
+                ReportAddition(added_on=date.fromisoformat(a.added_on), text=a.text)
+                for a in opened.additions
+            ],
         )
+
+
+@strawberry.type(description="Information a reporter added to their report.")
+class ReportAddition:
+    added_on: date
+    text: str
 
 
 @strawberry.type(description="Keep both: the secret is shown this once and never again.")
@@ -108,13 +129,35 @@ class SubmitReportPayload:
     errors: list[UserError]
 
 
-@strawberry.type(description="What a receipt shows: never anything about the person reported.")
+ReporterStatus = strawberry.enum(
+    report_service.ReporterStatus,
+    description="Where a report stands, as its receipt tells it: received, being assessed "
+    "(taken up as a case), decided (an appeal may still be made), under appeal, final, "
+    "declined (with the code's reason), closed (the case ended undecided) or withdrawn.",
+)
+
+
+@strawberry.type(
+    description="What a receipt shows to whoever holds the code and secret: the report's "
+    "status and, while it is kept, what the reporter wrote (the name they gave, the text, "
+    "the links and their contact details). Never anything the party recorded about the "
+    "person reported."
+)
 class ReportStatus:
-    status: str = strawberry.field(description="received, being_assessed, closed or withdrawn.")
+    status: ReporterStatus
     received_on: date
     outcome_band: str | None = strawberry.field(
-        description="Once the case is final: the band of the sanction that stands."
+        description="Once decided: the band of the sanction that stands (after any appeal)."
     )
+    decline_reason: str | None = strawberry.field(
+        description="When declined: the code's reason, in words."
+    )
+    decided_on: date | None
+    appeal_until: date | None = strawberry.field(
+        description="While decided and not final: the last day an appeal may be made."
+    )
+    can_add: bool = strawberry.field(description="You may still add information (addToReport).")
+    can_withdraw: bool = strawberry.field(description="You may still withdraw it.")
     your_report: ReportContents | None = strawberry.field(
         description="What you wrote, as you wrote it (your right of access); null once erased."
     )
@@ -126,7 +169,9 @@ class Report(Node):
     code: str = strawberry.field(description="The reporter's receipt code (their reference).")
     received_on: date
     state: ReportState
-    respondent_role: str
+    respondent_role: str | None = strawberry.field(
+        description="Null: the reporter did not know (name it when accepting)."
+    )
     channel: str
     provisions: list[str]
     forms_of_hate: list[str]
@@ -192,7 +237,7 @@ def clock_version() -> codes.CodeVersion:
 
 
 def _not_found() -> DomainError:
-    return DomainError(CaseErrorCode.NOT_FOUND, "No such report.", field=("input", "id"))
+    return DomainError(CaseErrorCode.NOT_FOUND, "No such report.", field=("id",))
 
 
 def _cursor(received_at: str, report_id: UUID) -> str:
@@ -287,6 +332,11 @@ class ReportQuery:
             status=found.status,
             received_on=found.received_on,
             outcome_band=found.outcome_band,
+            decline_reason=found.decline_reason,
+            decided_on=found.decided_on,
+            appeal_until=found.appeal_until,
+            can_add=found.can_add,
+            can_withdraw=found.can_withdraw,
             your_report=ReportContents.of(copy),
         )
 
@@ -355,6 +405,31 @@ class ReportIdInput:
 
 
 @strawberry.input
+class AcceptReportInput:
+    id: strawberry.ID
+    respondent_role: str | None = strawberry.field(
+        default=None,
+        description="The role of the person reported (the code's): required when the reporter "
+        "did not know it; otherwise it corrects theirs.",
+    )
+
+
+@strawberry.input
+class AddToReportInput:
+    code: str
+    secret: str
+    text: str = strawberry.field(description="What you want to add; at most 2,000 characters.")
+
+
+@strawberry.type
+class AddToReportPayload:
+    added: bool = strawberry.field(
+        description="false alike for an unknown receipt and a report no longer open."
+    )
+    errors: list[UserError]
+
+
+@strawberry.input
 class DeclineReportInput:
     id: strawberry.ID
     reason: str = strawberry.field(description="The code's reason (out_of_scope_reasons).")
@@ -396,6 +471,10 @@ class WithdrawReportPayload:
     withdrawn: bool = strawberry.field(
         description="false alike for an unknown receipt and a report already taken up."
     )
+    withdrawn_count: int = strawberry.field(
+        description="Reports withdrawn: this one, and the duplicates of it you filed (the "
+        "same contact, or the same browser) still waiting."
+    )
 
 
 @strawberry.type
@@ -417,14 +496,15 @@ class ReportMutation:
             links=list(input.links),
             contact=input.contact,
             forms_of_hate=list(input.forms_of_hate),
+            token=input.submission_token,
         )
 
         request = info.context.request
         address = request.client.host if request is not None and request.client else "unknown"
 
         async def work(session: AsyncSession) -> ReportReceipt:
-            if not info.context.allow_report(address):
-                raise report_service.too_many()
+            if wait := info.context.report_wait(address):
+                raise report_service.too_many(wait)
             receipt = await report_service.submit_report(
                 session=session, kek=kek, report=report, today=clock.today()
             )
@@ -439,10 +519,30 @@ class ReportMutation:
             done = await report_service.withdraw(
                 session=session, code=input.code, secret=input.secret
             )
-        return WithdrawReportPayload(withdrawn=done)
+        return WithdrawReportPayload(withdrawn=done > 0, withdrawn_count=done)
+
+    @strawberry.mutation(
+        description="Add information to your report while it is open (no token): sealed to "
+        "the party like the rest."
+    )
+    async def add_to_report(self, info: Ctx, input: AddToReportInput) -> AddToReportPayload:
+        kek = info.context.kek
+
+        async def work(session: AsyncSession) -> bool:
+            return await report_service.add_information(
+                session=session,
+                kek=kek,
+                code=input.code,
+                secret=input.secret,
+                text_added=input.text,
+                today=clock.today(),
+            )
+
+        added, errors = await in_transaction(info.context, None, work)
+        return AddToReportPayload(added=bool(added), errors=errors)
 
     @strawberry.mutation(description="Open a case from a report (its facts prefilled).")
-    async def accept_report(self, info: Ctx, input: ReportIdInput) -> ReportPayload:
+    async def accept_report(self, info: Ctx, input: AcceptReportInput) -> ReportPayload:
         viewer = require_officer(info)
         party_id = viewer.party_id
         assert party_id is not None
@@ -450,7 +550,11 @@ class ReportMutation:
         async def work(session: AsyncSession) -> tuple[Report, Case]:
             report_id = uuid_of(input.id, "Report", _not_found())
             report = await report_service.accept_report(
-                session=session, party_id=party_id, report_id=report_id, today=clock.today()
+                session=session,
+                party_id=party_id,
+                report_id=report_id,
+                today=clock.today(),
+                respondent_role=input.respondent_role,
             )
             assert report.case_id is not None
             case = await case_service.get_case(

@@ -171,7 +171,7 @@ async def test_public_reads_come_from_the_replica_and_catch_up_within_the_refres
         filed = (await gql.ok(SUBMIT, {"input": report()}))["submitReport"]
         assert filed["errors"] == [], filed
         status = await gql.ok(STATUS, filed["receipt"])
-        assert status["reportStatus"]["status"] == "received"
+        assert status["reportStatus"]["status"] == "RECEIVED"
     finally:
         await _replay(replica, paused=False)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -19,13 +21,17 @@ from tests.helpers import decide, issue_token, register_party
 SUBMIT = """mutation($input: SubmitReportInput!) { submitReport(input: $input) {
   receipt { code secret } errors { code field message } } }"""
 STATUS = """query($code: String!, $secret: String!) { reportStatus(code: $code, secret: $secret) {
-  status receivedOn outcomeBand } }"""
+  status receivedOn outcomeBand declineReason decidedOn appealUntil canAdd canWithdraw } }"""
 OWN = """query($code: String!, $secret: String!) { reportStatus(code: $code, secret: $secret) {
   yourReport { whatHappened respondentName contact } } }"""
 QUEUE = """query($states: [ReportState!]) { reports(first: 10, states: $states) {
   totalCount edges { node { id code state provisions channel respondentRole reporterKind
   acknowledgeBy triageBy duplicateOf caseId declineReason referrals
   contents { whatHappened respondentName links contact } } } } }"""
+LODGE = """mutation($id: ID!, $v: Int!) { lodgeAppeal(input: {id: $id, expectedVersion: $v,
+  appellant: RESPONDENT}) { case { version state } errors { code message } } }"""
+APPEAL = """mutation($id: ID!, $v: Int!) { decideAppeal(input: {id: $id, expectedVersion: $v,
+  outcome: VARIED, sanction: "advice"}) { case { version state } errors { code message } } }"""
 ACCEPT = """mutation($id: ID!) { acceptReport(input: {id: $id}) {
   report { state caseId }
   case { id reference state version provisions formsOfHate characteristics } errors { code } } }"""
@@ -66,10 +72,17 @@ async def test_a_report_goes_to_its_party_only_and_its_receipt_follows_it(
     other = await issue_token(gql, admin_token, "OFFICER", "party-b")
     committee = await issue_token(gql, admin_token, "COMMITTEE")
     receipt = await _file(gql, formsOfHate=["misogyny"])
-    assert receipt["code"].startswith("R-") and len(receipt["secret"]) >= 20
+    assert receipt["code"].startswith("R-")
+    # Crockford base32 in six groups of five (150 bits): no I, L, O or U to misread
+    assert re.fullmatch(r"([0-9A-HJKMNP-TV-Z]{5}-){5}[0-9A-HJKMNP-TV-Z]{5}", receipt["secret"])
 
     status = (await gql.ok(STATUS, receipt))["reportStatus"]
-    assert status["status"] == "received" and status["outcomeBand"] is None
+    assert status["status"] == "RECEIVED" and status["outcomeBand"] is None
+    assert status["canAdd"] and status["canWithdraw"]
+    # typed as a person would: lower case, no hyphens, spaces, O for 0 and l for 1
+    typed = receipt["secret"].lower().replace("-", " ").replace("0", "o").replace("1", "l")
+    same = await gql.ok(STATUS, {"code": receipt["code"].lower(), "secret": typed})
+    assert same["reportStatus"] == status
     own = (await gql.ok(OWN, receipt))["reportStatus"]["yourReport"]  # the right of access
     assert own == {
         "whatHappened": SECRET_TEXT,
@@ -105,18 +118,27 @@ async def test_a_report_goes_to_its_party_only_and_its_receipt_follows_it(
     case = accepted["case"]
     assert case["reference"] == receipt["code"] and case["provisions"] == ["JC2"]
     assert case["formsOfHate"] == ["misogyny"] and case["characteristics"] == ["sex"]
-    assert (await gql.ok(STATUS, receipt))["reportStatus"]["status"] == "being_assessed"
+    assert (await gql.ok(STATUS, receipt))["reportStatus"]["status"] == "BEING_ASSESSED"
     again = await gql.ok(ACCEPT, {"id": node["id"]}, token=officer)
     assert again["acceptReport"]["errors"] == [{"code": "REPORT_CLOSED"}]
 
     today = clock.today().isoformat()  # the case was received today, with the report
-    await decide(gql, officer, case, sanction="suspension", suspensionMonths=3, decided_on=today)
-    async with owner_db.transaction() as session:  # past the appeal window: final
-        await session.execute(text("UPDATE cases SET state = 'final' WHERE id = "
-                                   "(SELECT case_id FROM reports)"))  # fmt: skip
+    decided = await decide(gql, officer, case, sanction="suspension", suspensionMonths=3,
+                           decided_on=today)  # fmt: skip
+    # decided, with its band and the appeal window: no operator command needed
+    seen = (await gql.ok(STATUS, receipt))["reportStatus"]
+    assert seen["status"] == "DECIDED" and seen["outcomeBand"] == "Suspension"
+    assert seen["decidedOn"] == today and seen["appealUntil"] and seen["canAdd"]
+    lodged = await gql.ok(LODGE, {"id": case["id"], "v": decided["version"]}, token=officer)
+    assert lodged["lodgeAppeal"]["errors"] == [], lodged
+    assert (await gql.ok(STATUS, receipt))["reportStatus"]["status"] == "UNDER_APPEAL"
+    varied = await gql.ok(
+        APPEAL, {"id": case["id"], "v": lodged["lodgeAppeal"]["case"]["version"]}, token=officer
+    )
+    assert varied["decideAppeal"]["errors"] == [], varied
     final = (await gql.ok(STATUS, receipt))["reportStatus"]
-    assert final == {"status": "closed", "receivedOn": status["receivedOn"],
-                     "outcomeBand": "Suspension"}  # fmt: skip
+    assert final["status"] == "FINAL" and final["outcomeBand"] == "Advice, warning or training"
+    assert not final["canAdd"] and not final["canWithdraw"] and final["appealUntil"] is None
 
 
 async def test_wrong_secret_and_unknown_code_get_the_same_answer(
@@ -309,7 +331,10 @@ async def test_an_address_may_file_only_so_many_reports(
         await db.dispose()
     codes = [[e["code"] for e in a["data"]["submitReport"]["errors"]] for a in answers]
     assert codes == [[], [], ["TOO_MANY_REPORTS"]]
-    assert form.status_code == 400 and "Too many reports" in form.text
+    [refused] = answers[2]["data"]["submitReport"]["errors"]
+    assert refused["field"] is None  # the whole request, not a field of it
+    assert re.search(r"in about (60|59) minutes", refused["message"]), refused  # how long
+    assert form.status_code == 400 and "Too many reports" in form.text and "minutes" in form.text
 
 
 PAGE = """query($after: String) { reports(first: 2, after: $after) {
@@ -451,3 +476,109 @@ async def test_counts_of_reports_are_published_once_per_quarter_and_never_redone
     added = [c for c in after if c not in before]
     assert all('"quarter": "2027-Q1"' in cell for _, cell, _ in added), added
     assert [c for c in before if c not in after] == []  # nothing published is ever redone
+
+
+QUEUE_CONTENTS = """{ reports(first: 10, states: [RECEIVED, ACCEPTED, DECLINED, WITHDRAWN]) {
+  edges { node { id code state respondentRole
+  contents { whatHappened additions { addedOn text } } } } } }"""
+ADD = """mutation($code: String!, $secret: String!, $text: String!) {
+  addToReport(input: {code: $code, secret: $secret, text: $text}) {
+  added errors { code field message } } }"""
+WITHDRAW = """mutation($code: String!, $secret: String!) {
+  withdrawReport(input: {code: $code, secret: $secret}) { withdrawn withdrawnCount } }"""
+ACCEPT_AS = """mutation($id: ID!, $role: String) {
+  acceptReport(input: {id: $id, respondentRole: $role}) {
+  report { state } case { respondentRole } errors { code field } } }"""
+
+
+async def _count_reports(owner_db: Database) -> int:
+    async with owner_db.transaction() as session:
+        return int(await session.scalar(text("SELECT count(*) FROM reports")) or 0)
+
+
+async def test_one_submission_token_files_one_report(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    """A retry after a lost answer, or a double click, never files twice: the same token
+    gives the same receipt while it is fresh, and a refusal afterwards."""
+    await register_party(gql, admin_token, "party-a")
+    token = "a-random-token-of-the-client-0001"
+    first = await _file(gql, submissionToken=token)
+    again = await _file(gql, submissionToken=token)
+    assert again == first and await _count_reports(owner_db) == 1
+    other = await _file(gql, submissionToken="another-token-of-the-client-0002")
+    assert other["code"] != first["code"] and await _count_reports(owner_db) == 2
+    short = await gql.ok(SUBMIT, {"input": report(submissionToken="short")})
+    assert short["submitReport"]["errors"][0]["field"] == ["input", "submissionToken"]
+    with clock.frozen(clock.now() + timedelta(minutes=31)):  # a form left open for long
+        late = await gql.ok(SUBMIT, {"input": report(submissionToken=token)})
+    assert late["submitReport"]["receipt"] is None
+    assert late["submitReport"]["errors"][0]["code"] == "ALREADY_SENT"
+    assert await _count_reports(owner_db) == 2
+
+
+async def test_the_reporter_may_not_know_the_role_and_the_officer_names_it(
+    gql: GraphQLClient, admin_token: str
+) -> None:
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    await _file(gql, respondentRole=None)
+    [edge] = (await gql.ok(QUEUE_CONTENTS, token=officer))["reports"]["edges"]
+    assert edge["node"]["respondentRole"] is None
+    refused = await gql.ok(ACCEPT_AS, {"id": edge["node"]["id"]}, token=officer)
+    assert refused["acceptReport"]["errors"] == [
+        {"code": "RESPONDENT_ROLE_REQUIRED", "field": ["input", "respondentRole"]}
+    ]
+    named = await gql.ok(ACCEPT_AS, {"id": edge["node"]["id"], "role": "member"}, token=officer)
+    assert named["acceptReport"]["errors"] == []
+    assert named["acceptReport"]["case"]["respondentRole"] == "member"
+
+
+async def test_information_added_by_receipt_reaches_the_officer_while_open(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    receipt = await _file(gql)
+    added = await gql.ok(ADD, {**receipt, "text": "He posted again on 3 March: screenshot kept."})
+    assert added["addToReport"] == {"added": True, "errors": []}
+    empty = await gql.ok(ADD, {**receipt, "text": "   "})
+    assert empty["addToReport"]["errors"][0]["field"] == ["input", "text"]
+    wrong = await gql.ok(ADD, {"code": receipt["code"], "secret": "x" * 30, "text": "Hello."})
+    assert wrong["addToReport"] == {"added": False, "errors": []}
+    [edge] = (await gql.ok(QUEUE_CONTENTS, token=officer))["reports"]["edges"]
+    additions = edge["node"]["contents"]["additions"]
+    assert [a["text"] for a in additions] == ["He posted again on 3 March: screenshot kept."]
+    async with owner_db.transaction() as session:  # sealed like the rest
+        sealed = bytes(await session.scalar(text("SELECT sealed FROM reports")))
+    assert b"posted again" not in sealed
+    declined = await gql.ok(
+        DECLINE, {"id": edge["node"]["id"], "reason": "insufficient_information"}, token=officer
+    )
+    assert declined["declineReport"]["errors"] == []
+    status = (await gql.ok(STATUS, receipt))["reportStatus"]
+    assert status["status"] == "DECLINED" and not status["canAdd"]
+    assert status["declineReason"] == "Not enough information to identify the conduct"
+    closed = await gql.ok(ADD, {**receipt, "text": "More."})
+    assert closed["addToReport"] == {"added": False, "errors": []}
+
+
+async def test_withdrawing_takes_the_duplicates_the_same_reporter_filed(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    await register_party(gql, admin_token, "party-a")
+    mine = await _file(gql)
+    await _file(gql)  # the same words from the same contact: a linked duplicate
+    await _file(gql, contact="someone.else@example.org")  # the same words, someone else
+    done = (await gql.ok(WITHDRAW, mine))["withdrawReport"]
+    assert done == {"withdrawn": True, "withdrawnCount": 2}
+    async with owner_db.transaction() as session:
+        rows = (await session.execute(text(
+            "SELECT status, sealed IS NULL AS erased FROM reports ORDER BY received_at"
+        ))).all()  # fmt: skip
+    assert [(r.status, r.erased) for r in rows] == [
+        ("withdrawn", True),
+        ("withdrawn", True),
+        ("received", False),
+    ]
+    assert (await gql.ok(WITHDRAW, mine))["withdrawReport"]["withdrawn"] is False

@@ -4,18 +4,16 @@ Every page reads public tables only (releases, the protected statistics tables, 
 registry, the code), in one transaction, and is cached by publication epoch with an
 ETag by ``api.cache.PublicCache`` like public GraphQL answers. Every asset is served by
 this process; the Content-Security-Policy allows scripts from 'self' only (and none on
-the site's own pages), so no page can load anything from another host.
+the site's own pages but the receipt's copy and print buttons, ``static/receipt.js``),
+so no page can load anything from another host.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Awaitable, Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
@@ -23,16 +21,12 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-import codes
 from api.open_data import DICTIONARY
-from api.site import assets, charts, explore, figures
+from api.site import assets, charts, explore, figures, reporting
 from api.site.explore import BREAKDOWNS, PERIODS, Question
 from api.site.words import DIMENSION_NAMES, report_outcome_words, value_words
-from cases import reports as report_service
-from cases.errors import CaseErrorCode
 from codes import clock
 from db.envelope import KeyEncryptionKey
-from db.errors import DomainError, DomainErrors
 from db.session import Database
 from publication import outcomes, releases, report_statistics
 from publication import statistics as stats
@@ -153,7 +147,7 @@ def describe(question: Question, names: dict[str, str]) -> str:
 def routes(
     db: Database,
     kek: KeyEncryptionKey,
-    allow_report: Callable[[str], bool],
+    report_wait: Callable[[str], int],
     *,
     read_db: Database | None = None,
 ) -> list[Any]:
@@ -330,105 +324,9 @@ def routes(
         kept = await outcomes.kept_shares(session=session)
         return _html(render("open_data.html", view, request, dictionary=DICTIONARY, kept=kept))
 
-    async def report_form(request: Request) -> Response:
-        """GET: the form; POST: file the report (a bot filling the hidden field gets a
-        receipt that was never stored), or the form again with every problem named."""
-        today = clock.today()
-        async with db.transaction() as session:
-            view = await figures.overview(session=session)
-            form: dict[str, Any] = {"provisions": [], "forms_of_hate": []}
-            errors: list[dict[str, str]] = []
-            if request.method == "POST":
-                form = _form(await request.body())
-                if form.get("website"):
-                    return _html(
-                        render(
-                            "report_receipt.html",
-                            view,
-                            request,
-                            code=_decoy_code(),
-                            secret=secrets.token_urlsafe(18),
-                            version=codes.default_version(today),
-                        )
-                    )
-                address = request.client.host if request.client else "unknown"
-                try:
-                    if not allow_report(address):
-                        raise report_service.too_many()
-                    async with session.begin_nested():
-                        receipt = await report_service.submit_report(
-                            session=session, kek=kek, report=_report_input(form), today=today
-                        )
-                except DomainErrors as refused:
-                    errors = [_field_error(e) for e in refused.errors]
-                except DomainError as refused:
-                    errors = [_field_error(refused)]
-                else:
-                    return _html(
-                        render(
-                            "report_receipt.html",
-                            view,
-                            request,
-                            code=receipt.code,
-                            secret=receipt.secret,
-                            version=codes.default_version(today),
-                        )
-                    )
-        return _html(
-            render(
-                "report.html",
-                view,
-                request,
-                form=_Form(form),
-                errors=errors,
-                version=codes.default_version(today),
-                today=today.isoformat(),
-                reporter_kinds=report_service.REPORTER_KINDS,
-            ),
-            status=400 if errors else 200,
-        )
-
-    async def report_status_page(request: Request) -> Response:
-        status, asked, withdrawn, code, secret = None, False, None, "", ""
-        own: report_service.Contents | None = None
-        async with db.transaction() as session:
-            view = await figures.overview(session=session)
-            if request.method == "POST":
-                form = _form(await request.body())
-                code, secret = str(form.get("code", ""))[:40], str(form.get("secret", ""))[:200]
-                if request.url.path.endswith("/withdraw"):
-                    withdrawn = await report_service.withdraw(
-                        session=session, code=code, secret=secret
-                    )
-                status = await report_service.report_status(
-                    session=session, code=code, secret=secret
-                )
-                if status is not None:  # the reporter's own copy: their right of access
-                    own = await report_service.own_copy(
-                        session=session, kek=kek, code=code, secret=secret
-                    )
-                asked = True
-        response = _html(
-            render(
-                "report_status.html",
-                view,
-                request,
-                status=status,
-                asked=asked,
-                withdrawn=withdrawn,
-                code=code,
-                secret=secret,
-                own=own,
-            )
-        )
-        response.headers["cache-control"] = "no-store"
-        return response
-
     return [
         Route("/", home),
-        Route("/report", report_form, methods=["GET", "POST"]),
-        Route("/report/status", report_status_page, methods=["GET", "POST"]),
-        Route("/report/withdraw", report_status_page, methods=["POST"]),
+        *reporting.routes(db=db, kek=kek, report_wait=report_wait, render=render, html=_html),
         Route("/parties/{slug}", party),
         Route("/explore", explore_page),
         Route("/explore.csv", explore_data),
@@ -440,90 +338,6 @@ def routes(
         Route("/open-data", open_data),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-
-
-class _Form(dict[str, Any]):
-    """Form values for the template: a missing one reads as empty."""
-
-    def __getattr__(self, name: str) -> Any:
-        return self.get(name, [] if name in ("provisions", "forms_of_hate") else None)
-
-
-def _form(body: bytes) -> dict[str, Any]:
-    """An urlencoded form (the browser's default), repeated names as lists, sizes capped."""
-    values: dict[str, Any] = {"provisions": [], "forms_of_hate": []}
-    for name, value in parse_qsl(body[:200_000].decode("utf-8", "replace"), keep_blank_values=True):
-        if name in ("provisions", "forms_of_hate"):
-            values[name].append(value[:40])
-        else:
-            values[name[:40]] = value[:6_000]
-    return values
-
-
-def _report_input(form: dict[str, Any]) -> report_service.ReportInput:
-    def day(name: str) -> date | None:
-        try:
-            return date.fromisoformat(str(form.get(name) or ""))
-        except ValueError:
-            return None
-
-    occurred_from = day("occurred_from")
-    if occurred_from is None:
-        raise DomainErrors(
-            [
-                DomainError(
-                    CaseErrorCode.INVALID_DATE,
-                    "Give the date it happened.",
-                    field=("input", "occurredFrom"),
-                )
-            ]
-        )
-    links = [line.strip() for line in str(form.get("links") or "").splitlines() if line.strip()]
-    return report_service.ReportInput(
-        party=str(form.get("party") or ""),
-        respondent_role=str(form.get("respondent_role") or ""),
-        channel=str(form.get("channel") or ""),
-        provisions=list(form.get("provisions") or []),
-        occurred_from=occurred_from,
-        occurred_to=day("occurred_to"),
-        what_happened=str(form.get("what_happened") or ""),
-        reporter_kind=str(form.get("reporter_kind") or ""),
-        consent=form.get("consent") == "yes",
-        respondent_name=str(form.get("respondent_name") or "") or None,
-        links=links,
-        contact=str(form.get("contact") or "") or None,
-        forms_of_hate=list(form.get("forms_of_hate") or []),
-    )
-
-
-# the form's field for each input path the domain names
-FORM_FIELDS = {
-    "party": "party",
-    "respondentRole": "respondent_role",
-    "channel": "channel",
-    "provisions": "provisions",
-    "formsOfHate": "forms_of_hate",
-    "occurredFrom": "occurred_from",
-    "occurredTo": "occurred_to",
-    "whatHappened": "what_happened",
-    "reporterKind": "reporter_kind",
-    "consent": "consent-field",
-    "respondentName": "respondent_name",
-    "links": "links",
-    "contact": "contact",
-}
-
-
-def _field_error(error: DomainError) -> dict[str, str]:
-    path = [p for p in (error.field or ()) if p != "input"]
-    return {
-        "field": FORM_FIELDS.get(path[0], "content") if path else "content",
-        "message": error.message,
-    }
-
-
-def _decoy_code() -> str:
-    return "R-" + "".join(secrets.choice(report_service.CODE_ALPHABET) for _ in range(10))
 
 
 def graphiql_page() -> HTMLResponse:

@@ -157,41 +157,184 @@ async def test_graphiql_loads_and_runs_a_query(browser: object, live_server: str
     await page.close()
 
 
-async def test_a_report_filed_in_the_browser_gets_a_receipt_that_reads_its_status(
-    browser: object, live_server: str
-) -> None:
-    """Filled with the keyboard (Space ticks, arrows choose), sent with Enter, as a person
-    without a mouse would; then the receipt opens the status page."""
-    page, seen = await _open(browser, live_server, "/report", 1280)
-    await page.select_option("#party", "lantern")
-    await page.select_option("#respondent_role", "candidate")
-    await page.focus("#provision-JC2")
-    await page.keyboard.press("Space")
-    await page.select_option("#channel", "in_person_hustings")
-    await page.fill("#occurred_from", "2026-10-01")
-    await page.fill("#what_happened", "Blocked my way out of the hustings and shouted at me.")
-    await page.focus("#kind-witness")
-    await page.keyboard.press("Space")
-    await page.focus("#consent")
-    await page.keyboard.press("Space")
-    await page.focus("button[type=submit]")
-    async with page.expect_navigation():
-        await page.keyboard.press("Enter")
-    assert "Your report was sent" in await page.content()
-    code, secret = await page.locator("dl.receipt code").all_inner_texts()
-    await page.screenshot(path=str(ARTIFACTS / "report-receipt-1280.png"))
-    await page.goto(live_server + "/report/status")
-    await page.fill("#code", code)
-    await page.fill("#secret", secret)
-    async with page.expect_navigation():
-        await page.keyboard.press("Enter")
-    assert "Received: waiting for the party" in await page.content()
+async def _axe(page: object) -> None:
     from axe_playwright_python.async_playwright import Axe
 
     results = await Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+async def _reports_with(site_url: str, code: str) -> int:
+    from sqlalchemy import text
+
+    from db.session import Database, make_engine
+
+    owner = Database(make_engine(site_url, pool_size=1), operator=True)
+    try:
+        async with owner.transaction() as session:
+            found = await session.scalar(
+                text("SELECT count(*) FROM reports WHERE code = :c"), {"c": code}
+            )
+            return int(found or 0)
+    finally:
+        await owner.dispose()
+
+
+async def _officer(site_url: str) -> str:
+    from api import demo
+    from db.session import Database, make_engine
+
+    owner = Database(make_engine(site_url, pool_size=1), operator=True)
+    try:
+        issued = await demo.issue_tokens(owner)
+    finally:
+        await owner.dispose()
+    return next(t.secret for t in issued if t.role == "officer" and t.party == "lantern")
+
+
+QUEUE = """query($after: String) { reports(first: 50, after: $after) {
+  edges { node { id code contents { additions { text } } } } pageInfo { endCursor } } }"""
+ACCEPT = """mutation($id: ID!) { acceptReport(input: {id: $id}) {
+  case { id version provisions state } errors { code } } }"""
+DECLINE = """mutation($id: ID!) { declineReport(input: {id: $id, reason: "conduct_not_covered"}) {
+  errors { code } } }"""
+LODGE = """mutation($id: ID!, $v: Int!) { lodgeAppeal(input: {id: $id, expectedVersion: $v,
+  appellant: RESPONDENT}) { case { version } errors { code } } }"""
+APPEAL = """mutation($id: ID!, $v: Int!) { decideAppeal(input: {id: $id, expectedVersion: $v,
+  outcome: UPHELD}) { errors { code } } }"""
+
+
+async def _node(gql: object, officer: str, code: str) -> dict:
+    after = None
+    while True:
+        page = (await gql.ok(QUEUE, {"after": after}, token=officer))["reports"]  # type: ignore[attr-defined]
+        for edge in page["edges"]:
+            if edge["node"]["code"] == code:
+                return edge["node"]
+        if not page["edges"]:
+            raise AssertionError(f"{code} is not in the queue")
+        after = page["pageInfo"]["endCursor"]
+
+
+async def _fill_with_keyboard(page: object, what: str) -> None:
+    """As a person without a mouse would: Space ticks, Enter sends."""
+    await page.select_option("#party", "lantern")  # type: ignore[attr-defined]
+    await page.select_option("#respondent_role", "unknown")  # type: ignore[attr-defined]
+    await page.focus("#provision-JC2")  # type: ignore[attr-defined]
+    await page.keyboard.press("Space")  # type: ignore[attr-defined]
+    await page.select_option("#channel", "in_person_hustings")  # type: ignore[attr-defined]
+    await page.fill("#occurred_from", "2026-10-01")  # type: ignore[attr-defined]
+    await page.fill("#what_happened", what)  # type: ignore[attr-defined]
+    for box in ("#kind-witness", "#consent"):
+        await page.focus(box)  # type: ignore[attr-defined]
+        await page.keyboard.press("Space")  # type: ignore[attr-defined]
+    await page.focus("button[type=submit]")  # type: ignore[attr-defined]
+
+
+async def _status(page: object, base: str) -> str:
+    await page.goto(base + "/report/status")  # type: ignore[attr-defined]
+    return str(await page.locator("dl.receipt").first.inner_text())  # type: ignore[attr-defined]
+
+
+async def test_the_reporters_journey_in_a_browser(
+    browser: object, live_server: str, site_url: str, site: object
+) -> None:
+    """Issue 23: filed with the keyboard; a reload and the back button leave exactly one
+    report; withdrawing asks first; added information reaches the officer; the status
+    follows the case through decision, appeal and final with no operator command; a
+    declined report shows its reason. axe on every page of the journey."""
+    from codes import clock
+    from tests.conftest import GraphQLClient
+    from tests.helpers import decide
+
+    gql = GraphQLClient(site)  # type: ignore[arg-type]
+    officer = await _officer(site_url)
+    page, seen = await _open(browser, live_server, "/report", 1280)
+    await _fill_with_keyboard(page, "Blocked my way out of the hustings and shouted at me.")
+    async with page.expect_navigation():  # type: ignore[attr-defined]
+        await page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    assert page.url.endswith("/report/sent")  # type: ignore[attr-defined]
+    code = await page.input_value("#receipt-code")  # type: ignore[attr-defined]
+    secret = await page.input_value("#receipt-secret")  # type: ignore[attr-defined]
+    assert await page.is_visible("button.copy") and await page.is_visible("button.print")  # type: ignore[attr-defined]
+    await page.screenshot(path=str(ARTIFACTS / "report-receipt-1280.png"))  # type: ignore[attr-defined]
+    await _axe(page)
+    await page.reload()  # type: ignore[attr-defined]
+    assert await page.input_value("#receipt-secret") == secret  # type: ignore[attr-defined]
+    await page.go_back()  # type: ignore[attr-defined]
+    assert page.url.endswith("/report")  # type: ignore[attr-defined]
+    assert await _reports_with(site_url, code) == 1
+
+    # the status page, from the lookup form; the secret typed loosely
+    await page.goto(live_server + "/report/status")  # type: ignore[attr-defined]
+    await page.fill("#code", code)  # type: ignore[attr-defined]
+    await page.fill("#secret", secret.lower().replace("-", " "))  # type: ignore[attr-defined]
+    async with page.expect_navigation():  # type: ignore[attr-defined]
+        await page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    assert "Received: waiting for the party" in await page.content()  # type: ignore[attr-defined]
+    await _axe(page)
+    # withdrawing asks first, and "no" keeps the report
+    await page.click("text=Withdraw my report…")  # type: ignore[attr-defined]
+    assert "Withdraw your report?" in await page.content()  # type: ignore[attr-defined]
+    await _axe(page)
+    await page.click("text=No, keep my report")  # type: ignore[attr-defined]
+    assert "Received: waiting for the party" in await page.content()  # type: ignore[attr-defined]
+    # information added reaches the officer
+    await page.fill("#text", "He shouted again at the count on 3 October.")  # type: ignore[attr-defined]
+    async with page.expect_navigation():  # type: ignore[attr-defined]
+        await page.click("text=Add this to my report")  # type: ignore[attr-defined]
+    assert "Your information was added" in await page.content()  # type: ignore[attr-defined]
+    node = await _node(gql, officer, code)
+    assert [a["text"] for a in node["contents"]["additions"]] == [
+        "He shouted again at the count on 3 October."
+    ]
+
+    # the case moves; the status follows with no operator command
+    accepted = await gql.ok(ACCEPT, {"id": node["id"]}, token=officer)
+    assert accepted["acceptReport"]["errors"] == [{"code": "RESPONDENT_ROLE_REQUIRED"}]
+    named = await gql.ok(
+        """mutation($id: ID!) { acceptReport(input: {id: $id, respondentRole: "candidate"}) {
+        case { id version provisions state } errors { code } } }""",
+        {"id": node["id"]},
+        token=officer,
+    )
+    case = named["acceptReport"]["case"]
+    assert "Being assessed" in await _status(page, live_server)
+    today = clock.today().isoformat()
+    decided = await decide(gql, officer, case, sanction="suspension", suspensionMonths=3,
+                           decided_on=today)  # fmt: skip
+    shown = await _status(page, live_server)
+    assert "Decided" in shown and "Suspension" in shown and "may appeal until" in shown
+    lodged = await gql.ok(LODGE, {"id": case["id"], "v": decided["version"]}, token=officer)
+    assert "under appeal" in await _status(page, live_server)
+    await gql.ok(APPEAL, {"id": case["id"], "v": lodged["lodgeAppeal"]["case"]["version"]},
+                 token=officer)  # fmt: skip
+    shown = await _status(page, live_server)
+    assert "Final: the decision stands" in shown and "Suspension" in shown
+    await _axe(page)
+
+    # a declined report says why
+    second, seen2 = await _open(browser, live_server, "/report", 1280)
+    await _fill_with_keyboard(second, "Rude to me at a count; not sure it is covered.")
+    async with second.expect_navigation():  # type: ignore[attr-defined]
+        await second.keyboard.press("Enter")  # type: ignore[attr-defined]
+    other = await second.input_value("#receipt-code")  # type: ignore[attr-defined]
+    other_secret = await second.input_value("#receipt-secret")  # type: ignore[attr-defined]
+    declined = await gql.ok(DECLINE, {"id": (await _node(gql, officer, other))["id"]},
+                            token=officer)  # fmt: skip
+    assert declined["declineReport"]["errors"] == []
+    await second.goto(live_server + "/report/status")  # type: ignore[attr-defined]
+    await second.fill("#code", other)  # type: ignore[attr-defined]
+    await second.fill("#secret", other_secret)  # type: ignore[attr-defined]
+    async with second.expect_navigation():  # type: ignore[attr-defined]
+        await second.keyboard.press("Enter")  # type: ignore[attr-defined]
+    content = await second.content()  # type: ignore[attr-defined]
+    assert "Not taken up by the party" in content
+    assert "The conduct is not covered by the code" in content
     _local(seen)
-    await page.close()
+    _local(seen2)
+    await page.close()  # type: ignore[attr-defined]
+    await second.close()  # type: ignore[attr-defined]
 
 
 CHART_PAGES = ("/", "/explore?table=party%2Bquarter", "/explore?table=party%2Bsanction_band",
