@@ -31,9 +31,11 @@ from api.auth import BadCredentials, Credentials, unauthenticated, viewer_of
 from api.cache import PublicCache
 from api.limits import BodySizeLimit
 from api.metrics import Metrics, RequestMetrics, role_of
+from api.notifications import Notifier, SmtpSettings
 from api.ratelimit import Budget, RateLimit
 from api.requests import RequestIds
 from api.site import pages as site
+from api.webhooks import Deliverer, WebhookSettings
 from cases import lifecycle, reading
 from codes import clock
 from db import audit, code_versions
@@ -76,8 +78,12 @@ class JointCodeGraphQL(GraphQL):
         reports: Budget,
         metrics: Metrics,
         read_db: Database | None = None,
+        webhooks: WebhookSettings | None = None,
+        emails: bool = False,
     ) -> None:
         super().__init__(graphql_schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        self.webhooks = webhooks or WebhookSettings()
+        self.emails = emails
         self.db = db
         self.read_db = read_db
         self.signer = signer
@@ -94,6 +100,8 @@ class JointCodeGraphQL(GraphQL):
             signer=self.signer,
             kek=self.kek,
             report_wait=self.reports.wait,
+            webhook_allow_http=self.webhooks.allow_http,
+            emails=self.emails,
             observe=lambda work, seconds: self.metrics.work.labels(work=work).observe(seconds),
         )
         request.scope["jointcode.context"] = context  # released when the request ends
@@ -229,6 +237,8 @@ def create_app(
     read_db: Database | None = None,
     metrics_dir: Path | None = None,
     trusted_proxies: tuple[str, ...] = (),
+    webhooks: WebhookSettings | None = None,
+    smtp: SmtpSettings | None = None,
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
     a key of this process only when none is given, as in tests). ``background`` runs the
@@ -247,6 +257,8 @@ def create_app(
         Budget(report_rate),
         metrics,
         read_db,
+        webhooks,
+        bool(smtp and smtp.host),
     )
 
     async def healthz(_: Request) -> Response:
@@ -323,12 +335,16 @@ def create_app(
         # was a third of a cached answer's time (2,200-2,500 -> 3,000-3,300 requests/s).
         gc.collect()
         gc.freeze()
+        deliverer = Deliverer(db, graphql.kek, graphql.webhooks) if background else None
+        notifier = Notifier(db, graphql.kek, smtp) if background and smtp and smtp.host else None
         tasks = (
             [
                 asyncio.create_task(daily_checkpoints()),
                 asyncio.create_task(fold_reads()),
                 asyncio.create_task(finalise_cases()),
                 asyncio.create_task(statistics_editions()),
+                *([asyncio.create_task(deliverer.forever())] if deliverer else []),
+                *([asyncio.create_task(notifier.forever())] if notifier else []),
             ]
             if background
             else []
@@ -336,6 +352,8 @@ def create_app(
         yield
         for task in tasks:
             task.cancel()
+        if deliverer is not None:
+            await deliverer.close()
         await db.dispose()
         if read_db is not None:
             await read_db.dispose()
@@ -347,7 +365,13 @@ def create_app(
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *(Route(path, endpoint) for path, endpoint in open_data.routes(public).items()),
-            *site.routes(db, graphql.kek, graphql.reports.wait, read_db=read_db),
+            *site.routes(
+                db,
+                graphql.kek,
+                graphql.reports.wait,
+                read_db=read_db,
+                emails=bool(smtp and smtp.host),
+            ),
         ],
         lifespan=lifespan,
     )
@@ -413,6 +437,8 @@ def service_app(settings: Any, endpoints: Any) -> Any:
         failed_auth_rate=settings.failed_auth_rate,
         report_rate=settings.report_rate,
         trusted_proxies=settings.trusted_proxies,
+        webhooks=settings.webhooks,
+        smtp=settings.smtp,
     )
 
 

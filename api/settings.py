@@ -6,10 +6,17 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from api.notifications import SmtpSettings
+from api.webhooks import WebhookSettings
+
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +50,8 @@ class Settings:
     failed_auth_rate: str | None = "30/minute"
     report_rate: str | None = "10/hour"  # reports filed per client address; "" turns it off
     trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed; none by default
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @property
     def key_dir(self) -> Path:
@@ -101,6 +110,28 @@ class Settings:
             report_rate=env.get("JOINTCODE_RATE_REPORTS", "10/hour") or None,
             trusted_proxies=tuple(
                 p.strip() for p in env.get("JOINTCODE_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
+            webhooks=WebhookSettings(
+                allow_http=_flag("JOINTCODE_WEBHOOK_ALLOW_HTTP"),
+                allow_private=_flag("JOINTCODE_WEBHOOK_ALLOW_PRIVATE"),
+                retry_ms=_int("JOINTCODE_WEBHOOK_RETRY_MS", 5_000),
+                max_attempts=_int("JOINTCODE_WEBHOOK_MAX_ATTEMPTS", 10),
+                poll_ms=_int("JOINTCODE_WEBHOOK_POLL_MS", 1_000),
+                timeout_ms=_int("JOINTCODE_WEBHOOK_TIMEOUT_MS", 10_000),
+                warning_days=_int("JOINTCODE_DEADLINE_WARNING_DAYS", 2),
+                lease_seconds=_int("JOINTCODE_WEBHOOK_LEASE_SECONDS", 60),
+            ),
+            smtp=SmtpSettings(
+                host=env.get("JOINTCODE_SMTP_HOST") or None,
+                port=_int("JOINTCODE_SMTP_PORT", 587),
+                username=env.get("JOINTCODE_SMTP_USERNAME") or None,
+                password=env.get("JOINTCODE_SMTP_PASSWORD") or None,
+                sender=env.get("JOINTCODE_SMTP_FROM") or "Joint Code <no-reply@localhost>",
+                starttls=env.get("JOINTCODE_SMTP_STARTTLS", "1").strip().lower()
+                not in ("0", "false", "no", "off"),
+                implicit_tls=_flag("JOINTCODE_SMTP_TLS"),
+                public_url=env.get("JOINTCODE_PUBLIC_URL") or None,
+                poll_ms=_int("JOINTCODE_SMTP_POLL_MS", 60_000),
             ),
             metrics_dir=Path(env["JOINTCODE_METRICS_DIR"])
             if env.get("JOINTCODE_METRICS_DIR")

@@ -17,6 +17,8 @@ import hashlib
 import hmac
 import json
 import logging
+import os
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -25,6 +27,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +57,7 @@ MAX_CONTACT = 500
 MAX_LINKS = 5
 MAX_LINK = 500
 PURPOSE = "report"
+EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,8 @@ class ReportInput:
     token: str | None = None
     # the browser's reporter cookie, when no contact is given: links its own duplicates
     browser: str | None = None
+    # email the contact (an email address) when the status changes
+    notify: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +242,14 @@ def _check(report: ReportInput, version: codes.CodeVersion, today: date) -> list
                 )
             )
         errors += _text(link, MAX_LINK, "links", str(n))
+    if report.notify and not EMAIL.fullmatch((report.contact or "").strip()):
+        errors.append(
+            _error(
+                CaseErrorCode.INVALID_CONTACT,
+                "To be emailed when the status changes, give an email address as your contact.",
+                "contact",
+            )
+        )
     if report.token is not None and not 16 <= len(report.token) <= 200:
         errors.append(
             _error(
@@ -308,6 +322,23 @@ def _seal(contents: Contents, public_key: bytes, party_id: UUID) -> bytes:
     )
 
 
+def seal_email(kek: envelope.KeyEncryptionKey, address: str) -> bytes:
+    """The address status emails go to, readable by the service alone (not the party's
+    key: the notifier must read it without any party's binding)."""
+    nonce = os.urandom(12)
+    return nonce + AESGCM(kek.derive(b"reporter-email")).encrypt(
+        nonce, address.encode(), b"reporter-email"
+    )
+
+
+def open_email(kek: envelope.KeyEncryptionKey, sealed: bytes) -> str:
+    return (
+        AESGCM(kek.derive(b"reporter-email"))
+        .decrypt(sealed[:12], sealed[12:], b"reporter-email")
+        .decode()
+    )
+
+
 def _reporter_key(kek: envelope.KeyEncryptionKey, report: ReportInput) -> bytes | None:
     """Who filed, as far as the service can tell without keeping it: a keyed hash of the
     contact given, else of the browser's reporter cookie; None when neither is known."""
@@ -352,9 +383,9 @@ async def submit_report(
     insert = text(
         "INSERT INTO reports (party_id, code, secret_hash, received_on, respondent_role, "
         "channel, provisions, forms_of_hate, occurred_from, occurred_to, reporter_kind, "
-        "sealed, fingerprint, duplicate_of, reporter_key) VALUES (:party, :code, :hash, "
-        ":today, :role, :channel, :provisions, :hate, :from, :to, :kind, :sealed, "
-        ":fingerprint, :duplicate, :reporter)"
+        "sealed, fingerprint, duplicate_of, reporter_key, notify_sealed) VALUES (:party, "
+        ":code, :hash, :today, :role, :channel, :provisions, :hate, :from, :to, :kind, "
+        ":sealed, :fingerprint, :duplicate, :reporter, :notify)"
     )
     values = {
         "party": party.id,
@@ -372,6 +403,7 @@ async def submit_report(
         "fingerprint": fingerprint,
         "duplicate": duplicate_of,
         "reporter": _reporter_key(kek, report),
+        "notify": seal_email(kek, (report.contact or "").strip()) if report.notify else None,
     }
     try:
         async with session.begin_nested():  # the same form sent twice at once: one wins
@@ -474,7 +506,11 @@ async def report_status(
     ).first()
     if row is None:
         return None
-    today = today or clock.today()
+    return status_of(row, today or clock.today())
+
+
+def status_of(row: Any, today: date) -> ReportStatus:
+    """A report's status as its receipt tells it, from ``report_status``'s columns."""
     status = _reporter_status(row, today)
     decided = status in (ReporterStatus.DECIDED, ReporterStatus.UNDER_APPEAL, ReporterStatus.FINAL)
     standing = row.sanction

@@ -33,7 +33,7 @@ async def apply(
         row.id
         for row in await session.execute(
             text(
-                "UPDATE reports r SET sealed = NULL, erased_at = now() "
+                "UPDATE reports r SET sealed = NULL, notify_sealed = NULL, erased_at = now() "
                 "WHERE r.party_id = :party AND r.sealed IS NOT NULL AND ("
                 "  (r.status IN ('declined', 'withdrawn') AND r.closed_at::date < :cutoff) OR"
                 "  (r.status = 'accepted' AND EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id"

@@ -110,6 +110,10 @@ class RequestContext:
     # a client address's budget for filing reports (api.ratelimit.Budget.wait): 0 to go
     # ahead, else the seconds to wait
     report_wait: Callable[[str], int] = field(default=lambda address: 0)
+    # plain http:// webhook endpoints are allowed (JOINTCODE_WEBHOOK_ALLOW_HTTP)
+    webhook_allow_http: bool = False
+    # status emails to reporters are on (JOINTCODE_SMTP_HOST)
+    emails: bool = False
     # how long a piece of work took (a release, a batch of cases), for /metrics
     observe: Callable[[str, float], None] = field(default=lambda work, seconds: None)
     audit_heads: dict[str, Any] = field(default_factory=dict)

@@ -23,6 +23,7 @@ from schema.relay import to_global_id, uuid_of
 from schema.release_mutations import CheckpointMutation, ReleaseMutation
 from schema.reports import ReportMutation
 from schema.types.parties import AccountRole, Enrolment, Party, TokenInfo
+from schema.webhooks import WebhookMutation
 
 Ctx = Info[RequestContext, None]
 
@@ -143,7 +144,7 @@ class RevokeTokenPayload:
 
 
 @strawberry.type
-class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation):
+class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation, WebhookMutation):
     @strawberry.mutation(description="Register a party (admin).")
     async def register_party(self, info: Ctx, input: RegisterPartyInput) -> RegisterPartyPayload:
         require(info, Role.ADMIN)

@@ -57,6 +57,7 @@ from schema.types.publication import (
     StatisticsRow,
     StatisticsTable,
 )
+from schema.webhooks import WebhookQuery
 
 Ctx = Info[RequestContext, None]
 
@@ -91,7 +92,7 @@ async def _nodes(info: Ctx, global_ids: list[str]) -> list[Node | None]:
 
 
 @strawberry.type
-class Query(ReportQuery):
+class Query(ReportQuery, WebhookQuery):
     @strawberry.field(description="Any object by its global id; null if absent or not yours.")
     async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
         return (await _nodes(info, [id]))[0]

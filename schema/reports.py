@@ -74,6 +74,11 @@ class SubmitReportInput:
     contact: str | None = strawberry.field(
         default=None, description="How the party may contact you (optional)."
     )
+    notify_by_email: bool = strawberry.field(
+        default=False,
+        description="Email the contact (an email address) when the status changes: never "
+        "what you wrote nor the secret.",
+    )
     submission_token: str | None = strawberry.field(
         default=None,
         description="A random value of yours (at least 16 characters), the same when you "
@@ -497,12 +502,19 @@ class ReportMutation:
             contact=input.contact,
             forms_of_hate=list(input.forms_of_hate),
             token=input.submission_token,
+            notify=input.notify_by_email,
         )
 
         request = info.context.request
         address = request.client.host if request is not None and request.client else "unknown"
 
         async def work(session: AsyncSession) -> ReportReceipt:
+            if input.notify_by_email and not info.context.emails:
+                raise DomainError(
+                    CaseErrorCode.EMAILS_OFF,
+                    "This service sends no emails: follow your report with its receipt.",
+                    field=("notifyByEmail",),
+                )
             if wait := info.context.report_wait(address):
                 raise report_service.too_many(wait)
             receipt = await report_service.submit_report(

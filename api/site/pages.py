@@ -150,6 +150,7 @@ def routes(
     report_wait: Callable[[str], int],
     *,
     read_db: Database | None = None,
+    emails: bool = False,
 ) -> list[Any]:
     """The site's routes. Pages of published figures read ``read_db`` (a replica, when one
     is set); the report pages write, and a receipt must find what was just filed, so they
@@ -326,7 +327,9 @@ def routes(
 
     return [
         Route("/", home),
-        *reporting.routes(db=db, kek=kek, report_wait=report_wait, render=render, html=_html),
+        *reporting.routes(
+            db=db, kek=kek, report_wait=report_wait, render=render, html=_html, emails=emails
+        ),
         Route("/parties/{slug}", party),
         Route("/explore", explore_page),
         Route("/explore.csv", explore_data),

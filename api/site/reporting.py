@@ -57,7 +57,7 @@ Html = Callable[..., Response]
 
 def routes(
     *, db: Database, kek: KeyEncryptionKey, report_wait: Callable[[str], int], render: Render,
-    html: Html,
+    html: Html, emails: bool = False,
 ) -> list[Route]:  # fmt: skip
     box = Fernet(base64.urlsafe_b64encode(kek.derive(b"site-cookies")))
 
@@ -113,7 +113,10 @@ def routes(
                     raise report_service.too_many(wait)
                 async with db.transaction() as session:
                     await report_service.submit_report(
-                        session=session, kek=kek, report=_report_input(form, browser), today=today
+                        session=session,
+                        kek=kek,
+                        report=_report_input(form, browser, emails=emails),
+                        today=today,
                     )
             except DomainErrors as refused:
                 errors = [_field_error(e) for e in refused.errors]
@@ -124,7 +127,7 @@ def routes(
         response = page(
             request, "report.html", await overview(), status=400 if errors else 200,
             form=_Form(form), errors=errors, version=version, today=today.isoformat(),
-            reporter_kinds=report_service.REPORTER_KINDS, unknown=UNKNOWN,
+            reporter_kinds=report_service.REPORTER_KINDS, unknown=UNKNOWN, emails=emails,
         )  # fmt: skip
         if REPORTER_COOKIE not in request.cookies:  # a session cookie: gone with the browser
             response.set_cookie(
@@ -239,7 +242,9 @@ def _form(body: bytes) -> dict[str, Any]:
     return values
 
 
-def _report_input(form: dict[str, Any], browser: str) -> report_service.ReportInput:
+def _report_input(
+    form: dict[str, Any], browser: str, *, emails: bool
+) -> report_service.ReportInput:
     def day(name: str) -> date | None:
         try:
             return date.fromisoformat(str(form.get(name) or ""))
@@ -275,6 +280,7 @@ def _report_input(form: dict[str, Any], browser: str) -> report_service.ReportIn
         forms_of_hate=list(form.get("forms_of_hate") or []),
         token=str(form.get("token") or "") or None,
         browser=browser,
+        notify=emails and form.get("notify") == "yes",
     )
 
 
@@ -293,6 +299,7 @@ FORM_FIELDS = {
     "respondentName": "respondent_name",
     "links": "links",
     "contact": "contact",
+    "notify": "notify",
 }
 
 
