@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -643,14 +644,15 @@ async def list_reports(
     first: int,
     after: tuple[str, str] | None = None,
     received_before: date | None = None,
+    received_since: datetime | None = None,
+    updated_since: datetime | None = None,
 ) -> tuple[list[tuple[Report, str]], bool]:
     """The party's intake queue, oldest first (keyset on receipt time and id), each with
     its receipt time as text for the cursor."""
-    where = "party_id = :party AND status = ANY(:statuses)"
-    params: dict[str, Any] = {"party": party_id, "statuses": statuses, "limit": first + 1}
-    if received_before is not None:  # overdue: waiting past the triage deadline
-        where += " AND received_on < :before"
-        params["before"] = received_before
+    where, params = _queue_filter(
+        party_id, statuses, received_before, received_since, updated_since
+    )
+    params["limit"] = first + 1
     if after is not None:
         where += (
             " AND (received_at, id) > (CAST(CAST(:at AS text) AS timestamptz), CAST(:id AS uuid))"
@@ -672,18 +674,39 @@ async def list_reports(
     return found[:first], len(found) > first
 
 
+def _queue_filter(
+    party_id: UUID,
+    statuses: list[str],
+    received_before: date | None,
+    received_since: datetime | None,
+    updated_since: datetime | None,
+) -> tuple[str, dict[str, Any]]:
+    where = "party_id = :party AND status = ANY(:statuses)"
+    params: dict[str, Any] = {"party": party_id, "statuses": statuses}
+    if received_before is not None:  # overdue: waiting past the triage deadline
+        where += " AND received_on < :before"
+        params["before"] = received_before
+    if received_since is not None:  # a party's system catching up on new reports
+        where += " AND received_at >= :received_since"
+        params["received_since"] = received_since
+    if updated_since is not None:  # ... and on every change since it last looked
+        where += " AND updated_at >= :updated_since"
+        params["updated_since"] = updated_since
+    return where, params
+
+
 async def count_reports(
     *,
     session: AsyncSession,
     party_id: UUID,
     statuses: list[str],
     received_before: date | None = None,
+    received_since: datetime | None = None,
+    updated_since: datetime | None = None,
 ) -> int:
-    where = "party_id = :party AND status = ANY(:s)"
-    params: dict[str, Any] = {"party": party_id, "s": statuses}
-    if received_before is not None:
-        where += " AND received_on < :before"
-        params["before"] = received_before
+    where, params = _queue_filter(
+        party_id, statuses, received_before, received_since, updated_since
+    )
     return int(
         await session.scalar(text(f"SELECT count(*) FROM reports WHERE {where}"), params) or 0
     )
@@ -699,6 +722,29 @@ async def get_report(*, session: AsyncSession, party_id: UUID, report_id: UUID) 
     if row is None:
         raise DomainError(CaseErrorCode.NOT_FOUND, "No such report.", field=("id",))
     return _report(row)
+
+
+async def get_reports(
+    *, session: AsyncSession, party_id: UUID, report_ids: Iterable[UUID]
+) -> list[Report]:
+    """The party's own reports among ``report_ids``, in one query (others: absent)."""
+    rows = await session.execute(
+        text(f"SELECT {_COLUMNS} FROM reports WHERE party_id = :party AND id = ANY(:ids)"),
+        {"party": party_id, "ids": list(report_ids)},
+    )
+    return [_report(r) for r in rows]
+
+
+async def reports_for_cases(
+    *, session: AsyncSession, party_id: UUID, case_ids: Iterable[UUID]
+) -> dict[UUID, Report]:
+    """The report each case was opened from, by case, in one query."""
+    rows = await session.execute(
+        text(f"SELECT {_COLUMNS} FROM reports WHERE party_id = :party AND case_id = ANY(:ids)"),
+        {"party": party_id, "ids": list(case_ids)},
+    )
+    found = [_report(r) for r in rows]
+    return {r.case_id: r for r in found if r.case_id is not None}
 
 
 async def party_key(*, session: AsyncSession) -> bytes | None:

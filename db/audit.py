@@ -226,6 +226,21 @@ async def entries_by_action(
     return [_entry(row) for row in rows]
 
 
+async def count_by_action(
+    session: AsyncSession, *, party_id: UUID, prefixes: tuple[str, ...]
+) -> int:
+    return int(
+        await session.scalar(
+            text(
+                "SELECT count(*) FROM audit_entries WHERE party_id = :party "
+                "AND action LIKE ANY (CAST(:patterns AS text[]))"
+            ),
+            {"party": party_id, "patterns": [f"{p}%" for p in prefixes]},
+        )
+        or 0
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ChainReport:
     party_id: UUID | None

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from cases import reports as report_service
 from cases import service as case_service
 from db import audit
 from db.audit import Actor
@@ -78,6 +79,33 @@ class Loaders:
             return [(found[k], totals.get(k[0], 0)) for k in keys]
 
         return self._loader(f"reads:{first}", party_id, load)
+
+    def reports_of_cases(self, party_id: UUID) -> DataLoader[UUID, report_service.Report | None]:
+        """The report each case came from: one query for all the cases of a request."""
+
+        async def load(case_ids: list[UUID]) -> list[report_service.Report | None]:
+            async with self.db.transaction(party_id=party_id) as session:
+                found = await report_service.reports_for_cases(
+                    session=session, party_id=party_id, case_ids=case_ids
+                )
+            return [found.get(c) for c in case_ids]
+
+        return self._loader("reports-of-cases", party_id, load)
+
+    def cases(self, party_id: UUID) -> DataLoader[UUID, Any]:
+        """Cases by id within the party: one query for all the reports of a request."""
+
+        async def load(case_ids: list[UUID]) -> list[Any]:
+            async with self.db.transaction(party_id=party_id) as session:
+                found = {
+                    c.id: c
+                    for c in await case_service.get_cases(
+                        session=session, party_id=party_id, case_ids=set(case_ids)
+                    )
+                }
+            return [found.get(c) for c in case_ids]
+
+        return self._loader("cases", party_id, load)
 
     def _loader(self, kind: str, party_id: UUID, load: Any) -> DataLoader[Any, Any]:
         key = (kind, party_id)

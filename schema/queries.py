@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 import codes
 from cases import compliance
+from cases import reports as report_service
 from cases import service as case_service
 from cases.errors import CaseErrorCode
 from cases.models import CaseState as DomainCaseState
@@ -21,7 +22,14 @@ from codes.errors import CodeErrorCode, CodeInputError
 from codes.guidance import sanction_guidance
 from db import audit
 from db.errors import DomainError, DomainErrors, from_problems
-from db.pagination import MAX_PAGE, PageErrorCode, check_page_size
+from db.pagination import (
+    MAX_PAGE,
+    Page,
+    PageErrorCode,
+    check_page_size,
+    decode_cursor,
+    encode_cursor,
+)
 from parties import service as party_service
 from parties import tokens as token_service
 from parties.errors import PartyErrorCode
@@ -34,6 +42,7 @@ from schema.context import RequestContext
 from schema.errors import bad_input
 from schema.permissions import require, require_officer
 from schema.relay import Connection, Node, connection_from_page, from_global_id
+from schema.reports import Report as ReportNode
 from schema.reports import ReportQuery
 from schema.types.cases import Case, CaseFilter, CaseOrder, ComplianceReport, DayBandCount
 from schema.types.code import Code, SanctionGuidance
@@ -78,6 +87,15 @@ async def _nodes(info: Ctx, global_ids: list[str]) -> list[Node | None]:
                 session=session, party_id=viewer.party_id, case_ids=wanted["Case"]
             ):
                 found["Case", case.id] = Case.from_model(case)
+    if wanted.get("Report"):
+        viewer = require_officer(info)
+        async with db.transaction(party_id=viewer.party_id, actor=viewer.actor) as session:
+            reports = await report_service.get_reports(
+                session=session, party_id=viewer.party_id, report_ids=wanted["Report"]
+            )
+            wrapped = await report_service.party_key(session=session) if reports else None
+        for r in reports:
+            found["Report", r.id] = ReportNode.from_model(r, wrapped)
     if wanted.get("Party") or wanted.get("Release"):
         async with db.transaction() as session:
             for party in await party_service.get_many(
@@ -273,23 +291,40 @@ class Query(ReportQuery, WebhookQuery):
         description="Your party's credential events, newest first (party administrator): "
         "every token of the party issued, rotated, revoked or enrolled by the party, from its "
         "own hash-chained trail (the registry's break-glass revocations are in the "
-        "registry's trail; their effect shows in tokens). Page with beforeSeq."
+        "registry's trail; their effect shows in tokens)."
     )
     async def credential_events(
-        self, info: Ctx, first: int = 50, before_seq: int | None = None
-    ) -> list[CredentialEvent]:
+        self,
+        info: Ctx,
+        first: int = 50,
+        after: str | None = None,
+        before_seq: Annotated[
+            int | None,
+            strawberry.argument(deprecation_reason="Use after: the connection's cursor."),
+        ] = None,
+    ) -> Connection[CredentialEvent]:
         viewer = require(info, Role.PARTY_ADMIN)
         assert viewer.party_id is not None
         try:
             check_page_size(first)
+            before = decode_cursor("credential", after, arity=1)[0] if after else before_seq
         except DomainError as error:
             raise bad_input(error) from None
+        prefixes = ("token.", "enrolment.")
         async with info.context.db.transaction(party_id=viewer.party_id) as session:
             entries = await audit.entries_by_action(
-                session, party_id=viewer.party_id, prefixes=("token.", "enrolment."),
-                first=first, before_seq=before_seq,
+                session, party_id=viewer.party_id, prefixes=prefixes, first=first + 1,
+                before_seq=before,
             )  # fmt: skip
-        return [CredentialEvent.from_entry(e) for e in entries]
+            total = await audit.count_by_action(
+                session, party_id=viewer.party_id, prefixes=prefixes
+            )
+        page = Page(
+            items=[(encode_cursor("credential", [e.seq]), e) for e in entries[:first]],
+            has_next_page=len(entries) > first,
+            total_count=total,
+        )
+        return connection_from_page(page, CredentialEvent.from_entry, after=after)
 
     @strawberry.field(
         description="API tokens, newest first: never a secret, only its first characters. "

@@ -209,6 +209,14 @@ class Report(Node):
             report_service.open_contents(self.model, wrapped_private_key=wrapped, kek=context.kek)
         )
 
+    @strawberry.field(description="The case it was accepted into; null until then.")
+    async def case(self, info: Ctx) -> Case | None:
+        require_officer(info)
+        if self.model.case_id is None:
+            return None
+        found = await info.context.loaders.cases(self.model.party_id).load(self.model.case_id)
+        return Case.from_model(found) if found else None
+
     @classmethod
     def from_model(cls, r: report_service.Report, wrapped_key: bytes | None = None) -> Report:
         version = clock_version()
@@ -358,6 +366,17 @@ class ReportQuery:
                 description="Only reports still waiting past the code's triage deadline."
             ),
         ] = False,
+        received_since: Annotated[
+            datetime | None,
+            strawberry.argument(description="Only reports received at or after this instant."),
+        ] = None,
+        updated_since: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Only reports changed at or after this instant (filed, accepted, "
+                "declined, transferred, added to, withdrawn): what a party's system missed."
+            ),
+        ] = None,
     ) -> Connection[Report]:
         viewer = require_officer(info)
         assert viewer.party_id is not None
@@ -384,10 +403,14 @@ class ReportQuery:
                 first=first,
                 after=key,
                 received_before=before,
+                received_since=received_since,
+                updated_since=updated_since,
             )
             total = await report_service.count_reports(
-                session=session, party_id=viewer.party_id, statuses=wanted, received_before=before
-            )
+                session=session, party_id=viewer.party_id, statuses=wanted,
+                received_before=before, received_since=received_since,
+                updated_since=updated_since,
+            )  # fmt: skip
             wrapped = await report_service.party_key(session=session) if found else None
         edges = [
             Edge(cursor=_cursor(at, r.id), node=Report.from_model(r, wrapped)) for r, at in found

@@ -15,9 +15,16 @@ import httpx
 
 from api.app import create_app
 from codes import clock
+from db.envelope import KeyEncryptionKey
 from db.session import Database
 from tests.conftest import GraphQLClient
-from tests.helpers import departure_for, issue_token, publish_statistics, register_party
+from tests.helpers import (
+    departure_for,
+    issue_token,
+    party_admin_token,
+    publish_statistics,
+    register_party,
+)
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "examples" / "party_client"))
 
@@ -40,8 +47,12 @@ from jointcode_client import (
 DECIDED = date(2026, 5, 4)
 
 
+KEK = KeyEncryptionKey.ephemeral()  # one service key: every client's app opens the reports
+
+
 def _client(db: Database, token: str) -> Client:
-    app = create_app(db, public_cache_refresh_ms=0, anonymous_rate=None, failed_auth_rate=None)
+    app = create_app(db, public_cache_refresh_ms=0, anonymous_rate=None, failed_auth_rate=None,
+                     kek=KEK)  # fmt: skip
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test",
                              headers={"authorization": f"Bearer {token}"})  # fmt: skip
     return Client(url="http://test/graphql", http_client=http)
@@ -123,3 +134,44 @@ async def test_a_case_management_system_end_to_end(
     published = await client.publish_release(preview.preview_release.preview.id)
     assert published.publish_release.release is not None
     assert published.publish_release.release.number == 1
+
+
+async def test_a_partys_system_follows_its_reports_and_its_webhooks(
+    db: Database, gql: GraphQLClient, admin_token: str
+) -> None:
+    """The report queue and the webhook endpoints through the typed client (issue 23)."""
+    from jointcode_client import (
+        AcceptReportInput,
+        CreateWebhookEndpointInput,
+        ReportState,
+        WebhookDeliveryState,
+    )
+
+    from tests.test_reports import SUBMIT, report
+
+    await register_party(gql, admin_token, "party-a")
+    officer = _client(db, await issue_token(gql, admin_token, "OFFICER", "party-a"))
+    admin = _client(db, await party_admin_token(gql, admin_token, "party-a"))
+    made = await admin.create_webhook_endpoint(
+        CreateWebhookEndpointInput(url="https://hooks.party-a.example/jc", event_types=[])
+    )
+    assert made.create_webhook_endpoint.errors == []
+    assert (made.create_webhook_endpoint.secret or "").startswith("whsec_")
+    assert [e.url for e in (await admin.webhook_endpoints()).webhook_endpoints] == [
+        "https://hooks.party-a.example/jc"
+    ]
+    filed = await officer.http_client.post(
+        "/graphql", json={"query": SUBMIT, "variables": {"input": report(respondentRole=None)}}
+    )
+    assert filed.json()["data"]["submitReport"]["errors"] == []
+    queue = (await officer.report_queue(first=10, states=[ReportState.RECEIVED])).reports
+    [edge] = queue.edges
+    assert edge.node.respondent_role is None and edge.node.contents is not None
+    accepted = await officer.accept_report(
+        AcceptReportInput(id=edge.node.id, respondent_role="member")
+    )
+    assert accepted.accept_report.errors == [] and accepted.accept_report.case is not None
+    found = (await officer.report_by_id(edge.node.id)).node
+    assert found is not None and getattr(found, "case", None) is not None
+    waiting = await officer.webhook_deliveries(first=10, states=[WebhookDeliveryState.PENDING])
+    assert waiting.webhook_deliveries.total_count == 1  # report.received, for the endpoint

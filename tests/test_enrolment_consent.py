@@ -27,7 +27,7 @@ CREATE = """mutation($party: String!) {
   createEnrolment(input: {party: $party}) { code enrolmentId needsConsent errors { code } }
 }"""
 LIST = "{ enrolments(first: 10) { totalCount edges { node { id partySlug needsConsent approvedBy usedAt } } } }"  # noqa: E501
-EVENTS = "{ credentialEvents(first: 20) { action actorRole } }"
+EVENTS = "{ credentialEvents(first: 20) { edges { node { action actorRole } } } }"
 REVOKE = "mutation($id: ID!) { revokeToken(input: {id: $id}) { errors { code } } }"
 
 
@@ -57,7 +57,8 @@ async def test_the_registry_cannot_enrol_itself_into_a_party_that_has_an_adminis
 
     created = await _registry_tries_to_take_over(gql, admin_token, "lantern")
     # the party is told at once: in its trail, and in its list of enrolments
-    events = (await gql.ok(EVENTS, token=lantern_admin))["credentialEvents"]
+    events = (await gql.ok(EVENTS, token=lantern_admin))["credentialEvents"]["edges"]
+    events = [e["node"] for e in events]
     assert (events[0]["action"], events[0]["actorRole"].lower()) == ("enrolment.create", "admin")
     listed = (await gql.ok(LIST, token=lantern_admin))["enrolments"]
     pending = [e["node"] for e in listed["edges"] if e["node"]["id"] == created["enrolmentId"]]
@@ -102,7 +103,8 @@ async def test_revoking_every_administrator_opens_nothing_but_the_committee_can_
     cosigned = await gql.ok(APPROVE, {"id": created["enrolmentId"]}, token=committee_token)
     assert cosigned["approveEnrolment"]["enrolment"]["approvedBy"] == "COMMITTEE"
     new_admin = (await gql.ok(ENROL, {"code": created["code"]}))["enrol"]["token"]
-    events = (await gql.ok(EVENTS, token=new_admin))["credentialEvents"]
+    events = (await gql.ok(EVENTS, token=new_admin))["credentialEvents"]["edges"]
+    events = [e["node"] for e in events]
     assert [e["action"] for e in events[:3]] == ["token.enrol", "enrolment.approve",
                                                  "enrolment.create"]  # fmt: skip
     assert events[1]["actorRole"].lower() == "committee"

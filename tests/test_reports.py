@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -582,3 +582,58 @@ async def test_withdrawing_takes_the_duplicates_the_same_reporter_filed(
         ("received", False),
     ]
     assert (await gql.ok(WITHDRAW, mine))["withdrawReport"]["withdrawn"] is False
+
+
+LINKS = """query($id: ID!) { node(id: $id) { ... on Report { code state
+  case { reference report { code } } } } }"""
+SINCE = """query($r: DateTime, $u: DateTime) { reports(first: 10,
+  states: [RECEIVED, ACCEPTED, DECLINED, WITHDRAWN], receivedSince: $r, updatedSince: $u) {
+  totalCount edges { node { code } } } }"""
+
+
+async def test_a_partys_system_finds_its_reports_by_id_by_case_and_by_change(
+    gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    for slug in ("party-a", "party-b"):
+        await register_party(gql, admin_token, slug)
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    other = await issue_token(gql, admin_token, "OFFICER", "party-b")
+    older = await _file(gql)
+    newer = await _file(gql, whatHappened="Something else entirely.")
+    edges = (await gql.ok(QUEUE, token=officer))["reports"]["edges"]
+    ids = {e["node"]["code"]: e["node"]["id"] for e in edges}
+    accepted = await gql.ok(ACCEPT, {"id": ids[older["code"]]}, token=officer)
+    # node(id) resolves the party's own report, and links it to its case and back
+    linked = (await gql.ok(LINKS, {"id": ids[older["code"]]}, token=officer))["node"]
+    assert linked == {
+        "code": older["code"],
+        "state": "ACCEPTED",
+        "case": {"reference": older["code"], "report": {"code": older["code"]}},
+    }
+    case_id = accepted["acceptReport"]["case"]["id"]
+    case = (await gql.ok("query($id: ID!) { node(id: $id) { ... on Case { report { code } } } }",
+                         {"id": case_id}, token=officer))["node"]  # fmt: skip
+    assert case == {"report": {"code": older["code"]}}
+    assert (await gql.ok(LINKS, {"id": ids[newer["code"]]}, token=other))["node"] is None
+    # what changed since a party's system last looked
+    async with owner_db.transaction() as session:  # two days ago (the trigger would say now)
+        await session.execute(text("SET LOCAL session_replication_role = replica"))
+        await session.execute(
+            text("UPDATE reports SET received_at = received_at - interval '2 days', "
+                 "updated_at = updated_at - interval '2 days' WHERE code = :c"),
+            {"c": newer["code"]},
+        )  # fmt: skip
+    since = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    received = (await gql.ok(SINCE, {"r": since}, token=officer))["reports"]
+    assert [e["node"]["code"] for e in received["edges"]] == [older["code"]]
+    changed = (await gql.ok(SINCE, {"u": since}, token=officer))["reports"]
+    assert changed["totalCount"] == 1
+    await gql.ok(ADD_INFO, {**newer, "text": "More."})  # the reporter adds: a change
+    changed = (await gql.ok(SINCE, {"u": since}, token=officer))["reports"]
+    assert sorted(e["node"]["code"] for e in changed["edges"]) == sorted(
+        [older["code"], newer["code"]]
+    )
+
+
+ADD_INFO = """mutation($code: String!, $secret: String!, $text: String!) {
+  addToReport(input: {code: $code, secret: $secret, text: $text}) { added } }"""

@@ -174,13 +174,19 @@ async def test_a_partys_administrators_see_its_credential_events(
         {"id": officer_id},
         token=admin_token,
     )  # fmt: skip  (break-glass)
-    query = "query($b: Int) { credentialEvents(first: 2, beforeSeq: $b) { seq action actorRole } }"
-    page = (await gql.ok(query, token=ash_admin))["credentialEvents"]
+    query = """query($after: String) { credentialEvents(first: 2, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { seq action actorRole } } } }"""
+    first = (await gql.ok(query, token=ash_admin))["credentialEvents"]
+    page = [e["node"] for e in first["edges"]]
     # newest first: the registry's break-glass revocation is in the party's own trail
     assert [(e["action"], e["actorRole"]) for e in page] == [
         ("token.revoke", "admin"), ("token.issue", "party_admin")]  # fmt: skip
+    assert first["totalCount"] == 7 and first["pageInfo"]["hasNextPage"]
     everything = query.replace("first: 2", "first: 10")
-    older = (await gql.ok(everything, {"b": page[-1]["seq"]}, token=ash_admin))["credentialEvents"]
+    after = first["pageInfo"]["endCursor"]
+    rest = (await gql.ok(everything, {"after": after}, token=ash_admin))["credentialEvents"]
+    older = [e["node"] for e in rest["edges"]]
+    assert not rest["pageInfo"]["hasNextPage"]
     # the officer's issuer enrolled after the first administrator, who was told of the
     # registry's enrolment and approved it (migration 0025)
     assert [(e["action"], e["actorRole"]) for e in older] == [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
@@ -21,6 +22,9 @@ from db.pagination import Page, check_page_size, decode_cursor, encode_cursor
 from schema.context import RequestContext
 from schema.errors import bad_input
 from schema.relay import Connection, Node, connection_from_page, to_global_id
+
+if TYPE_CHECKING:
+    from schema.reports import Report
 
 CaseState = strawberry.enum(DomainCaseState, name="CaseState")
 
@@ -219,6 +223,18 @@ class Case(Node):
             total_count=total,
         )
         return connection_from_page(page, CaseRead.from_domain, after=after)
+
+    @strawberry.field(
+        description="The report from the public this case was opened from; null for a case "
+        "your party recorded itself."
+    )
+    async def report(
+        self, info: Info[RequestContext, None]
+    ) -> Annotated[Report, strawberry.lazy("schema.reports")] | None:
+        from schema.reports import Report
+
+        found = await info.context.loaders.reports_of_cases(self.party_uuid).load(self.uuid)
+        return Report.from_model(found) if found else None
 
     @classmethod
     def from_model(cls, c: models.Case) -> Case:

@@ -1,6 +1,19 @@
+from .accept_report import (
+    AcceptReport,
+    AcceptReportAcceptReport,
+    AcceptReportAcceptReportCase,
+    AcceptReportAcceptReportErrors,
+    AcceptReportAcceptReportReport,
+)
 from .async_base_client import AsyncBaseClient
 from .base_model import BaseModel, Upload
 from .client import Client
+from .create_webhook_endpoint import (
+    CreateWebhookEndpoint,
+    CreateWebhookEndpointCreateWebhookEndpoint,
+    CreateWebhookEndpointCreateWebhookEndpointEndpoint,
+    CreateWebhookEndpointCreateWebhookEndpointErrors,
+)
 from .decide_appeal import (
     DecideAppeal,
     DecideAppealDecideAppeal,
@@ -13,6 +26,18 @@ from .decide_case import (
     DecideCaseDecideCaseCase,
     DecideCaseDecideCaseErrors,
 )
+from .decline_report import (
+    DeclineReport,
+    DeclineReportDeclineReport,
+    DeclineReportDeclineReportErrors,
+    DeclineReportDeclineReportReport,
+)
+from .disable_webhook_endpoint import (
+    DisableWebhookEndpoint,
+    DisableWebhookEndpointDisableWebhookEndpoint,
+    DisableWebhookEndpointDisableWebhookEndpointEndpoint,
+    DisableWebhookEndpointDisableWebhookEndpointErrors,
+)
 from .enums import (
     AccountRole,
     AppealOutcome,
@@ -21,9 +46,14 @@ from .enums import (
     CaseState,
     DeadlineStatus,
     HeldBackReason,
+    ReportDimension,
+    ReporterKind,
+    ReporterStatus,
     ReportingPeriodKind,
+    ReportState,
     StatisticsDimension,
     UserErrorCode,
+    WebhookDeliveryState,
 )
 from .exceptions import (
     GraphQLClientError,
@@ -32,15 +62,22 @@ from .exceptions import (
     GraphQLClientHttpError,
     GraphQLClientInvalidResponseError,
 )
-from .fragments import CaseSummary, Problems
+from .fragments import CaseSummary, EndpointSummary, Problems, ReportSummary
 from .input_types import (
+    AcceptReportInput,
+    AddToReportInput,
     AdoptCodeInput,
+    ApproveEnrolmentInput,
     AssessmentInput,
     CaseFilter,
+    CheckpointCosignature,
     CloseCaseInput,
+    CosignCheckpointsInput,
     CreateEnrolmentInput,
+    CreateWebhookEndpointInput,
     DecideAppealInput,
     DecideCaseInput,
+    DeclineReportInput,
     EnrolInput,
     FindingInput,
     IssueTokenInput,
@@ -48,8 +85,11 @@ from .input_types import (
     PartySanctionInput,
     PreviewReleaseInput,
     PublishReleaseInput,
+    ReceiptInput,
     RecordAssessmentInput,
     RecordInterimMeasureInput,
+    RedeliverWebhookInput,
+    ReferReportInput,
     RegisterPartyInput,
     RevokeTokenInput,
     RotateTokenInput,
@@ -58,9 +98,12 @@ from .input_types import (
     StatisticsFilter,
     SubmitCaseInput,
     SubmitCasesInput,
+    SubmitReportInput,
     TokenFilter,
+    TransferReportInput,
     TriageCaseInput,
     UpdatePartyInput,
+    WebhookEndpointIdInput,
 )
 from .list_cases import (
     ListCases,
@@ -93,6 +136,39 @@ from .record_assessment import (
     RecordAssessmentRecordAssessmentCase,
     RecordAssessmentRecordAssessmentErrors,
 )
+from .redeliver_webhook import (
+    RedeliverWebhook,
+    RedeliverWebhookRedeliverWebhook,
+    RedeliverWebhookRedeliverWebhookDelivery,
+    RedeliverWebhookRedeliverWebhookErrors,
+)
+from .refer_report import (
+    ReferReport,
+    ReferReportReferReport,
+    ReferReportReferReportErrors,
+    ReferReportReferReportReport,
+)
+from .report_by_id import (
+    ReportById,
+    ReportByIdNodeNode,
+    ReportByIdNodeReport,
+    ReportByIdNodeReportCase,
+)
+from .report_queue import (
+    ReportQueue,
+    ReportQueueReports,
+    ReportQueueReportsEdges,
+    ReportQueueReportsEdgesNode,
+    ReportQueueReportsEdgesNodeContents,
+    ReportQueueReportsEdgesNodeContentsAdditions,
+    ReportQueueReportsPageInfo,
+)
+from .rotate_webhook_secret import (
+    RotateWebhookSecret,
+    RotateWebhookSecretRotateWebhookSecret,
+    RotateWebhookSecretRotateWebhookSecretEndpoint,
+    RotateWebhookSecretRotateWebhookSecretErrors,
+)
 from .start_assessment import (
     StartAssessment,
     StartAssessmentStartAssessment,
@@ -107,12 +183,26 @@ from .submit_cases import (
     SubmitCasesSubmitCasesResultsCase,
     SubmitCasesSubmitCasesResultsErrors,
 )
+from .transfer_report import (
+    TransferReport,
+    TransferReportTransferReport,
+    TransferReportTransferReportErrors,
+)
 from .triage_case import (
     TriageCase,
     TriageCaseTriageCase,
     TriageCaseTriageCaseCase,
     TriageCaseTriageCaseErrors,
 )
+from .webhook_deliveries import (
+    WebhookDeliveries,
+    WebhookDeliveriesWebhookDeliveries,
+    WebhookDeliveriesWebhookDeliveriesEdges,
+    WebhookDeliveriesWebhookDeliveriesEdgesNode,
+    WebhookDeliveriesWebhookDeliveriesPageInfo,
+)
+from .webhook_endpoints import WebhookEndpoints, WebhookEndpointsWebhookEndpoints
+from .webhook_event_types import WebhookEventTypes, WebhookEventTypesWebhookEventTypes
 from .withdraw_case import (
     WithdrawCase,
     WithdrawCaseWithdrawCase,
@@ -121,10 +211,18 @@ from .withdraw_case import (
 )
 
 __all__ = [
+    "AcceptReport",
+    "AcceptReportAcceptReport",
+    "AcceptReportAcceptReportCase",
+    "AcceptReportAcceptReportErrors",
+    "AcceptReportAcceptReportReport",
+    "AcceptReportInput",
     "AccountRole",
+    "AddToReportInput",
     "AdoptCodeInput",
     "AppealOutcome",
     "Appellant",
+    "ApproveEnrolmentInput",
     "AssessmentInput",
     "AsyncBaseClient",
     "BaseModel",
@@ -132,9 +230,16 @@ __all__ = [
     "CaseOrder",
     "CaseState",
     "CaseSummary",
+    "CheckpointCosignature",
     "Client",
     "CloseCaseInput",
+    "CosignCheckpointsInput",
     "CreateEnrolmentInput",
+    "CreateWebhookEndpoint",
+    "CreateWebhookEndpointCreateWebhookEndpoint",
+    "CreateWebhookEndpointCreateWebhookEndpointEndpoint",
+    "CreateWebhookEndpointCreateWebhookEndpointErrors",
+    "CreateWebhookEndpointInput",
     "DeadlineStatus",
     "DecideAppeal",
     "DecideAppealDecideAppeal",
@@ -146,6 +251,16 @@ __all__ = [
     "DecideCaseDecideCaseCase",
     "DecideCaseDecideCaseErrors",
     "DecideCaseInput",
+    "DeclineReport",
+    "DeclineReportDeclineReport",
+    "DeclineReportDeclineReportErrors",
+    "DeclineReportDeclineReportReport",
+    "DeclineReportInput",
+    "DisableWebhookEndpoint",
+    "DisableWebhookEndpointDisableWebhookEndpoint",
+    "DisableWebhookEndpointDisableWebhookEndpointEndpoint",
+    "DisableWebhookEndpointDisableWebhookEndpointErrors",
+    "EndpointSummary",
     "EnrolInput",
     "FindingInput",
     "GraphQLClientError",
@@ -177,16 +292,47 @@ __all__ = [
     "PublishReleasePublishRelease",
     "PublishReleasePublishReleaseErrors",
     "PublishReleasePublishReleaseRelease",
+    "ReceiptInput",
     "RecordAssessment",
     "RecordAssessmentInput",
     "RecordAssessmentRecordAssessment",
     "RecordAssessmentRecordAssessmentCase",
     "RecordAssessmentRecordAssessmentErrors",
     "RecordInterimMeasureInput",
+    "RedeliverWebhook",
+    "RedeliverWebhookInput",
+    "RedeliverWebhookRedeliverWebhook",
+    "RedeliverWebhookRedeliverWebhookDelivery",
+    "RedeliverWebhookRedeliverWebhookErrors",
+    "ReferReport",
+    "ReferReportInput",
+    "ReferReportReferReport",
+    "ReferReportReferReportErrors",
+    "ReferReportReferReportReport",
     "RegisterPartyInput",
+    "ReportById",
+    "ReportByIdNodeNode",
+    "ReportByIdNodeReport",
+    "ReportByIdNodeReportCase",
+    "ReportDimension",
+    "ReportQueue",
+    "ReportQueueReports",
+    "ReportQueueReportsEdges",
+    "ReportQueueReportsEdgesNode",
+    "ReportQueueReportsEdgesNodeContents",
+    "ReportQueueReportsEdgesNodeContentsAdditions",
+    "ReportQueueReportsPageInfo",
+    "ReportState",
+    "ReportSummary",
+    "ReporterKind",
+    "ReporterStatus",
     "ReportingPeriodKind",
     "RevokeTokenInput",
     "RotateTokenInput",
+    "RotateWebhookSecret",
+    "RotateWebhookSecretRotateWebhookSecret",
+    "RotateWebhookSecretRotateWebhookSecretEndpoint",
+    "RotateWebhookSecretRotateWebhookSecretErrors",
     "SetSanctionMappingInput",
     "StartAssessment",
     "StartAssessmentInput",
@@ -203,7 +349,12 @@ __all__ = [
     "SubmitCasesSubmitCasesResults",
     "SubmitCasesSubmitCasesResultsCase",
     "SubmitCasesSubmitCasesResultsErrors",
+    "SubmitReportInput",
     "TokenFilter",
+    "TransferReport",
+    "TransferReportInput",
+    "TransferReportTransferReport",
+    "TransferReportTransferReportErrors",
     "TriageCase",
     "TriageCaseInput",
     "TriageCaseTriageCase",
@@ -212,6 +363,17 @@ __all__ = [
     "UpdatePartyInput",
     "Upload",
     "UserErrorCode",
+    "WebhookDeliveries",
+    "WebhookDeliveriesWebhookDeliveries",
+    "WebhookDeliveriesWebhookDeliveriesEdges",
+    "WebhookDeliveriesWebhookDeliveriesEdgesNode",
+    "WebhookDeliveriesWebhookDeliveriesPageInfo",
+    "WebhookDeliveryState",
+    "WebhookEndpointIdInput",
+    "WebhookEndpoints",
+    "WebhookEndpointsWebhookEndpoints",
+    "WebhookEventTypes",
+    "WebhookEventTypesWebhookEventTypes",
     "WithdrawCase",
     "WithdrawCaseWithdrawCase",
     "WithdrawCaseWithdrawCaseCase",

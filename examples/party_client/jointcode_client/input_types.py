@@ -4,7 +4,20 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .enums import AccountRole, AppealOutcome, Appellant, CaseState
+from .enums import AccountRole, AppealOutcome, Appellant, CaseState, ReporterKind
+
+
+class AcceptReportInput(BaseModel):
+    id: str
+    respondent_role: Optional[str] = Field(alias="respondentRole", default=None)
+    "The role of the person reported (the code's): required when the reporter did not know it; otherwise it corrects theirs."
+
+
+class AddToReportInput(BaseModel):
+    code: str
+    secret: str
+    text: str
+    "What you want to add; at most 2,000 characters."
 
 
 class AdoptCodeInput(BaseModel):
@@ -13,6 +26,10 @@ class AdoptCodeInput(BaseModel):
     code_version: str = Field(alias="codeVersion")
     adopted_on: date = Field(alias="adoptedOn")
     "Cases received from this date use the version; may be in the future."
+
+
+class ApproveEnrolmentInput(BaseModel):
+    id: str
 
 
 class AssessmentInput(BaseModel):
@@ -40,6 +57,15 @@ class CaseFilter(BaseModel):
     sanction: Optional[str] = None
 
 
+class CheckpointCosignature(BaseModel):
+    """A witness's cosignature of one checkpoint."""
+
+    seq: int
+    "The checkpoint's number (`seq` in open data)."
+    signature: str
+    "Base64 Ed25519 signature of the witness message for that checkpoint."
+
+
 class CloseCaseInput(BaseModel):
     id: str
     expected_version: int = Field(alias="expectedVersion")
@@ -47,9 +73,23 @@ class CloseCaseInput(BaseModel):
     on: Optional[date] = None
 
 
+class CosignCheckpointsInput(BaseModel):
+    public_key: str = Field(alias="publicKey")
+    "The witness's Ed25519 public key, base64."
+    cosignatures: list["CheckpointCosignature"]
+
+
 class CreateEnrolmentInput(BaseModel):
     party: str
     "The party's slug."
+
+
+class CreateWebhookEndpointInput(BaseModel):
+    url: str
+    "https:// only (see JOINTCODE_WEBHOOK_ALLOW_HTTP)."
+    description: str = ""
+    event_types: list[str] = Field(alias="eventTypes", default_factory=lambda: [])
+    "webhookEventTypes; empty: every type."
 
 
 class DecideAppealInput(BaseModel):
@@ -81,6 +121,12 @@ class DecideCaseInput(BaseModel):
     findings: Optional[list["FindingInput"]] = None
     "Shortcut: record the assessment's findings with the decision (with factors), instead of a separate recordAssessment."
     factors: Optional[list[str]] = None
+
+
+class DeclineReportInput(BaseModel):
+    id: str
+    reason: str
+    "The code's reason (out_of_scope_reasons)."
 
 
 class EnrolInput(BaseModel):
@@ -127,6 +173,11 @@ class PublishReleaseInput(BaseModel):
     "From previewRelease."
 
 
+class ReceiptInput(BaseModel):
+    code: str
+    secret: str
+
+
 class RecordAssessmentInput(BaseModel):
     id: str
     expected_version: int = Field(alias="expectedVersion")
@@ -140,6 +191,17 @@ class RecordInterimMeasureInput(BaseModel):
     "The case version you read: a stale one is STALE_VERSION and changes nothing."
     starts_on: date = Field(alias="startsOn")
     ends_on: date = Field(alias="endsOn")
+
+
+class RedeliverWebhookInput(BaseModel):
+    id: str
+    "A WebhookDelivery's id."
+
+
+class ReferReportInput(BaseModel):
+    id: str
+    flags: list[str]
+    "The code's referral flags (police...)."
 
 
 class RegisterPartyInput(BaseModel):
@@ -186,9 +248,9 @@ class StatisticsFilter(BaseModel):
     party: Optional[str] = None
     "The party's slug; empty in all-party tables."
     year: Optional[int] = None
-    "Year of the decision."
+    "Year in which the outcome became final."
     quarter: Optional[str] = None
-    "Quarter of the decision (2026-Q1)."
+    "Quarter in which the outcome became final (2026-Q1)."
     provision: Optional[str] = None
     "A provision of the code (JC1...)."
     family: Optional[str] = None
@@ -243,6 +305,40 @@ class SubmitCasesInput(BaseModel):
     "1 to 500 cases."
 
 
+class SubmitReportInput(BaseModel):
+    """A report of abuse by a member of a party taking part."""
+
+    party: str
+    "The slug of the party of the person reported."
+    respondent_role: Optional[str] = Field(alias="respondentRole", default=None)
+    "Their role in the party (the code's); null: you do not know."
+    channel: str
+    "Where it happened (the code's channels)."
+    provisions: list[str]
+    "What happened: the code's provisions."
+    occurred_from: date = Field(alias="occurredFrom")
+    "When it happened (or began)."
+    what_happened: str = Field(alias="whatHappened")
+    "In your words; at most 5,000 characters."
+    reporter_kind: ReporterKind = Field(alias="reporterKind")
+    consent: bool
+    "You agree that the party handling it may read and use what you report."
+    occurred_to: Optional[date] = Field(alias="occurredTo", default=None)
+    "When it ended."
+    respondent_name: Optional[str] = Field(alias="respondentName", default=None)
+    "Their name or online handle, if you know it."
+    links: list[str] = Field(default_factory=lambda: [])
+    "Up to 5 links."
+    forms_of_hate: list[str] = Field(alias="formsOfHate", default_factory=lambda: [])
+    "If it was hateful because of who the person is: the code's forms of hate."
+    contact: Optional[str] = None
+    "How the party may contact you (optional)."
+    notify_by_email: bool = Field(alias="notifyByEmail", default=False)
+    "Email the contact (an email address) when the status changes: never what you wrote nor the secret."
+    submission_token: Optional[str] = Field(alias="submissionToken", default=None)
+    "A random value of yours (at least 16 characters), the same when you retry: the same token files one report and gives the same receipt again for 30 minutes, so a retry after a lost answer never files twice."
+
+
 class TokenFilter(BaseModel):
     """Which tokens to list; live ones by default."""
 
@@ -250,6 +346,12 @@ class TokenFilter(BaseModel):
     "Party slug."
     role: Optional[AccountRole] = None
     include_revoked: bool = Field(alias="includeRevoked", default=False)
+
+
+class TransferReportInput(BaseModel):
+    id: str
+    party: str
+    "The party the person reported belongs to."
 
 
 class TriageCaseInput(BaseModel):
@@ -273,9 +375,18 @@ class UpdatePartyInput(BaseModel):
     ec_registration: Optional[str] = Field(alias="ecRegistration", default=None)
     nations: Optional[list[str]] = None
     membership: Optional[int] = None
+    publishes_timeliness: Optional[bool] = Field(
+        alias="publishesTimeliness", default=None
+    )
+    "The party's choice to publish its timeliness figures on the public site."
+
+
+class WebhookEndpointIdInput(BaseModel):
+    id: str
 
 
 AssessmentInput.model_rebuild()
+CosignCheckpointsInput.model_rebuild()
 DecideCaseInput.model_rebuild()
 RecordAssessmentInput.model_rebuild()
 SetSanctionMappingInput.model_rebuild()
