@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from cross_web import HTTPException
 from sqlalchemy import text
@@ -36,12 +37,13 @@ from api.ratelimit import Budget, RateLimit
 from api.requests import RequestIds
 from api.site import pages as site
 from api.webhooks import Deliverer, WebhookSettings
-from cases import lifecycle, reading
+from cases import evidence, lifecycle, reading
 from codes import clock
 from db import audit, code_versions
 from db.envelope import KeyEncryptionKey
 from db.session import Database
 from parties import service as party_service
+from parties.tokens import Role
 from publication import checkpoints, committee, report_statistics, statistics
 from publication.checkpoints import Signer
 from schema import schema as graphql_schema
@@ -220,6 +222,11 @@ class JointCodeGraphQL(GraphQL):
                 await context.db.release()  # the request's one connection, back to the pool
 
 
+# the report form and its additions carry evidence files (cases.evidence): five of 5 MB
+EVIDENCE_PATHS = ("/report", "/report/add")
+EVIDENCE_BYTES = 26 * 1024 * 1024
+
+
 def create_app(
     db: Database,
     *,
@@ -260,6 +267,39 @@ def create_app(
         webhooks,
         bool(smtp and smtp.host),
     )
+
+    async def evidence_file(request: Request) -> Response:
+        """A report's file, for its party's officers (their token), as the reporter sent
+        it less its metadata; served as a download that no browser will run."""
+        try:
+            viewer = await viewer_of(db, request.scope)
+        except BadCredentials:
+            return unauthenticated()
+        if viewer is None:
+            return unauthenticated()
+        if viewer.role is not Role.OFFICER:
+            refused = {"message": "For a party's officers.", "extensions": {"code": "FORBIDDEN"}}
+            return JSONResponse({"errors": [refused]}, status_code=403)
+        try:
+            evidence_id = UUID(request.path_params["id"])
+        except ValueError:
+            return PlainTextResponse("Not found.", status_code=404)
+        async with db.transaction(credential=viewer.credential) as session:
+            found = await evidence.opened(session=session, kek=graphql.kek, evidence_id=evidence_id)
+        if found is None:
+            return PlainTextResponse("Not found.", status_code=404)
+        media_type, data = found
+        extension = media_type.rsplit("/", 1)[1]
+        return Response(
+            data,
+            media_type=media_type,
+            headers={
+                "content-disposition": f'attachment; filename="evidence-{evidence_id}.{extension}"',
+                "x-content-type-options": "nosniff",
+                "content-security-policy": "sandbox; default-src 'none'",
+                "cache-control": "no-store",
+            },
+        )
 
     async def healthz(_: Request) -> Response:
         return PlainTextResponse("ok")
@@ -364,6 +404,7 @@ def create_app(
             Route("/metrics", metrics.endpoint),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/evidence/{id}", evidence_file),
             *(Route(path, endpoint) for path, endpoint in open_data.routes(public).items()),
             *site.routes(
                 db,
@@ -407,7 +448,9 @@ def create_app(
             "jointcode_public_cache_bytes", "Bytes of answers kept.", lambda: float(cache.size)
         )
         served = cache
-    limited: Any = BodySizeLimit(served, max_bytes=max_body_bytes)
+    limited: Any = BodySizeLimit(
+        served, max_bytes=max_body_bytes, larger=dict.fromkeys(EVIDENCE_PATHS, EVIDENCE_BYTES)
+    )
     if anonymous_rate is not None or failed_auth_rate is not None:
         limited = RateLimit(limited, anonymous=anonymous_rate, failed_auth=failed_auth_rate)
     served = Credentials(limited)

@@ -22,6 +22,7 @@ from parties.tokens import Viewer, authenticate
 CREDENTIAL = "jointcode.credential"
 # the only paths that authenticate; elsewhere (the site, open data) a token means nothing
 AUTHENTICATED_PATHS = frozenset({"/graphql"})
+AUTHENTICATED_PREFIXES = ("/evidence/",)  # a report's files, for its party's officers
 # printable ASCII without spaces: what a bearer token can be (RFC 6750's b64token, wider)
 _TOKEN_BYTES = frozenset(range(0x21, 0x7F))
 
@@ -76,7 +77,9 @@ class Credentials:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            if scope["path"] in AUTHENTICATED_PATHS:
+            if scope["path"] in AUTHENTICATED_PATHS or scope["path"].startswith(
+                AUTHENTICATED_PREFIXES
+            ):
                 try:
                     scope[CREDENTIAL] = bearer_secret(scope)
                 except BadCredentials:

@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
-from cases import receipts
+from cases import evidence, receipts
 from cases.errors import CaseErrorCode
 from cases.submission import Submission, submit_cases
 from codes import clock
@@ -924,6 +924,13 @@ async def transfer_report(
         raise DomainError(
             CaseErrorCode.REPORT_CLOSED, "This report cannot be transferred.", field=("id",)
         )
+    wrapped = await party_key(session=session)
+    if wrapped is not None:  # its files follow it, sealed afresh to the new party
+        await evidence.reseal_for_transfer(
+            session=session, kek=kek, report_id=report.id, wrapped_private_key=wrapped,
+            from_party=party_id, to_public_key=await _public_key(session, kek, target.id),
+            to_party=target.id,
+        )  # fmt: skip
     await audit.append(
         session,
         action="report.transfer",

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from cases import evidence
 from cases import reports as report_service
 from cases import service as case_service
 from db import audit
@@ -91,6 +92,16 @@ class Loaders:
             return [found.get(c) for c in case_ids]
 
         return self._loader("reports-of-cases", party_id, load)
+
+    def evidence_of_reports(self, party_id: UUID) -> DataLoader[UUID, list[evidence.Evidence]]:
+        """The files of each report: one query for all the reports of a request."""
+
+        async def load(report_ids: list[UUID]) -> list[list[evidence.Evidence]]:
+            async with self.db.transaction(party_id=party_id) as session:
+                found = await evidence.for_reports(session=session, report_ids=report_ids)
+            return [found[r] for r in report_ids]
+
+        return self._loader("evidence", party_id, load)
 
     def cases(self, party_id: UUID) -> DataLoader[UUID, Any]:
         """Cases by id within the party: one query for all the reports of a request."""

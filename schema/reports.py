@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 import codes
+from cases import evidence as evidence_service
 from cases import reports as report_service
 from cases import service as case_service
 from cases.errors import CaseErrorCode
@@ -168,6 +169,28 @@ class ReportStatus:
     )
 
 
+@strawberry.type(description="A file a reporter attached to a report.")
+class ReportEvidence:
+    id: strawberry.ID
+    media_type: str = strawberry.field(description="image/png, image/jpeg, image/webp or "
+                                       "application/pdf, as the content says.")  # fmt: skip
+    size_bytes: int
+    added_at: datetime
+    download_path: str = strawberry.field(
+        description="GET it with your token (Authorization: Bearer …): the file itself."
+    )
+
+    @classmethod
+    def of(cls, e: evidence_service.Evidence) -> ReportEvidence:
+        return cls(
+            id=to_global_id("ReportEvidence", e.id),
+            media_type=e.media_type,
+            size_bytes=e.size_bytes,
+            added_at=e.added_at,
+            download_path=f"/evidence/{e.id}",
+        )
+
+
 @strawberry.type(description="A report from the public in a party's intake queue.")
 class Report(Node):
     id: strawberry.ID
@@ -208,6 +231,17 @@ class Report(Node):
         return ReportContents.of(
             report_service.open_contents(self.model, wrapped_private_key=wrapped, kek=context.kek)
         )
+
+    @strawberry.field(
+        description="Files the reporter attached (screenshots, PDFs), cleaned of their "
+        "metadata and sealed to your party; download each with your token."
+    )
+    async def evidence(self, info: Ctx) -> list[ReportEvidence]:
+        require_officer(info)
+        found = await info.context.loaders.evidence_of_reports(self.model.party_id).load(
+            self.model.id
+        )
+        return [ReportEvidence.of(e) for e in found]
 
     @strawberry.field(description="The case it was accepted into; null until then.")
     async def case(self, info: Ctx) -> Case | None:

@@ -31,13 +31,14 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from cryptography.fernet import Fernet, InvalidToken
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 import codes
 from api.site import figures
-from cases import receipts
+from cases import evidence, receipts
 from cases import reports as report_service
 from cases.errors import CaseErrorCode
 from codes import clock
@@ -102,7 +103,7 @@ def routes(
         errors: list[dict[str, str]] = []
         browser = request.cookies.get(REPORTER_COOKIE) or secrets.token_urlsafe(18)
         if request.method == "POST":
-            form = _form(await request.body())
+            form, uploads = await _read(request)
             token = str(form.get("token") or "")[:200] or receipts.new_token()
             form["token"] = token
             if form.get("website"):
@@ -111,13 +112,18 @@ def routes(
             try:
                 if wait := report_wait(address):
                     raise report_service.too_many(wait)
+                files = evidence.clean(uploads)  # every problem named before anything is kept
                 async with db.transaction() as session:
-                    await report_service.submit_report(
+                    receipt = await report_service.submit_report(
                         session=session,
                         kek=kek,
                         report=_report_input(form, browser, emails=emails),
                         today=today,
                     )
+                    await evidence.attach(
+                        session=session, kek=kek, code=receipt.code, secret=receipt.secret,
+                        files=files,
+                    )  # fmt: skip
             except DomainErrors as refused:
                 errors = [_field_error(e) for e in refused.errors]
             except DomainError as refused:
@@ -180,13 +186,19 @@ def routes(
         lookup = opened(request, LOOKUP_COOKIE, LOOKUP_SECONDS)
         if not isinstance(lookup, dict):
             return RedirectResponse("/report/status", status_code=303)
-        form = _form(await request.body())
+        form, uploads = await _read(request)
         try:
+            files = evidence.clean(uploads)
             async with db.transaction() as session:
-                added = await report_service.add_information(
+                added = bool(files) and await evidence.attach(
                     session=session, kek=kek, code=lookup["code"], secret=lookup["secret"],
-                    text_added=str(form.get("text") or ""), today=clock.today(),
-                )  # fmt: skip
+                    files=files,
+                ) > 0  # fmt: skip
+                if str(form.get("text") or "").strip() or not files:
+                    added = await report_service.add_information(
+                        session=session, kek=kek, code=lookup["code"], secret=lookup["secret"],
+                        text_added=str(form.get("text") or ""), today=clock.today(),
+                    )  # fmt: skip
         except DomainErrors as refused:
             return to_status(request, lookup["code"], lookup["secret"],
                              "error:" + refused.errors[0].message)  # fmt: skip
@@ -229,6 +241,25 @@ class _Form(dict[str, Any]):
 
     def __getattr__(self, name: str) -> Any:
         return self.get(name, [] if name in ("provisions", "forms_of_hate") else None)
+
+
+async def _read(request: Request) -> tuple[dict[str, Any], list[evidence.Upload]]:
+    """The form's fields (urlencoded, or multipart with evidence files), sizes capped."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return _form(await request.body()), []
+    values: dict[str, Any] = {"provisions": [], "forms_of_hate": []}
+    uploads: list[evidence.Upload] = []
+    async with request.form(max_files=evidence.MAX_FILES + 1, max_fields=200) as data:
+        for name, value in data.multi_items():
+            if isinstance(value, UploadFile):
+                content = await value.read(evidence.MAX_BYTES + 1)
+                if content:  # an empty file input sends an empty part
+                    uploads.append(evidence.Upload(value.filename or "file", content))
+            elif name in ("provisions", "forms_of_hate"):
+                values[name].append(value[:40])
+            else:
+                values[name[:40]] = value[:6_000]
+    return values, uploads
 
 
 def _form(body: bytes) -> dict[str, Any]:
@@ -300,6 +331,7 @@ FORM_FIELDS = {
     "links": "links",
     "contact": "contact",
     "notify": "notify",
+    "evidence": "evidence",
 }
 
 
