@@ -6,6 +6,7 @@ appear: no made-up statistic is ever shown under a real party's name.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -14,9 +15,11 @@ from sqlalchemy import text
 
 import codes
 from cases import lifecycle, synthetic
+from cases import reports as report_service
 from cases import service as case_service
 from cases.models import AppealOutcome, Appellant
 from codes import clock
+from db.envelope import KeyEncryptionKey
 from db.errors import DomainError
 from db.session import Database
 from parties import sanction_mapping, tokens
@@ -98,6 +101,7 @@ async def seed(
     profile: str = DEFAULT_PROFILE,
     seed: int = 0,
     signer: checkpoints.Signer | None = None,
+    kek: KeyEncryptionKey | None = None,
 ) -> int:
     """Create the profile's fictional parties and cases through the real domain functions,
     walk each case as planned, publish the statistics due by today, then each party's
@@ -170,9 +174,96 @@ async def seed(
         await _publish(db, party_id, signer)
     async with db.transaction() as session:
         await committee.publish_due(session=session, today=today)  # the Committee's, too
+    if kek is not None:
+        await _seed_reports(db, kek, profile=profile, today=today, seed=seed)
     async with db.transaction() as session:
-        await report_statistics.publish_due(session=session)  # and the counts of reports
+        await _publish_report_editions(session, today)  # and the counts of reports
     return created
+
+
+DEMO_TEXTS = (
+    "Shouted abuse at me outside the polling station.",
+    "Posted threatening messages about me after the hustings.",
+    "Sent me repeated messages after I asked them to stop.",
+    "Made remarks about my religion at a party meeting.",
+    "Shared a doctored photo of me with a false claim.",
+)
+
+
+async def _seed_reports(
+    db: Database, kek: KeyEncryptionKey, *, profile: str, today: date, seed: int
+) -> None:
+    """Reports from the public over the demo's years, through the real domain functions:
+    some still waiting, some taken up, declined (with the code's reasons) or withdrawn,
+    so the queue, the receipts and the counts of reports have something to show."""
+    rng = random.Random(seed + 23)
+    version = codes.default_version(today)
+    years = synthetic.PROFILES[profile].years
+    first_day = today - timedelta(days=int(365 * years))
+    reasons = [r.id for r in version.out_of_scope_reasons]
+    for party_profile in synthetic.PROFILES[profile].parties:
+        count = max(12, party_profile.cases_per_year // 5)
+        for n in range(int(count * years)):
+            received = first_day + timedelta(days=rng.randrange((today - first_day).days))
+            report = report_service.ReportInput(
+                party=party_profile.slug,
+                respondent_role=rng.choice([None, *(r.id for r in version.respondent_roles)]),
+                channel=rng.choice([c.id for c in version.channels]),
+                provisions=rng.sample([p.id for p in version.provisions], k=rng.choice((1, 1, 2))),
+                occurred_from=received - timedelta(days=rng.randrange(0, 20)),
+                what_happened=f"{rng.choice(DEMO_TEXTS)} (Synthetic demo report {n}.)",
+                reporter_kind=rng.choice(sorted(report_service.REPORTER_KINDS)),
+                consent=True,
+            )
+            async with db.transaction() as session:
+                receipt = await report_service.submit_report(
+                    session=session, kek=kek, report=report, today=received
+                )
+            fate = rng.random()
+            if received > today - timedelta(days=14) or fate < 0.55:
+                continue  # still waiting for the party
+            if fate < 0.65:
+                async with db.transaction() as session:
+                    await report_service.withdraw(
+                        session=session, code=receipt.code, secret=receipt.secret
+                    )
+                continue
+            party = await _party(db, party_profile.slug)
+            async with db.transaction(party_id=party) as session:
+                found = await session.scalar(
+                    text("SELECT id FROM reports WHERE code = :c"), {"c": receipt.code}
+                )
+                if fate < 0.85:
+                    await report_service.decline_report(
+                        session=session, party_id=party, report_id=found,
+                        reason=rng.choice(reasons), today=received,
+                    )  # fmt: skip
+                else:
+                    await report_service.accept_report(
+                        session=session, party_id=party, report_id=found, today=received,
+                        respondent_role=report.respondent_role or "member",
+                    )  # fmt: skip
+
+
+async def _party(db: Database, slug: str) -> Any:
+    async with db.transaction() as session:
+        found = await party_service.get_by_slug(session=session, slug=slug)
+    assert found is not None
+    return found.id
+
+
+async def _publish_report_editions(session: Any, today: date) -> None:
+    """Every closed quarter's counts of reports, oldest first, as the hourly job would
+    have published them over the years (each edition adds its own quarter's cells)."""
+    first = await session.scalar(text("SELECT min(received_on) FROM reports"))
+    if first is None:
+        await report_statistics.publish_due(session=session)
+        return
+    settling = codes.default_version(today).publication.settling_days
+    quarter = statistics.quarter_of(first)
+    while statistics.quarter_end(quarter) + timedelta(days=settling) <= today:
+        await report_statistics.publish_edition(session=session, edition=quarter)
+        quarter = statistics.next_quarter(quarter)
 
 
 async def _finalise_history(session: Any, party_id: Any, today: date) -> None:

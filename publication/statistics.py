@@ -298,7 +298,7 @@ def previous_quarter(quarter: str) -> str:
     return f"{year - 1}-Q4" if number == 1 else f"{year}-Q{number - 1}"
 
 
-def _next_quarter(quarter: str) -> str:
+def next_quarter(quarter: str) -> str:
     year, number = int(quarter[:4]), int(quarter[-1])
     return f"{year + 1}-Q1" if number == 4 else f"{year}-Q{number + 1}"
 
@@ -326,7 +326,7 @@ async def calendar(*, session: AsyncSession, ahead: int = 4) -> list[CalendarEnt
     quarter = quarter_of(first) if first else quarter_of(today)
     last = quarter_of(today)
     for _ in range(ahead):
-        last = _next_quarter(last)
+        last = next_quarter(last)
     entries = []
     while True:
         end = quarter_end(quarter)
@@ -334,7 +334,7 @@ async def calendar(*, session: AsyncSession, ahead: int = 4) -> list[CalendarEnt
                                      published.get(quarter)))  # fmt: skip
         if quarter == last:
             return entries
-        quarter = _next_quarter(quarter)
+        quarter = next_quarter(quarter)
 
 
 async def publish_due(*, session: AsyncSession) -> Edition | None:
@@ -512,7 +512,7 @@ async def full_tables(
         )
     ).one()
     domains[D.YEAR] = _periods(set(periods[0] or ()), lambda y: y + 1)
-    domains[D.QUARTER] = _periods(set(periods[1] or ()), _next_quarter)
+    domains[D.QUARTER] = _periods(set(periods[1] or ()), next_quarter)
     domains[D.SEVERITY] = sorted(domains[D.SEVERITY])
     for dimension, value in fixed.items():
         domains[dimension] = [value]

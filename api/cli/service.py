@@ -31,7 +31,14 @@ def _print_demo(settings: Settings, endpoints: Endpoints, profile: str | None = 
 
     async def work(db):
         seeded = await demo.is_seeded(db)
-        created = 0 if seeded else await demo.seed(db, profile=chosen, signer=_signer(settings))
+        created = (
+            0
+            if seeded
+            else await demo.seed(
+                db, profile=chosen, signer=_signer(settings),
+                kek=KeyEncryptionKey.load_or_create(settings.data_key_path),
+            )
+        )  # fmt: skip
         return created, await demo.issue_tokens(db)
 
     created, tokens = _run(settings, endpoints, work)

@@ -37,22 +37,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.site)
 
 
-async def _seed(url: str) -> None:
+async def _seed(url: str, key_file: Path) -> None:
     owner = Database(make_engine(url, pool_size=2), operator=True)
     try:
-        await demo.seed(owner, profile="small", today=TODAY, signer=Signer.ephemeral())
+        await demo.seed(owner, profile="small", today=TODAY, signer=Signer.ephemeral(),
+                        kek=KeyEncryptionKey.load_or_create(key_file))  # fmt: skip
     finally:
         await owner.dispose()
 
 
 @pytest.fixture(scope="session")
-def site_url(server_url: str) -> Iterator[str]:
+def site_url(server_url: str, data_key_file: Path) -> Iterator[str]:
     """The owner's URL of a migrated, seeded database for the site's tests."""
     name = f"jointcode_site_{uuid.uuid4().hex[:10]}"
     asyncio.run(run_autocommit(server_url, f'CREATE DATABASE "{name}"'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
-    asyncio.run(_seed(url))
+    asyncio.run(_seed(url, data_key_file))
     yield url
     asyncio.run(run_autocommit(server_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
 
