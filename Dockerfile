@@ -8,11 +8,18 @@ COPY cases cases
 COPY publication publication
 COPY schema schema
 COPY api api
-# runtime dependencies only, at the locked versions: no test tools, no embedded PostgreSQL
-# GraphiQL's scripts from the npm registry (hash-checked), served by the service itself
+# Runtime dependencies only, at the locked versions: no test tools, no embedded PostgreSQL.
+# GraphiQL's scripts come from the npm registry (hash-checked) and are served by the service.
+# The code stays root-owned and read-only to the service. The service owns exactly two
+# folders: /keys (the data and signing keys, on their own volume) and /var/lib/jointcode
+# (job metrics).
 RUN pip install --no-cache-dir -c requirements.lock . && jointcode assets fetch \
-    && useradd --system jointcode
-USER jointcode
+    && useradd --system --uid 10001 --user-group --home-dir /var/lib/jointcode jointcode \
+    && install -d -o 10001 -g 10001 -m 0700 /keys \
+    && install -d -o 10001 -g 10001 -m 0750 /var/lib/jointcode
+ENV JOINTCODE_HOST=0.0.0.0 JOINTCODE_LOG_FORMAT=json \
+    JOINTCODE_KEY_DIR=/keys JOINTCODE_DATA_DIR=/var/lib/jointcode
+VOLUME ["/keys", "/var/lib/jointcode"]
+USER 10001
 EXPOSE 8000
-ENV JOINTCODE_HOST=0.0.0.0 JOINTCODE_LOG_FORMAT=json
 CMD ["jointcode", "serve"]

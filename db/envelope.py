@@ -36,15 +36,30 @@ class KeyEncryptionKey:
         self._aead = AESGCM(key)
 
     @classmethod
-    def load_or_create(cls, path: Path) -> KeyEncryptionKey:
-        if path.exists():
-            return cls(path.read_bytes())
+    def load(cls, path: Path) -> KeyEncryptionKey:
+        """The key in ``path``; FileNotFoundError when there is none (never made here)."""
+        return cls(path.read_bytes())
+
+    @classmethod
+    def create(cls, path: Path) -> KeyEncryptionKey:
+        """A new key in ``path`` (mode 0600); FileExistsError rather than overwrite one."""
         key = os.urandom(32)
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(key)
         return cls(key)
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> KeyEncryptionKey:
+        """For development and tests only: production loads (``load``) a key made once
+        by ``jointcode keys init``, so a lost volume is an error, not a new key."""
+        return cls.load(path) if path.exists() else cls.create(path)
+
+    @property
+    def fingerprint(self) -> str:
+        """Names the key without revealing it (a hash of a derived value)."""
+        return "SHA256:" + self.derive(b"fingerprint").hex()[:32]
 
     @classmethod
     def ephemeral(cls) -> KeyEncryptionKey:

@@ -70,13 +70,21 @@ class Signer:
         self.public_key = base64.b64encode(raw).decode()
 
     @classmethod
+    def load(cls, path: Path) -> Signer:
+        """The key in ``path`` (PEM, PKCS#8); FileNotFoundError when there is none."""
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path} does not hold an Ed25519 private key")
+        return cls(key)
+
+    @classmethod
     def load_or_create(cls, path: Path) -> Signer:
-        """The key in ``path`` (PEM, PKCS#8), created there (mode 0600) on first use."""
-        if path.exists():
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            if not isinstance(key, Ed25519PrivateKey):
-                raise ValueError(f"{path} does not hold an Ed25519 private key")
-            return cls(key)
+        """For development and tests: the key in ``path``, else a new one made there."""
+        return cls.load(path) if path.exists() else cls.create(path)
+
+    @classmethod
+    def create(cls, path: Path) -> Signer:
+        """A new key in ``path`` (mode 0600); FileExistsError rather than overwrite one."""
         key = Ed25519PrivateKey.generate()
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = key.private_bytes(

@@ -74,6 +74,8 @@ def env(
     monkeypatch.setenv("DATABASE_URL", owner_url)
     monkeypatch.delenv("APP_DATABASE_URL", raising=False)
     monkeypatch.setenv("JOINTCODE_SIGNING_KEY_FILE", str(tmp_path / "operator.pem"))
+    monkeypatch.setenv("JOINTCODE_DATA_KEY_FILE", str(tmp_path / "data-key"))
+    assert runner.invoke(cli, ["keys", "init"]).exit_code == 0
     for pins in ("JOINTCODE_CHECKPOINT_KEYS", "JOINTCODE_WITNESS_KEYS"):
         monkeypatch.delenv(pins, raising=False)
 

@@ -37,6 +37,9 @@ def env(owner_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("DATABASE_URL", owner_url)
     monkeypatch.delenv("APP_DATABASE_URL", raising=False)
     monkeypatch.setenv("JOINTCODE_SIGNING_KEY_FILE", str(tmp_path / "key.pem"))
+    monkeypatch.setenv("JOINTCODE_DATA_KEY_FILE", str(tmp_path / "data-key"))
+    made = runner.invoke(cli, ["keys", "init"])  # once per deployment, as an operator does
+    assert made.exit_code == 0 and "signing key: made" in made.output, made.output
 
 
 async def _published(gql: GraphQLClient, admin_token: str) -> str:

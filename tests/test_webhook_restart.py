@@ -58,6 +58,7 @@ async def test_a_killed_service_and_a_receiver_that_was_down_lose_and_double_not
         "JOINTCODE_PORT": str(port),
         "JOINTCODE_DATA_DIR": str(tmp_path / "data"),
         "JOINTCODE_DATA_KEY_FILE": str(tmp_path / "data-key"),
+        "JOINTCODE_SIGNING_KEY_FILE": str(tmp_path / "signing-key.pem"),
         "JOINTCODE_RATE_ANONYMOUS": "",
         "JOINTCODE_RATE_REPORTS": "",
         "JOINTCODE_LOG_LEVEL": "warning",
@@ -69,6 +70,9 @@ async def test_a_killed_service_and_a_receiver_that_was_down_lose_and_double_not
         "JOINTCODE_WEBHOOK_LEASE_SECONDS": "5",
     }
     log = tmp_path / "serve.log"
+    jointcode = str(Path(sys.executable).parent / "jointcode")
+    made = await asyncio.create_subprocess_exec(jointcode, "keys", "init", env=env)
+    assert await made.wait() == 0  # once per deployment: `serve` never makes keys itself
     receiver = Receiver()  # its port is chosen; nothing listens there yet: it is down
     service = _serve(env, log)
     try:

@@ -7,6 +7,7 @@ calls the same domain functions the GraphQL API does.
 from api.cli import (
     assets,
     cases,
+    keys,
     registry,
     retention,
     service,
@@ -21,6 +22,7 @@ __all__ = [
     "app",
     "assets",
     "cases",
+    "keys",
     "registry",
     "retention",
     "service",

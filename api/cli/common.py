@@ -137,7 +137,24 @@ def _in_transaction(work):
         _fail("\n".join(e.message for e in exc.errors))
 
 
+def _ensure_keys(settings: Settings, endpoints: Endpoints) -> None:
+    """With the embedded database (`make run`, a trial), the keys are made beside it on
+    first use; in production they must exist (``jointcode keys init``), or this stops."""
+    from api import keys
+
+    if endpoints.server is not None:
+        keys.init(settings.data_key_path, settings.signing_key_path)
+    try:
+        keys.load(settings.data_key_path, settings.signing_key_path)
+    except keys.MissingKey as exc:
+        _fail(str(exc))
+
+
 def _signer(settings: Settings):
+    from api import keys
     from publication.checkpoints import Signer
 
-    return Signer.load_or_create(settings.signing_key_path)
+    try:
+        return Signer.load(settings.signing_key_path)
+    except FileNotFoundError:
+        _fail(keys.NOT_FOUND.format(what="The signing key", path=settings.signing_key_path))

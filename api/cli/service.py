@@ -9,6 +9,7 @@ import sys
 import typer
 
 from api.cli.common import (
+    _ensure_keys,
     _fail,
     _prepare,
     _run,
@@ -36,7 +37,7 @@ def _print_demo(settings: Settings, endpoints: Endpoints, profile: str | None = 
             if seeded
             else await demo.seed(
                 db, profile=chosen, signer=_signer(settings),
-                kek=KeyEncryptionKey.load_or_create(settings.data_key_path),
+                kek=KeyEncryptionKey.load(settings.data_key_path),
             )
         )  # fmt: skip
         return created, await demo.issue_tokens(db)
@@ -67,7 +68,9 @@ PROFILE_HELP = (
 def demo(profile: str | None = typer.Option(None, help=PROFILE_HELP)) -> None:
     """Seed the demo data unless present, and print fresh demo tokens."""
     settings = Settings.from_env()
-    _print_demo(settings, _prepare(settings), profile)
+    endpoints = _prepare(settings)
+    _ensure_keys(settings, endpoints)
+    _print_demo(settings, endpoints, profile)
 
 
 @app.command()
@@ -95,6 +98,7 @@ def serve(
     if settings.log_level.lower() != "debug":  # migrations say nothing unless asked
         logging.getLogger("alembic").setLevel(logging.WARNING)
     endpoints = _prepare(settings)
+    _ensure_keys(settings, endpoints)  # production: made once by `jointcode keys init`
     if demo_data:
         _print_demo(settings, endpoints, profile)
     host = host or settings.host
@@ -103,8 +107,6 @@ def serve(
     typer.echo(f"Serving on http://{host}:{port}/  (GraphiQL at http://{host}:{port}/graphql)"
                + (f" with {count} workers" if count > 1 else ""))  # fmt: skip
     sys.stdout.flush()
-    _signer(settings)  # made once here, so workers never race to create the key files
-    KeyEncryptionKey.load_or_create(settings.data_key_path)
     if count > 1:
         # workers reach the database this process prepared (the embedded server included)
         os.environ["APP_DATABASE_URL"] = endpoints.app_url

@@ -70,7 +70,8 @@ def data_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One key-encryption key for every process serving the site's database, as in a
     deployment: the in-process app and `jointcode serve` open each other's reports."""
     path = tmp_path_factory.mktemp("keys") / "data-encryption-key"
-    KeyEncryptionKey.load_or_create(path)
+    KeyEncryptionKey.create(path)
+    Signer.create(path.with_name("signing-key.pem"))  # `serve` never makes keys itself
     return path
 
 
@@ -110,6 +111,7 @@ def live_server(
         "JOINTCODE_RATE_ANONYMOUS": "",
         "JOINTCODE_RATE_REPORTS": "",
         "JOINTCODE_DATA_KEY_FILE": str(data_key_file),
+        "JOINTCODE_SIGNING_KEY_FILE": str(data_key_file.with_name("signing-key.pem")),
         "JOINTCODE_LOG_LEVEL": "warning",
     }
     log = tmp_path_factory.mktemp("serve-log") / "serve.log"
