@@ -8,7 +8,6 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -26,7 +25,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import open_data
+from api import open_data, scheduler
 from api.admission import Admission
 from api.auth import BadCredentials, Credentials, unauthenticated, viewer_of
 from api.cache import PublicCache
@@ -37,14 +36,11 @@ from api.ratelimit import Budget, RateLimit
 from api.requests import RequestIds
 from api.site import pages as site
 from api.webhooks import Deliverer, WebhookSettings
-from cases import evidence, lifecycle, reading
-from codes import clock
-from db import audit, code_versions
+from cases import evidence, reading
+from db import code_versions
 from db.envelope import KeyEncryptionKey
 from db.session import Database
-from parties import service as party_service
 from parties.tokens import Role
-from publication import checkpoints, committee, report_statistics, statistics
 from publication.checkpoints import Signer
 from schema import schema as graphql_schema
 from schema.context import RequestContext
@@ -246,6 +242,8 @@ def create_app(
     trusted_proxies: tuple[str, ...] = (),
     webhooks: WebhookSettings | None = None,
     smtp: SmtpSettings | None = None,
+    run_scheduler: bool = True,
+    owner_db: Database | None = None,
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
     a key of this process only when none is given, as in tests). ``background`` runs the
@@ -313,49 +311,6 @@ def create_app(
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    async def daily_checkpoints() -> None:
-        """Sign every chain's head at least once a day, releases or not."""
-        while True:
-            try:
-                async with db.transaction() as session:
-                    await checkpoints.record_if_older(
-                        session=session, signer=graphql.signer, age=timedelta(days=1)
-                    )
-            except Exception:  # a missed checkpoint is retried within the hour
-                log.exception("daily checkpoint failed")
-            await asyncio.sleep(3600)
-
-    async def statistics_editions() -> None:
-        """Publish the editions the calendar says are due: the public statistics', the
-        Committee's and the counts of reports (hourly; the database computes each once,
-        whoever asks first)."""
-        while True:
-            try:
-                async with db.transaction() as session:
-                    await statistics.publish_due(session=session)
-                async with db.transaction() as session:
-                    await committee.publish_due(session=session, today=clock.today())
-                async with db.transaction() as session:
-                    await report_statistics.publish_due(session=session)
-            except Exception:  # retried within the hour
-                log.exception("publishing the due statistics edition failed")
-            await asyncio.sleep(3600)
-
-    async def finalise_cases() -> None:
-        """Cases become final on their own (an appeal window passed, an appeal decided),
-        hourly, for every party: no operator command, so a reporter's receipt and the
-        tables follow the case (``cases.lifecycle.finalise_due``)."""
-        while True:
-            try:
-                async with db.transaction() as session:
-                    parties = await party_service.list_parties(session=session)
-                for party in parties:
-                    async with db.transaction(party_id=party.id, actor=audit.SYSTEM) as session:
-                        await lifecycle.finalise_due(session=session, party_id=party.id)
-            except Exception:  # retried within the hour
-                log.exception("making due cases final failed")
-            await asyncio.sleep(3600)
-
     async def fold_reads() -> None:
         """Keep counting a case's reads as cheap as the first one (``cases.reading``)."""
         while True:
@@ -376,13 +331,24 @@ def create_app(
         gc.collect()
         gc.freeze()
         deliverer = Deliverer(db, graphql.kek, graphql.webhooks) if background else None
+        # the deployment's periodic jobs, claimed in the database so they run once
+        # wherever several processes run this (JOINTCODE_SCHEDULER=off: `jointcode
+        # scheduler` runs them); retention only where the owner's connection is given
+        schedule = (
+            scheduler.Context(db=db, owner=owner_db, signer=graphql.signer,
+                              warning_days=graphql.webhooks.warning_days)
+            if background and run_scheduler else None
+        )  # fmt: skip
+        jobs = scheduler.JOBS
         notifier = Notifier(db, graphql.kek, smtp) if background and smtp and smtp.host else None
         tasks = (
             [
-                asyncio.create_task(daily_checkpoints()),
                 asyncio.create_task(fold_reads()),
-                asyncio.create_task(finalise_cases()),
-                asyncio.create_task(statistics_editions()),
+                *(
+                    [asyncio.create_task(scheduler.forever(schedule, metrics_dir, jobs))]
+                    if schedule
+                    else []
+                ),
                 *([asyncio.create_task(deliverer.forever())] if deliverer else []),
                 *([asyncio.create_task(notifier.forever())] if notifier else []),
             ]
@@ -463,7 +429,7 @@ def create_app(
 
 def service_app(settings: Any, endpoints: Any) -> Any:
     """The service as `jointcode serve` runs it, from its settings and database."""
-    from api.database import app_database, read_database
+    from api.database import app_database, operator_database, read_database
 
     return create_app(
         app_database(settings, endpoints),
@@ -482,6 +448,10 @@ def service_app(settings: Any, endpoints: Any) -> Any:
         trusted_proxies=settings.trusted_proxies,
         webhooks=settings.webhooks,
         smtp=settings.smtp,
+        run_scheduler=settings.scheduler,
+        # retention needs the owner: only a trial's embedded database gives it to `serve`;
+        # in production `jointcode scheduler` runs it (the API process never holds it)
+        owner_db=operator_database(settings, endpoints) if endpoints.server is not None else None,
     )
 
 

@@ -52,6 +52,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed; none by default
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    scheduler: bool = True  # `serve` runs the periodic jobs too (off: `jointcode scheduler`)
 
     @property
     def key_dir(self) -> Path:
@@ -121,6 +122,8 @@ class Settings:
                 warning_days=_int("JOINTCODE_DEADLINE_WARNING_DAYS", 2),
                 lease_seconds=_int("JOINTCODE_WEBHOOK_LEASE_SECONDS", 60),
             ),
+            scheduler=env.get("JOINTCODE_SCHEDULER", "on").strip().lower()
+            not in ("0", "off", "false", "no"),
             smtp=SmtpSettings(
                 host=env.get("JOINTCODE_SMTP_HOST") or None,
                 port=_int("JOINTCODE_SMTP_PORT", 587),

@@ -34,7 +34,6 @@ import httpx
 from sqlalchemy import text
 from standardwebhooks import Webhook
 
-import codes
 from codes import clock
 from db.envelope import KeyEncryptionKey
 from db.session import Database
@@ -156,15 +155,9 @@ class Deliverer:
             )
 
     async def forever(self) -> None:
-        """The service's loop: deliver what is due; look for deadlines every few minutes."""
-        next_scan = 0.0
-        loop = asyncio.get_running_loop()
+        """The service's loop: deliver what is due (deadline events are the scheduler's)."""
         while True:
             try:
-                if loop.time() >= next_scan:
-                    triage = codes.default_version(clock.today()).deadlines.triage
-                    await self.scan_deadlines(triage_days=triage)
-                    next_scan = loop.time() + 300
                 while await self.run_once() == BATCH:
                     pass
             except Exception:  # the next round tries again; nothing is lost meanwhile

@@ -30,7 +30,7 @@ TABLES = (
     "published_outcomes, cases, releases, tokens, party_code_adoptions, "
     "parties, committee_counts, committee_days, committee_due, committee_sanctions, "
     "checkpoints, statistics_editions, committee_editions, report_statistics, "
-    "report_statistics_editions"
+    "report_statistics_editions, scheduled_jobs"
 )
 
 

@@ -129,3 +129,42 @@ def schema_export() -> None:
     from schema import export_sdl
 
     sys.stdout.write(export_sdl())
+
+
+@app.command("scheduler")
+def scheduler_command(
+    once: bool = typer.Option(
+        False, "--once", help="Run what is due now, then exit (for cron or a systemd timer)."
+    ),
+) -> None:
+    """Run the deployment's periodic jobs (finalise, editions, deadlines, checkpoint,
+    retention), each claimed in the database so it runs once per period however many
+    schedulers run; each leaves job metrics. Give it the owner's DATABASE_URL for
+    retention."""
+    import asyncio
+
+    from api import scheduler
+    from api.database import app_database, operator_database
+
+    settings = Settings.from_env()
+    endpoints = _prepare(settings)
+
+    async def main() -> list[str]:
+        ctx = scheduler.Context(
+            db=app_database(settings, endpoints),
+            owner=operator_database(settings, endpoints) if endpoints.owner_url else None,
+            signer=_signer(settings),
+            warning_days=settings.webhooks.warning_days,
+        )
+        try:
+            if once:
+                return await scheduler.run_due(ctx, settings.metrics_path)
+            await scheduler.forever(ctx, settings.metrics_path)
+            return []
+        finally:
+            await ctx.db.dispose()
+            if ctx.owner is not None:
+                await ctx.owner.dispose()
+
+    ran = asyncio.run(main())
+    typer.echo("ran: " + (", ".join(ran) or "nothing was due"))
