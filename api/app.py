@@ -244,6 +244,7 @@ def create_app(
     smtp: SmtpSettings | None = None,
     run_scheduler: bool = True,
     owner_db: Database | None = None,
+    metrics_token: str | None = None,
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
     a key of this process only when none is given, as in tests). ``background`` runs the
@@ -254,7 +255,7 @@ def create_app(
     are believed only from ``trusted_proxies`` (addresses or networks; none by default),
     so every budget is keyed on the real client behind them and on nothing it can say."""
     public = read_db or db
-    metrics = Metrics(job_files=metrics_dir)
+    metrics = Metrics(job_files=metrics_dir, token=metrics_token)
     graphql = JointCodeGraphQL(
         db,
         signer or Signer.ephemeral(),
@@ -449,6 +450,7 @@ def service_app(settings: Any, endpoints: Any) -> Any:
         webhooks=settings.webhooks,
         smtp=settings.smtp,
         run_scheduler=settings.scheduler,
+        metrics_token=settings.metrics_token,
         # retention needs the owner: only a trial's embedded database gives it to `serve`;
         # in production `jointcode scheduler` runs it (the API process never holds it)
         owner_db=operator_database(settings, endpoints) if endpoints.server is not None else None,

@@ -12,16 +12,27 @@ data or free text.
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.jobmetrics import JobFiles
@@ -47,9 +58,14 @@ def kind_of(path: str) -> str:
 
 
 class Metrics:
-    def __init__(self, job_files: Path | None = None) -> None:
+    def __init__(self, job_files: Path | None = None, token: str | None = None) -> None:
         self.registry = CollectorRegistry()
+        self.token = token
         r = self.registry
+        # the process's own (CPU, memory, open files) and Python's (GC, version)
+        ProcessCollector(registry=r)
+        PlatformCollector(registry=r)
+        GCCollector(registry=r)
         if job_files is not None:
             r.register(JobFiles(job_files))  # type: ignore[arg-type]
         self.work = Histogram(
@@ -127,8 +143,23 @@ class Metrics:
         for lane in waiting:
             gauge.labels(lane=lane).set_function(lambda lane=lane: waiting[lane])
 
-    async def endpoint(self, _: Request) -> Response:
+    async def endpoint(self, request: Request) -> Response:
+        """With ``JOINTCODE_METRICS_TOKEN`` set, only a scraper sending it is answered;
+        without it, only a scraper on this host (loopback), never the public port's
+        visitors."""
+        if not self.allowed(request):
+            return PlainTextResponse("Not found.", status_code=404)
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+    def allowed(self, request: Request) -> bool:
+        if self.token:
+            sent = request.headers.get("authorization", "")
+            return hmac.compare_digest(sent.encode(), f"Bearer {self.token}".encode())
+        host = request.client.host if request.client else ""
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return host in ("testclient", "localhost")
 
 
 class RequestMetrics:

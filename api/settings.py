@@ -53,6 +53,7 @@ class Settings:
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     scheduler: bool = True  # `serve` runs the periodic jobs too (off: `jointcode scheduler`)
+    metrics_token: str | None = None  # /metrics for this bearer token; unset: loopback only
 
     @property
     def key_dir(self) -> Path:
@@ -122,6 +123,7 @@ class Settings:
                 warning_days=_int("JOINTCODE_DEADLINE_WARNING_DAYS", 2),
                 lease_seconds=_int("JOINTCODE_WEBHOOK_LEASE_SECONDS", 60),
             ),
+            metrics_token=env.get("JOINTCODE_METRICS_TOKEN") or None,
             scheduler=env.get("JOINTCODE_SCHEDULER", "on").strip().lower()
             not in ("0", "off", "false", "no"),
             smtp=SmtpSettings(

@@ -69,3 +69,28 @@ async def test_releases_and_batches_report_their_duration(
     for work, times in (("release_preview", 2), ("release_publish", 1), ("case_batch", 1)):
         assert samples[("jointcode_work_seconds_count", (("work", work),))] == times, work
         assert samples[("jointcode_work_seconds_sum", (("work", work),))] > 0, work
+
+
+async def test_metrics_are_for_the_operators_scraper_only(db: object) -> None:
+    """/metrics answers this host's scraper, or one sending JOINTCODE_METRICS_TOKEN; the
+    public port's visitors get a 404 (issue 24)."""
+    from api.app import create_app
+
+    def client(app: object, host: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=(host, 1234))  # type: ignore[arg-type]
+        return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+    open_app = create_app(db, anonymous_rate=None, failed_auth_rate=None)  # type: ignore[arg-type]
+    async with client(open_app, "127.0.0.1") as local, client(open_app, "203.0.113.9") as far:
+        page = await local.get("/metrics")
+        assert page.status_code == 200 and "process_resident_memory_bytes" in page.text
+        assert "python_info" in page.text and "python_gc_objects_collected_total" in page.text
+        assert (await far.get("/metrics")).status_code == 404
+    tokened = create_app(db, anonymous_rate=None, failed_auth_rate=None,  # type: ignore[arg-type]
+                         metrics_token="s3cret-scrape-token")  # fmt: skip
+    async with client(tokened, "127.0.0.1") as local, client(tokened, "203.0.113.9") as far:
+        assert (await local.get("/metrics")).status_code == 404  # the token, even here
+        wrong = await far.get("/metrics", headers={"authorization": "Bearer nope"})
+        assert wrong.status_code == 404
+        right = await far.get("/metrics", headers={"authorization": "Bearer s3cret-scrape-token"})
+        assert right.status_code == 200 and "jointcode_requests_total" in right.text

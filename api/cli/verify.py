@@ -114,7 +114,9 @@ def checkpoint(context: typer.Context) -> None:
 
     settings = Settings.from_env()
     signer = _signer(settings)
+    started = time.perf_counter()
     signed = _in_transaction(lambda session: checkpoints.record(session=session, signer=signer))
+    _record_job(settings, "checkpoint", started, ok=True, counts={"checkpoints_signed": 1})
     typer.echo(json.dumps(signed, indent=2))
 
 
