@@ -1,4 +1,4 @@
-"""Configuration, read only from environment variables (see README, "Configuration")."""
+"""Configuration, read only from environment variables (see docs/operations.md, "Configuration")."""
 
 from __future__ import annotations
 

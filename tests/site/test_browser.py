@@ -26,6 +26,7 @@ from cases.synthetic import PROFILES
 
 CHROMIUM = os.environ.get("JOINTCODE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("JOINTCODE_ARTIFACTS", ".artifacts")) / "screenshots"
+README_SCREENSHOT = Path(__file__).parents[2] / "docs" / "screenshots" / "home.png"
 # chromium's own background traffic would be refused by a closed network, many at a time
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -93,6 +94,10 @@ async def test_page_in_a_real_browser(browser: object, live_server: str, name: s
     for width in (1280, 390):
         page, seen = await _open(browser, live_server, path, width)
         await page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        if name == "home" and width == 1280 and os.environ.get("JOINTCODE_UPDATE_SCREENSHOT"):
+            # the README's picture, made here so it shows the site as it is
+            await page.screenshot(path=str(README_SCREENSHOT), clip={
+                "x": 0, "y": 0, "width": 1280, "height": 1250})  # fmt: skip
         _local(seen)
         if width == 1280:
             weight = await page.evaluate(
