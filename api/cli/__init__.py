@@ -6,6 +6,7 @@ calls the same domain functions the GraphQL API does.
 
 from api.cli import (
     assets,
+    backup,
     cases,
     keys,
     registry,
@@ -21,6 +22,7 @@ from api.cli.common import app
 __all__ = [
     "app",
     "assets",
+    "backup",
     "cases",
     "keys",
     "registry",
