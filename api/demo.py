@@ -7,6 +7,7 @@ appear: no made-up statistic is ever shown under a real party's name.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -102,6 +103,7 @@ async def seed(
     seed: int = 0,
     signer: checkpoints.Signer | None = None,
     kek: KeyEncryptionKey | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Create the profile's fictional parties and cases through the real domain functions,
     walk each case as planned, publish the statistics due by today, then each party's
@@ -164,6 +166,8 @@ async def seed(
                     assert result.case is not None, result.errors
                     created += 1
                     await _walk(session, party.id, result.case, planned_case)
+            if progress is not None:
+                progress(created, len(planned))
         async with db.transaction(party_id=party.id) as session:
             await _finalise_history(session, party.id, today)
         parties.append(party.id)

@@ -81,10 +81,11 @@ def _alive(pid: int) -> bool:
 
 
 def stop_on_signals() -> None:
-    """Let SIGTERM (kill, systemd, docker stop) end the process like Ctrl+C does, so the
-    embedded server's clean-up at exit runs: Python's default for SIGTERM skips it, and
-    uvicorn re-raises the signal it caught once it has shut down."""
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    """Let SIGTERM (kill, systemd, docker stop) and Ctrl+C end the process normally, with
+    status 0, so the embedded server's clean-up at exit runs. Python's default for SIGTERM
+    skips it, and uvicorn re-raises the signal it caught once it has shut down."""
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, lambda signum, frame: sys.exit(0))
 
 
 def owner_url(server: Any, database: str) -> str:

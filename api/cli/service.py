@@ -30,16 +30,20 @@ def _print_demo(settings: Settings, endpoints: Endpoints, profile: str | None = 
     if chosen not in PROFILES:
         _fail(f"Unknown demo profile {chosen!r}; profiles: {', '.join(PROFILES)}.")
 
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
     async def work(db):
-        seeded = await demo.is_seeded(db)
-        created = (
-            0
-            if seeded
-            else await demo.seed(
+        if await demo.is_seeded(db):
+            return 0, await demo.issue_tokens(db)
+        # a progress bar on the terminal while the demo cases are walked through the workflow
+        columns = ("Seeding demo cases", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task("seed", total=None)
+            created = await demo.seed(
                 db, profile=chosen, signer=_signer(settings),
                 kek=KeyEncryptionKey.load(settings.data_key_path),
-            )
-        )  # fmt: skip
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )  # fmt: skip
         return created, await demo.issue_tokens(db)
 
     created, tokens = _run(settings, endpoints, work)
