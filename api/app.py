@@ -245,6 +245,7 @@ def create_app(
     run_scheduler: bool = True,
     owner_db: Database | None = None,
     metrics_token: str | None = None,
+    scheduler_after: Any = None,
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
     a key of this process only when none is given, as in tests). ``background`` runs the
@@ -341,12 +342,20 @@ def create_app(
             if background and run_scheduler else None
         )  # fmt: skip
         jobs = scheduler.JOBS
+
+        async def gated(work: Any) -> None:
+            # a threading.Event set by another thread: polled, so that shutting down while
+            # it is unset never waits on a blocked executor thread
+            while scheduler_after is not None and not scheduler_after.is_set():  # noqa: ASYNC110
+                await asyncio.sleep(1)
+            await work
+
         notifier = Notifier(db, graphql.kek, smtp) if background and smtp and smtp.host else None
         tasks = (
             [
                 asyncio.create_task(fold_reads()),
                 *(
-                    [asyncio.create_task(scheduler.forever(schedule, metrics_dir, jobs))]
+                    [asyncio.create_task(gated(scheduler.forever(schedule, metrics_dir, jobs)))]
                     if schedule
                     else []
                 ),
@@ -428,8 +437,11 @@ def create_app(
     return RequestIds(RequestMetrics(served, metrics))
 
 
-def service_app(settings: Any, endpoints: Any) -> Any:
-    """The service as `jointcode serve` runs it, from its settings and database."""
+def service_app(settings: Any, endpoints: Any, *, scheduler_after: Any = None) -> Any:
+    """The service as `jointcode serve` runs it, from its settings and database;
+    ``scheduler_after`` (a threading.Event) holds the periodic jobs back until the demo
+    history seeded behind a first `make run` is complete, so no edition is published
+    from half of it."""
     from api.database import app_database, operator_database, read_database
 
     return create_app(
@@ -451,6 +463,7 @@ def service_app(settings: Any, endpoints: Any) -> Any:
         smtp=settings.smtp,
         run_scheduler=settings.scheduler,
         metrics_token=settings.metrics_token,
+        scheduler_after=scheduler_after,
         # retention needs the owner: only a trial's embedded database gives it to `serve`;
         # in production `jointcode scheduler` runs it (the API process never holds it)
         owner_db=operator_database(settings, endpoints) if endpoints.server is not None else None,

@@ -109,9 +109,17 @@ async def seed(
     walk each case as planned, publish the statistics due by today, then each party's
     release of the years those statistics have closed."""
     today = today or clock.today()
-    planned = synthetic.generate(profile, today=today, seed=seed)
-    created = 0
-    parties: list[Any] = []
+    await register_parties(db, profile=profile, today=today, signer=signer)
+    return await seed_history(
+        db, today=today, profile=profile, seed=seed, signer=signer, kek=kek, progress=progress
+    )
+
+
+async def register_parties(
+    db: Database, *, profile: str, today: date, signer: checkpoints.Signer | None
+) -> None:
+    """The profile's fictional parties, with their sanction mappings: seconds, so a first
+    run can print its tokens and serve while the history is seeded behind it."""
     for party_profile in synthetic.PROFILES[profile].parties:
         async with db.transaction() as session:
             party = await party_service.register_party(
@@ -137,6 +145,27 @@ async def seed(
                     party_id=party.id,
                     entries=sanction_mapping.read_file(mapping_file).entries,
                 )
+
+
+async def seed_history(
+    db: Database,
+    *,
+    today: date,
+    profile: str = DEFAULT_PROFILE,
+    seed: int = 0,
+    signer: checkpoints.Signer | None = None,
+    kek: KeyEncryptionKey | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """The registered demo parties' cases walked through the workflow, their reports,
+    the editions due and each party's release: what takes the time."""
+    planned = synthetic.generate(profile, today=today, seed=seed)
+    created = 0
+    parties: list[Any] = []
+    for party_profile in synthetic.PROFILES[profile].parties:
+        async with db.transaction() as session:
+            party = await party_service.get_by_slug(session=session, slug=party_profile.slug)
+        assert party is not None, "register_parties first"
         mine = [c for c in planned if c.party == party_profile.slug]
         for start in range(0, len(mine), case_service.MAX_BATCH):
             batch = mine[start : start + case_service.MAX_BATCH]

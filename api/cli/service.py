@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
+from typing import Any
 
 import typer
 
@@ -19,40 +21,89 @@ from api.cli.common import (
 )
 from api.database import Endpoints
 from api.settings import Settings
+from codes import clock
 from db.envelope import KeyEncryptionKey
 
 
-def _print_demo(settings: Settings, endpoints: Endpoints, profile: str | None = None) -> None:
+def _print_demo(
+    settings: Settings, endpoints: Endpoints, profile: str | None = None, *,
+    behind: bool = False,
+) -> Seeding | None:  # fmt: skip
+    """Seed the demo unless present, and print fresh tokens. ``behind``: register the
+    parties and print the tokens at once, and seed the history in a thread while the
+    service starts serving (`make run`); returns that thread."""
     from api import demo
     from cases.synthetic import PROFILES
 
     chosen = profile or os.environ.get("JOINTCODE_DEMO_PROFILE") or demo.DEFAULT_PROFILE
     if chosen not in PROFILES:
         _fail(f"Unknown demo profile {chosen!r}; profiles: {', '.join(PROFILES)}.")
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    signer = _signer(settings)
+    kek = KeyEncryptionKey.load(settings.data_key_path)
+    today = clock.today()
 
     async def work(db):
         if await demo.is_seeded(db):
-            return 0, await demo.issue_tokens(db)
-        # a progress bar on the terminal while the demo cases are walked through the workflow
+            return False, await demo.issue_tokens(db)
+        if behind:
+            await demo.register_parties(db, profile=chosen, today=today, signer=signer)
+            return True, await demo.issue_tokens(db)
         columns = ("Seeding demo cases", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, transient=True) as bar:
             task = bar.add_task("seed", total=None)
             created = await demo.seed(
-                db, profile=chosen, signer=_signer(settings),
-                kek=KeyEncryptionKey.load(settings.data_key_path),
+                db, profile=chosen, signer=signer, kek=kek, today=today,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
-        return created, await demo.issue_tokens(db)
-
-    created, tokens = _run(settings, endpoints, work)
-    if created:
         typer.echo(f"Seeded {created} synthetic cases for the fictional demo parties.")
+        return False, await demo.issue_tokens(db)
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    pending, tokens = _run(settings, endpoints, work)
     typer.echo("Demo tokens (new each run; the previous run's are revoked):")
     for t in tokens:
         who = f"{t.role} {t.party}" if t.party else t.role
         typer.echo(f"  {who:<18} {t.secret}")
+    if not pending:
+        return None
+
+    def history() -> None:
+        try:
+            _history()
+        finally:
+            thread.done.set()  # the service's periodic jobs may start now
+
+    def _history() -> None:
+        shown = [0]
+
+        def progress(done: int, total: int) -> None:
+            step = done * 10 // max(total, 1)
+            if step > shown[0]:
+                shown[0] = step
+                typer.echo(f"Seeding the demo history: {done:,} of {total:,} cases")
+
+        async def seed_rest(db):
+            return await demo.seed_history(
+                db, today=today, profile=chosen, signer=signer, kek=kek, progress=progress
+            )
+
+        created = _run(settings, endpoints, seed_rest)
+        typer.echo(f"The demo history is ready: {created:,} cases, their statistics and releases.")
+
+    typer.echo("The site serves now; the demo history is seeded behind it (about two minutes):"
+               " figures appear when it is done.")  # fmt: skip
+    thread = Seeding(target=history, name="demo-seed", daemon=True)
+    thread.start()
+    return thread
+
+
+class Seeding(threading.Thread):
+    """The demo history seeded behind a first `make run`; ``done`` once it has finished."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.done = threading.Event()
 
 
 @app.command()
@@ -103,8 +154,7 @@ def serve(
         logging.getLogger("alembic").setLevel(logging.WARNING)
     endpoints = _prepare(settings)
     _ensure_keys(settings, endpoints)  # production: made once by `jointcode keys init`
-    if demo_data:
-        _print_demo(settings, endpoints, profile)
+    seeding = _print_demo(settings, endpoints, profile, behind=True) if demo_data else None
     host = host or settings.host
     port = port or settings.port
     count = workers or settings.workers
@@ -121,7 +171,8 @@ def serve(
         )  # fmt: skip
         return
     uvicorn.run(
-        service_app(settings, endpoints), host=host, port=port, log_level=settings.log_level,
+        service_app(settings, endpoints, scheduler_after=seeding.done if seeding else None),
+        host=host, port=port, log_level=settings.log_level,
         http=slowclients.protocol(settings.client_timeout_ms / 1000), log_config=None,
         proxy_headers=False,  # the app believes only JOINTCODE_TRUSTED_PROXIES
     )  # fmt: skip
