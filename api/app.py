@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -343,19 +343,23 @@ def create_app(
         )  # fmt: skip
         jobs = scheduler.JOBS
 
-        async def gated(work: Any) -> None:
+        async def gated(work: Callable[[], Awaitable[None]]) -> None:
             # a threading.Event set by another thread: polled, so that shutting down while
             # it is unset never waits on a blocked executor thread
             while scheduler_after is not None and not scheduler_after.is_set():  # noqa: ASYNC110
                 await asyncio.sleep(1)
-            await work
+            await work()
 
         notifier = Notifier(db, graphql.kek, smtp) if background and smtp and smtp.host else None
         tasks = (
             [
                 asyncio.create_task(fold_reads()),
                 *(
-                    [asyncio.create_task(gated(scheduler.forever(schedule, metrics_dir, jobs)))]
+                    [
+                        asyncio.create_task(
+                            gated(lambda: scheduler.forever(schedule, metrics_dir, jobs))
+                        )
+                    ]
                     if schedule
                     else []
                 ),
