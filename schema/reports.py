@@ -22,7 +22,7 @@ from cases import service as case_service
 from cases.errors import CaseErrorCode
 from codes import clock
 from db.errors import DomainError
-from db.pagination import MAX_PAGE, invalid_cursor
+from db.pagination import check_page_size, invalid_cursor
 from publication import report_statistics
 from schema.context import RequestContext
 from schema.errors import UserError, bad_input, in_transaction
@@ -414,12 +414,10 @@ class ReportQuery:
     ) -> Connection[Report]:
         viewer = require_officer(info)
         assert viewer.party_id is not None
-        if not 1 <= first <= MAX_PAGE:
-            raise bad_input(
-                DomainError(
-                    CaseErrorCode.INVALID_COUNT, f"first is 1 to {MAX_PAGE}.", field=("first",)
-                )
-            )
+        try:
+            check_page_size(first)  # the house's one rule and error code for page sizes
+        except DomainError as error:
+            raise bad_input(error) from None
         wanted = [s.value for s in (states or [ReportState.RECEIVED])]
         before = None
         if overdue:
