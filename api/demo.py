@@ -44,6 +44,12 @@ async def is_seeded(db: Database) -> bool:
         return await party_service.any_demo_party(session=session)
 
 
+async def history_complete(db: Database) -> bool:
+    """Whether a seeding ran to its end: its last steps publish the statistics."""
+    async with db.transaction() as session:
+        return bool(await session.scalar(text("SELECT EXISTS (SELECT 1 FROM statistics_editions)")))
+
+
 async def _walk(session: Any, party_id: Any, case: Any, planned: synthetic.SyntheticCase) -> None:
     """Take one submitted case through the real workflow as the generator planned it."""
     if planned.closed is not None:

@@ -44,6 +44,13 @@ def _print_demo(
 
     async def work(db):
         if await demo.is_seeded(db):
+            if not await demo.history_complete(db):
+                typer.secho(
+                    "The demo history was interrupted last time and is incomplete: to seed it "
+                    "again, stop, delete the data and key folders (.jointcode, "
+                    ".jointcode-keys) and run make run again.",
+                    fg=typer.colors.YELLOW, err=True,
+                )  # fmt: skip
             return False, await demo.issue_tokens(db)
         if behind:
             await demo.register_parties(db, profile=chosen, today=today, signer=signer)
@@ -71,6 +78,9 @@ def _print_demo(
     def history() -> None:
         try:
             _history()
+        except Exception as exc:  # the service stopped under it (Ctrl+C): say so, briefly
+            typer.echo(f"Seeding the demo history stopped ({type(exc).__name__}); the next "
+                       "run says how to start again.")  # fmt: skip
         finally:
             thread.done.set()  # the service's periodic jobs may start now
 
