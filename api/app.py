@@ -377,6 +377,8 @@ def create_app(
         await db.dispose()
         if read_db is not None:
             await read_db.dispose()
+        if owner_db is not None:
+            await owner_db.dispose()
 
     app = Starlette(
         routes=[
