@@ -81,11 +81,14 @@ def _alive(pid: int) -> bool:
 
 
 def stop_on_signals() -> None:
-    """Let SIGTERM (kill, systemd, docker stop) and Ctrl+C end the process normally, with
+    """Let SIGTERM (kill, systemd, docker stop), SIGHUP and Ctrl+C end the process normally, with
     status 0, so the embedded server's clean-up at exit runs. Python's default for SIGTERM
     skips it, and uvicorn re-raises the signal it caught once it has shut down."""
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, lambda signum, frame: sys.exit(0))
+    # a closed terminal sends SIGHUP, whose default skips the clean-up too: stop as for
+    # SIGTERM, through the same path (uvicorn's graceful shutdown while it serves)
+    signal.signal(signal.SIGHUP, lambda signum, frame: os.kill(os.getpid(), signal.SIGTERM))
 
 
 def owner_url(server: Any, database: str) -> str:

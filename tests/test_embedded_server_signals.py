@@ -1,5 +1,6 @@
-"""`jointcode serve` on the embedded PostgreSQL stops everything it started on SIGTERM
-and SIGINT, even after an earlier run was killed and left its entry behind."""
+"""`jointcode serve` on the embedded PostgreSQL stops everything it started on SIGTERM,
+SIGINT and SIGHUP (a closed terminal), with status 0, even after an earlier run was killed
+and left its entry behind."""
 
 from __future__ import annotations
 
@@ -62,7 +63,9 @@ def _gone(pgdata: Path, timeout: float = 30) -> bool:
     return False
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize(
+    "stop", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=lambda s: s.name
+)
 def test_a_signal_stops_the_embedded_server_even_after_a_killed_run(
     tmp_path: Path, stop: signal.Signals
 ) -> None:
@@ -85,7 +88,7 @@ def _run(tmp_path: Path, pgdata: Path, stop: signal.Signals) -> None:
     served = _serve(tmp_path)  # reuses that server, forgetting the dead entry
     assert _postgres_pid(pgdata) == left
     served.send_signal(stop)
-    served.wait(timeout=60)
+    assert served.wait(timeout=60) == 0, f"{stop.name} ended serve with a failure status"
     assert _gone(pgdata), f"PostgreSQL still runs after {stop.name}"
 
 

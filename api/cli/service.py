@@ -155,8 +155,10 @@ def serve(
 
     from api import logs, slowclients
     from api.app import service_app
+    from api.cli.terminal import take_foreground_under_make
     from db import embedded
 
+    take_foreground_under_make()  # Ctrl+C under `make run` stops the service, then make: 0
     settings = Settings.from_env()
     embedded.stop_on_signals()  # SIGTERM stops what this process started, as Ctrl+C does
     logs.configure(level=settings.log_level, fmt=settings.log_format)
