@@ -7,7 +7,9 @@ COPY parties parties
 COPY cases cases
 COPY publication publication
 COPY schema schema
+COPY website website
 COPY api api
+COPY cli cli
 # Runtime dependencies only, at the locked versions: no test tools, no embedded PostgreSQL.
 # GraphiQL's scripts come from the npm registry (hash-checked) and are served by the service.
 # The code stays root-owned and read-only to the service. The service owns exactly two

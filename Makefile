@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed
 
 # Every dependency at the version in requirements.lock (constraints), the project editable,
 # with the test tools and the embedded PostgreSQL. `make lock` re-resolves the lock.
-# GraphiQL's scripts come from the npm registry, checked against their hashes (api/site/vendor.json).
-$(STAMP): pyproject.toml requirements.lock api/site/vendor.json
+# GraphiQL's scripts come from the npm registry, checked against their hashes (website/vendor.json).
+$(STAMP): pyproject.toml requirements.lock website/vendor.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# setuptools says an editable install of a flat layout needs care: it is intended here

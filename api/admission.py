@@ -18,26 +18,35 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 
+from graphql import OperationType
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import bearer_secret
-from api.cache import _read_body, _replay
+from api.bodies import read_body, replay_body
+from schema.hardening import operation_type
 from schema.masking import RETRY_AFTER_S
 
 log = logging.getLogger("jointcode.admission")
 LANES = ("anonymous", "reads", "writes")
 
 
-def _is_mutation(body: bytes) -> bool:
+def is_mutation(body: bytes) -> bool:
+    """The operation this body would run is a mutation, read from the parsed document (a
+    fragment, a comment or another operation may come first); anything that does not parse
+    is not one, and GraphQL answers it with its own error."""
     try:
-        query = json.loads(body).get("query", "")
+        request = json.loads(body)
+        query, name = request.get("query"), request.get("operationName")
     except (ValueError, AttributeError, RecursionError):
         return False
-    lines = (line.strip() for line in str(query).splitlines())
-    text = " ".join(line for line in lines if line and not line.startswith("#"))
-    return text.startswith("mutation")
+    if not isinstance(query, str) or not (name is None or isinstance(name, str)):
+        return False
+    try:
+        return operation_type(query, name) is OperationType.MUTATION
+    except RecursionError:  # nested past what the parser follows: not an operation
+        return False
 
 
 class Admission:
@@ -57,12 +66,12 @@ class Admission:
         if scope["method"] == "GET" and "text/html" in headers.get("accept", ""):
             await self.app(scope, receive, send)  # GraphiQL's page
             return
-        body = await _read_body(receive) if scope["method"] == "POST" else b""
+        body = await read_body(receive) if scope["method"] == "POST" else b""
         if bearer_secret(scope) is None:
             lane = "anonymous"
         else:
-            lane = "writes" if _is_mutation(body) else "reads"
-        await self._in_turn(lane, lambda: self.app(scope, _replay(body), send), send)
+            lane = "writes" if is_mutation(body) else "reads"
+        await self._in_turn(lane, lambda: self.app(scope, replay_body(body), send), send)
 
     async def _in_turn(self, lane: str, run: Callable[[], Awaitable[None]], send: Send) -> None:
         semaphore = self.lanes[lane]

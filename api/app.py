@@ -25,7 +25,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import open_data, scheduler
+from api import scheduler
 from api.admission import Admission
 from api.auth import BadCredentials, Credentials, unauthenticated, viewer_of
 from api.cache import PublicCache
@@ -34,7 +34,6 @@ from api.metrics import Metrics, RequestMetrics, role_of
 from api.notifications import Notifier, SmtpSettings
 from api.ratelimit import Budget, RateLimit
 from api.requests import RequestIds
-from api.site import pages as site
 from api.webhooks import Deliverer, WebhookSettings
 from cases import evidence, reading
 from db import code_versions
@@ -46,6 +45,8 @@ from schema import schema as graphql_schema
 from schema.context import RequestContext
 from schema.hardening import pre_execution_code, precheck, without_suggestions
 from schema.masking import RETRY_AFTER_S
+from website import open_data
+from website import pages as site
 
 log = logging.getLogger("jointcode")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -89,7 +90,9 @@ class JointCodeGraphQL(GraphQL):
         self.reports = reports
         self.metrics = metrics
 
-    async def get_context(self, request: Any, response: Any) -> RequestContext:  # type: ignore[override]
+    async def get_context(  # type: ignore[override]  # strawberry's generic context type
+        self, request: Any, response: Any
+    ) -> RequestContext:
         context = RequestContext(
             db=self.db,
             viewer=request.scope.get("jointcode.viewer"),
@@ -176,15 +179,16 @@ class JointCodeGraphQL(GraphQL):
     async def get_sub_response(self, request: Any) -> Any:
         sub_response = await super().get_sub_response(request)
         request.scope["jointcode.sub_response"] = sub_response
-        sub_response.jointcode_media = (
+        # the answer's media type, set on the response in create_response
+        sub_response.headers["content-type"] = (
             GRAPHQL_RESPONSE if _wants_graphql_response(request) else "application/json"
         )
         return sub_response
 
     def create_response(self, response_data: Any, sub_response: Any) -> Response:
         response = super().create_response(response_data, sub_response)
-        response.headers["content-type"] = getattr(
-            sub_response, "jointcode_media", "application/json"
+        response.headers["content-type"] = sub_response.headers.get(
+            "content-type", "application/json"
         )
         return response
 
@@ -405,13 +409,13 @@ def create_app(
     metrics.gauge(
         "jointcode_db_connections_in_use",
         "Pooled database connections checked out.",
-        lambda: float(db.engine.pool.checkedout()),
-    )  # type: ignore[attr-defined]
+        lambda: float(db.engine.pool.checkedout()),  # type: ignore[attr-defined]  # QueuePool has it, Pool not
+    )
     if read_db is not None:
         metrics.gauge(
             "jointcode_read_db_connections_in_use",
             "Pooled connections to the read replica checked out.",
-            lambda: float(read_db.engine.pool.checkedout()),  # type: ignore[attr-defined]
+            lambda: float(read_db.engine.pool.checkedout()),  # type: ignore[attr-defined]  # QueuePool has it, Pool not
         )
     served: Any = admission
     if public_cache_entries > 0:
@@ -427,7 +431,9 @@ def create_app(
             "jointcode_public_cache_entries", "Answers kept.", lambda: float(len(cache.entries))
         )
         metrics.gauge(
-            "jointcode_public_cache_bytes", "Bytes of answers kept.", lambda: float(cache.size)
+            "jointcode_public_cache_bytes",
+            "Bytes of answers kept.",
+            lambda: float(cache.entries.size),
         )
         served = cache
     limited: Any = BodySizeLimit(

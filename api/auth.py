@@ -36,8 +36,9 @@ def bearer_secret(scope: Scope) -> str | None:
     header at all; any other header (empty, another scheme, two headers, spaces or
     control characters in the token) raises :class:`BadCredentials`."""
     if CREDENTIAL in scope:
-        return scope[CREDENTIAL]  # type: ignore[no-any-return]
-    values = [v for name, v in scope.get("headers") or () if name == b"authorization"]
+        cached: str | None = scope[CREDENTIAL]
+        return cached
+    values: list[bytes] = [v for name, v in scope.get("headers") or () if name == b"authorization"]
     if not values:
         return None
     if len(values) > 1:

@@ -22,7 +22,6 @@ import asyncio
 import hashlib
 import json
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,10 +44,11 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import bearer_secret
+from api.bodies import read_body, replay_body
 from db.session import Database
 from publication import releases
 from schema import MAX_ALIASES
-from schema.documents import SizedCache
+from schema.caches import SizedCache
 
 JSON = b"application/json"
 Fields = tuple[tuple[str, str], ...]  # (response key, field key) per root field
@@ -98,8 +98,9 @@ class PublicCache:
         self.max_entries, self.refresh_seconds, self.max_age = max_entries, refresh_seconds, max_age
         self.max_bytes, self.max_entry_bytes = max_bytes, max_entry_bytes
         self.on_lookup = on_lookup
-        self.entries: OrderedDict[tuple[int, str], Entry] = OrderedDict()
-        self.size = 0
+        self.entries: SizedCache[tuple[int, str], Entry] = SizedCache(
+            max_size=max_bytes, max_entry_size=max_entry_bytes, max_entries=max_entries
+        )
         self.epoch = 0
         self.checked_at = 0.0
         self.known = False  # the epoch has been read at least once
@@ -143,37 +144,26 @@ class PublicCache:
         self.changes_read = max(self.changes_read, changes)
 
     def _store(self, key: tuple[int, str], entry: Entry) -> None:
-        if len(entry.payload) > self.max_entry_bytes:
-            return
-        old = self.entries.pop(key, None)
-        if old is not None:
-            self.size -= len(old.payload)
-        self.entries[key] = entry
-        self.size += len(entry.payload)
-        while self.entries and (len(self.entries) > self.max_entries or self.size > self.max_bytes):
-            _, evicted = self.entries.popitem(last=False)
-            self.size -= len(evicted.payload)
+        self.entries.put(key, entry, len(entry.payload))
 
     def _lookup(
         self, epoch: int, whole: str, fields: tuple[tuple[str, str], ...] | None
     ) -> Entry | None:
         """The request's own answer, else one assembled from its root fields' answers."""
-        entry = self.entries.get((epoch, whole))
+        entry = self.entries.get((epoch, whole))  # now the most recently used
         if entry is not None:
-            self.entries.move_to_end((epoch, whole))
             return entry
         if not fields:
             return None
         parts = [self.entries.get((epoch, field)) for _, field in fields]
-        if any(part is None for part in parts):
+        found = [part for part in parts if part is not None]
+        if len(found) != len(parts):
             return None
-        for _, field in fields:
-            self.entries.move_to_end((epoch, field))
         body = (
             b'{"data":{'
             + b",".join(
-                json.dumps(key).encode() + b":" + part.payload  # type: ignore[union-attr]
-                for (key, _), part in zip(fields, parts, strict=True)
+                json.dumps(key).encode() + b":" + part.payload
+                for (key, _), part in zip(fields, found, strict=True)
             )
             + b"}}"
         )
@@ -223,12 +213,12 @@ class PublicCache:
         method = scope["method"]
         body = b""
         if method == "POST":
-            body = await _read_body(receive)
+            body = await read_body(receive)
         json_body = "application/json" in headers.get("content-type", "")
         keyed = body if json_body or method != "POST" else b""
         key = request_key(method, scope.get("query_string", b""), keyed)
         if key is None or "text/html" in headers.get("accept", ""):  # GraphiQL wants the page
-            await self.app(scope, _replay(body), send)
+            await self.app(scope, replay_body(body), send)
             return
         fields = key.fields
         whole = key.whole
@@ -249,7 +239,7 @@ class PublicCache:
             elif message["type"] == "http.response.body":
                 captured["body"] += message.get("body", b"")
 
-        await self.app(scope, _replay(body), capture)
+        await self.app(scope, replay_body(body), capture)
         payload = captured["body"]
         headers_out = dict(captured["headers"])
         content_type = headers_out.get(b"content-type", b"")
@@ -344,7 +334,7 @@ class Normal:
 # Normalised documents by their text: 1,024 at most, within 1,000,000 characters of text
 # (each keeps its printed form, about as long as the text).
 NORMALS: SizedCache[str, Normal | bool] = SizedCache(
-    max_chars=1_000_000, max_entry_chars=20_000, max_entries=1024
+    max_size=1_000_000, max_entry_size=20_000, max_entries=1024
 )
 
 
@@ -354,7 +344,7 @@ def _normal(query: str) -> Normal | None:
     may keep (not parsable, or a mutation)."""
     found = NORMALS.get(query)
     if found is not None:
-        return found or None  # False: seen, and not cacheable
+        return found if isinstance(found, Normal) else None  # False: seen, not cacheable
     normal = _normalise(query)
     NORMALS.put(query, normal or False, len(query))
     return normal
@@ -486,28 +476,6 @@ def _key(method: str, query_string: bytes, body: bytes) -> Key | None:
     if normal.fields is not None and operation is None:
         fields = tuple((key, f"{field} {variables}") for key, field in normal.fields)
     return Key(whole, fields)
-
-
-async def _read_body(receive: Receive) -> bytes:
-    body = b""
-    while True:
-        message = await receive()
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            return body
-
-
-def _replay(body: bytes) -> Receive:
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
 
 
 async def _respond(send: Send, status: int, entry: Entry, cache_control: str, state: str) -> None:

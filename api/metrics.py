@@ -17,6 +17,7 @@ import ipaddress
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ class Metrics:
         PlatformCollector(registry=r)
         GCCollector(registry=r)
         if job_files is not None:
-            r.register(JobFiles(job_files))  # type: ignore[arg-type]
+            r.register(JobFiles(job_files))
         self.work = Histogram(
             "jointcode_work_seconds",
             "Time a piece of work took in the service: previewing or publishing a release, "
@@ -141,7 +142,7 @@ class Metrics:
             registry=self.registry,
         )
         for lane in waiting:
-            gauge.labels(lane=lane).set_function(lambda lane=lane: waiting[lane])
+            gauge.labels(lane=lane).set_function(partial(waiting.__getitem__, lane))
 
     async def endpoint(self, request: Request) -> Response:
         """With ``JOINTCODE_METRICS_TOKEN`` set, only a scraper sending it is answered;

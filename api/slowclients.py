@@ -40,7 +40,7 @@ class StallGuardedH11Protocol(H11Protocol):
         super().__init__(*args, **kwargs)
         self._stall: asyncio.TimerHandle | None = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # uvicorn declares BaseTransport
         super().connection_made(transport)
         _no_delay(transport)
         self._arm()  # a new connection owes us a request head

@@ -59,7 +59,8 @@ def backoff(attempts: int, retry_ms: int) -> timedelta:
     """The wait before the next try after ``attempts`` failures, with up to 20% jitter
     so that receivers coming back are not hit all at once."""
     base = timedelta(milliseconds=retry_ms) * (2 ** max(attempts - 1, 0))
-    return min(base, MAX_BACKOFF) * (1 + random.random() * 0.2)
+    wait: timedelta = min(base, MAX_BACKOFF) * (1 + random.random() * 0.2)
+    return wait
 
 
 async def _public_address(url: str) -> str | None:

@@ -89,7 +89,7 @@ def _list(value: str) -> list[str]:
 def parse_row(row: dict[str, str]) -> service.Submission:
     """One CSV row as a submission; RowError names the column that cannot be read."""
     if None in row:
-        raise RowError("", f"{len(row[None])} more field(s) than the header names")  # type: ignore[index]
+        raise RowError("", f"{len(row[None])} more field(s) than the header names")  # type: ignore[index]  # DictReader: extras under None
     missing = [c for c in REQUIRED if not (row.get(c) or "").strip()]
     if missing:
         raise RowError(missing[0], f"missing {', '.join(missing)}")

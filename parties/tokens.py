@@ -75,6 +75,13 @@ class Viewer:
     def actor(self) -> Actor:
         return Actor(id=f"token:{self.token_id}", role=self.role.value)
 
+    @property
+    def own_party(self) -> UUID:
+        """The party an officer or a party administrator acts for (roles that have one)."""
+        if self.party_id is None:
+            raise PermissionError(f"a {self.role.value} token acts for no party")
+        return self.party_id
+
 
 @dataclass(frozen=True, slots=True)
 class IssuedToken:

@@ -401,7 +401,7 @@ def witness_round(
     last = int((state or {}).get("seq", 0))
     if last:
         kept = by_seq.get(last)
-        if kept is None or digest(kept) != state.get("digest"):  # type: ignore[union-attr]
+        if kept is None or digest(kept) != (state or {}).get("digest"):
             raise WitnessRefusal(
                 f"checkpoint {last}, which this witness cosigned, is gone or changed: the "
                 "history was rewritten"

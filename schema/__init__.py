@@ -7,6 +7,7 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionContext
 
 from schema.documents import CachedDocuments
 from schema.hardening import AuditHead
@@ -26,7 +27,9 @@ MAX_TOKENS = 2_000
 
 
 class JointCodeSchema(strawberry.Schema):
-    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         """Client errors are the client's business; unexpected ones are logged on masking."""
 
 

@@ -23,6 +23,7 @@ from codes.errors import CodeErrorCode
 from db.errors import DomainError, DomainErrors
 from schema.context import RequestContext
 from schema.errors import UserError, in_transaction, user_errors
+from schema.fields import mutation
 from schema.permissions import require_officer
 from schema.relay import uuid_of
 from schema.types.cases import AppealOutcome, Appellant, Case
@@ -160,7 +161,7 @@ class DecideCaseInput:
 class LodgeAppealInput:
     id: strawberry.ID
     expected_version: int = strawberry.field(description=VERSION_HELP)
-    appellant: Appellant  # type: ignore[valid-type]
+    appellant: Appellant
     lodged_on: date | None = None
 
 
@@ -168,7 +169,7 @@ class LodgeAppealInput:
 class DecideAppealInput:
     id: strawberry.ID
     expected_version: int = strawberry.field(description=VERSION_HELP)
-    outcome: AppealOutcome  # type: ignore[valid-type]
+    outcome: AppealOutcome
     sanction: str | None = strawberry.field(default=None, description="Varied only.")
     party_sanction: str | None = None
     suspension_months: int | None = None
@@ -258,7 +259,7 @@ class SubmitCasesPayload:
 
 @strawberry.type
 class CaseMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Record up to 500 complaints in one transaction (officer). Each item is "
         "validated on its own: valid ones are created (or found, by your reference: a retry "
         "creates nothing twice), invalid ones are reported with their index."
@@ -299,7 +300,7 @@ class CaseMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(
+    @mutation(
         description="Record a complaint (officer). Idempotent on your reference: a retry "
         "returns the existing case with created=false and changes nothing."
     )
@@ -321,7 +322,7 @@ class CaseMutation:
         case, created = result if result else (None, False)
         return SubmitCasePayload(case=case, created=created, errors=errors)
 
-    @strawberry.mutation(description="Accept a received case for assessment, or close it.")
+    @mutation(description="Accept a received case for assessment, or close it.")
     async def triage_case(self, info: Ctx, input: TriageCaseInput) -> CasePayload:
         case, errors = await _step(
             info,
@@ -334,7 +335,7 @@ class CaseMutation:
         )  # fmt: skip
         return CasePayload(case=case, errors=errors)
 
-    @strawberry.mutation(description="Begin assessing a triaged case.")
+    @mutation(description="Begin assessing a triaged case.")
     async def start_assessment(self, info: Ctx, input: StartAssessmentInput) -> CasePayload:
         case, errors = await _step(
             info,
@@ -346,7 +347,7 @@ class CaseMutation:
         )  # fmt: skip
         return CasePayload(case=case, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="Record the assessment: findings, facts and factors; the code's severity "
         "level and recommended range are stored with it. May be recorded again."
     )
@@ -362,7 +363,7 @@ class CaseMutation:
         )  # fmt: skip
         return CasePayload(case=case, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="Decide an assessed case: a sanction on the ladder (or your party's own "
         "name for one); outside the recommended range it needs a departure reason."
     )
@@ -386,7 +387,7 @@ class CaseMutation:
         )  # fmt: skip
         return CasePayload(case=case, errors=errors)
 
-    @strawberry.mutation(description="Lodge an appeal, within the code's window.")
+    @mutation(description="Lodge an appeal, within the code's window.")
     async def lodge_appeal(self, info: Ctx, input: LodgeAppealInput) -> CasePayload:
         case, errors = await _step(
             info,
@@ -399,7 +400,7 @@ class CaseMutation:
         )  # fmt: skip
         return CasePayload(case=case, errors=errors)
 
-    @strawberry.mutation(description="Decide an appeal: upheld, varied (new sanction), overturned.")
+    @mutation(description="Decide an appeal: upheld, varied (new sanction), overturned.")
     async def decide_appeal(self, info: Ctx, input: DecideAppealInput) -> CasePayload:
         case, errors = await _step(
             info,
@@ -414,7 +415,7 @@ class CaseMutation:
         )  # fmt: skip
         return CasePayload(case=case, errors=errors)
 
-    @strawberry.mutation(description="The complainant withdrew the complaint.")
+    @mutation(description="The complainant withdrew the complaint.")
     async def withdraw_case(self, info: Ctx, input: CloseCaseInput) -> CasePayload:
         case, errors = await _step(
             info,
@@ -426,7 +427,7 @@ class CaseMutation:
         )  # fmt: skip
         return CasePayload(case=case, errors=errors)
 
-    @strawberry.mutation(description="The respondent left the party before a decision.")
+    @mutation(description="The respondent left the party before a decision.")
     async def record_respondent_left(self, info: Ctx, input: CloseCaseInput) -> CasePayload:
         case, errors = await _step(
             info,
@@ -438,9 +439,7 @@ class CaseMutation:
         )  # fmt: skip
         return CasePayload(case=case, errors=errors)
 
-    @strawberry.mutation(
-        description="An administrative suspension pending investigation, start to end."
-    )
+    @mutation(description="An administrative suspension pending investigation, start to end.")
     async def record_interim_measure(
         self, info: Ctx, input: RecordInterimMeasureInput
     ) -> CasePayload:

@@ -13,55 +13,25 @@ schema is built.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from schema.caches import SizedCache
+
 MAX_CHARS = 400_000
 MAX_ENTRY_CHARS = 4_000
 MAX_ENTRIES = 1_000
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 @dataclass(slots=True)
 class Kept:
     document: DocumentNode
     validated: dict[tuple[str, ...], list[GraphQLError]] = field(default_factory=dict)
-
-
-class SizedCache(Generic[K, V]):
-    """Least recently used first out, bounded by entries and by the characters of the
-    texts its entries were made from (what they cost in memory is about proportional)."""
-
-    def __init__(self, *, max_chars: int, max_entry_chars: int, max_entries: int) -> None:
-        self.max_chars = max_chars
-        self.max_entry_chars = max_entry_chars
-        self.max_entries = max_entries
-        self.kept: OrderedDict[K, tuple[V, int]] = OrderedDict()
-        self.chars = 0
-
-    def get(self, key: K) -> V | None:
-        found = self.kept.get(key)
-        if found is None:
-            return None
-        self.kept.move_to_end(key)
-        return found[0]
-
-    def put(self, key: K, value: V, chars: int) -> None:
-        """Keep ``value``, made from ``chars`` characters of text, if it is small enough."""
-        if chars > self.max_entry_chars or key in self.kept:
-            return
-        self.kept[key] = (value, chars)
-        self.chars += chars
-        while self.kept and (len(self.kept) > self.max_entries or self.chars > self.max_chars):
-            _, (_, evicted) = self.kept.popitem(last=False)
-            self.chars -= evicted
 
 
 class Documents:
@@ -75,29 +45,30 @@ class Documents:
         max_entries: int = MAX_ENTRIES,
     ) -> None:
         self.cache: SizedCache[Key, Kept] = SizedCache(
-            max_chars=max_chars, max_entry_chars=max_entry_chars, max_entries=max_entries
+            max_size=max_chars, max_entry_size=max_entry_chars, max_entries=max_entries
         )
 
     @property
     def chars(self) -> int:
-        return self.cache.chars
+        return self.cache.size
 
     def kept_queries(self) -> list[str]:
-        return [query for query, _ in self.cache.kept]
+        return [query for query, _ in self.cache]
 
-    def parse(self, query: str, options: dict[str, Any]) -> DocumentNode:
+    def parse(self, query: str, options: Mapping[str, Any]) -> DocumentNode:
         key = _key(query, options)
         found = self.cache.get(key)
         if found is not None:
             return found.document
         document = parse(query, **options)  # a syntax error raises, and nothing is kept
-        self.cache.put(key, Kept(document), len(query))
+        if self.cache.get(key) is None:
+            self.cache.put(key, Kept(document), len(query))
         return document
 
     def validate(
         self,
         query: str,
-        options: dict[str, Any],
+        options: Mapping[str, Any],
         schema: GraphQLSchema,
         document: DocumentNode,
         rules: tuple[Any, ...],
@@ -117,7 +88,7 @@ class Documents:
 Key = tuple[str, tuple[tuple[str, Any], ...]]
 
 
-def _key(query: str, options: dict[str, Any]) -> Key:
+def _key(query: str, options: Mapping[str, Any]) -> Key:
     return query, tuple(sorted(options.items()))
 
 

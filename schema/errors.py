@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -34,20 +34,25 @@ DOMAIN_ENUMS: tuple[type[Enum], ...] = (
     PageErrorCode,
 )
 
-UserErrorCode = strawberry.enum(
-    Enum(  # type: ignore[misc]
-        "UserErrorCode",
-        {member.name: member.name for enum in DOMAIN_ENUMS for member in enum},
-    ),
-    description="Stable codes of expected failures, one per kind of problem.",
-)
+if TYPE_CHECKING:  # its members are the domains' codes, joined at import
+
+    class UserErrorCode(Enum): ...
+
+else:
+    UserErrorCode = strawberry.enum(
+        Enum(
+            "UserErrorCode",
+            {member.name: member.name for enum in DOMAIN_ENUMS for member in enum},
+        ),
+        description="Stable codes of expected failures, one per kind of problem.",
+    )
 
 PUBLIC_CODES = frozenset({"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT"})
 
 
 @strawberry.type(description="An expected failure: what, where in the input, and why.")
 class UserError:
-    code: UserErrorCode  # type: ignore[valid-type]
+    code: UserErrorCode
     field: list[str] | None
     message: str
 
@@ -59,7 +64,7 @@ def user_errors(
     errors = error.errors if isinstance(error, DomainErrors) else [error]
     return [
         UserError(
-            code=UserErrorCode[e.code.name],  # type: ignore[index]
+            code=UserErrorCode[e.code.name],
             field=[*prefix, *e.field] if e.field else list(prefix) if len(prefix) > 1 else None,
             message=e.message,
         )

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSyntaxError, Visitor, parse, visit
+from graphql import (
+    GraphQLError,
+    GraphQLSyntaxError,
+    OperationType,
+    Visitor,
+    get_operation_ast,
+    parse,
+    visit,
+)
 from graphql.language import (
     DirectiveNode,
     DocumentNode,
@@ -18,7 +26,9 @@ from graphql.language import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    ListTypeNode,
     NamedTypeNode,
+    NonNullTypeNode,
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
@@ -27,8 +37,10 @@ from graphql.language import (
 )
 from strawberry.extensions import SchemaExtension
 
-from schema.documents import MAX_CHARS, MAX_ENTRIES, MAX_ENTRY_CHARS, SizedCache
-from schema.scalars import find_bad_text, text_problem
+from db.text import text_problem
+from schema.caches import SizedCache
+from schema.documents import MAX_CHARS, MAX_ENTRIES, MAX_ENTRY_CHARS
+from schema.scalars import find_bad_text
 
 MAX_DIRECTIVES_PER_FIELD = 3
 MAX_DIRECTIVES = 20
@@ -63,7 +75,8 @@ class _Census(Visitor):
     def enter_variable_definition(self, node: VariableDefinitionNode, *_: Any) -> None:
         named = node.type
         while not isinstance(named, NamedTypeNode):
-            named = named.type  # type: ignore[attr-defined]
+            assert isinstance(named, ListTypeNode | NonNullTypeNode)
+            named = named.type
         self.variable_types[node.variable.name.value] = named.name.value
 
     def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
@@ -76,7 +89,7 @@ class _Census(Visitor):
 # by the size of its text, as parsed documents are (``schema.documents``), never by count
 # alone, or a thousand large distinct documents would hold gigabytes.
 CENSUSES: SizedCache[str, _Census] = SizedCache(
-    max_chars=MAX_CHARS, max_entry_chars=MAX_ENTRY_CHARS, max_entries=MAX_ENTRIES
+    max_size=MAX_CHARS, max_entry_size=MAX_ENTRY_CHARS, max_entries=MAX_ENTRIES
 )
 
 
@@ -93,6 +106,16 @@ def _census(query: str) -> _Census | None:
     visit(document, census)
     CENSUSES.put(query, census, len(query))
     return census
+
+
+def operation_type(query: str, operation_name: str | None) -> OperationType | None:
+    """What the request would run (query, mutation or subscription), from its parsed
+    document; None when it does not parse or names no one operation of it."""
+    census = _census(query)
+    if census is None or census.document is None:
+        return None
+    operation = get_operation_ast(census.document, operation_name)
+    return None if operation is None else operation.operation
 
 
 def _page_size(field: FieldNode, variables: dict[str, Any]) -> int | None:

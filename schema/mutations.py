@@ -18,6 +18,7 @@ from parties.tokens import Role
 from schema.case_mutations import CaseMutation
 from schema.context import RequestContext
 from schema.errors import UserError, in_transaction, user_errors
+from schema.fields import mutation
 from schema.permissions import require
 from schema.relay import to_global_id, uuid_of
 from schema.release_mutations import CheckpointMutation, ReleaseMutation
@@ -113,7 +114,7 @@ class AdoptCodePayload:
 
 @strawberry.input
 class IssueTokenInput:
-    role: AccountRole  # type: ignore[valid-type]
+    role: AccountRole
     party: str | None = strawberry.field(
         default=None, description="Party slug (party roles; a party's administrator's own)."
     )
@@ -145,7 +146,7 @@ class RevokeTokenPayload:
 
 @strawberry.type
 class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation, WebhookMutation):
-    @strawberry.mutation(description="Register a party (admin).")
+    @mutation(description="Register a party (admin).")
     async def register_party(self, info: Ctx, input: RegisterPartyInput) -> RegisterPartyPayload:
         require(info, Role.ADMIN)
 
@@ -167,7 +168,7 @@ class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation
         party, errors = await in_transaction(info.context, None, work)
         return RegisterPartyPayload(party=party, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="A party adopts a code version from a date (admin). Cases received from "
         "that date are assessed under it; earlier cases keep their version."
     )
@@ -187,7 +188,7 @@ class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation
         party, errors = await in_transaction(info.context, None, work)
         return AdoptCodePayload(party=party, errors=errors)
 
-    @strawberry.mutation(description="Change a party's registry facts (admin).")
+    @mutation(description="Change a party's registry facts (admin).")
     async def update_party(self, info: Ctx, input: UpdatePartyInput) -> UpdatePartyPayload:
         require(info, Role.ADMIN)
 
@@ -209,14 +210,14 @@ class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation
                 publishes_timeliness=input.publishes_timeliness
                 if _given(input.publishes_timeliness)
                 else None,
-                **changes,  # type: ignore[arg-type]
+                **changes,
             )
             return Party.from_model(updated)
 
         party, errors = await in_transaction(info.context, None, work)
         return UpdatePartyPayload(party=party, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="Set a party's own sanction names on the common ladder (admin); checked "
         "against the code version the party adopted last."
     )
@@ -236,7 +237,7 @@ class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation
         party, errors = await in_transaction(info.context, None, work)
         return SetSanctionMappingPayload(party=party, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="Issue a token; the secret is in the payload once. A party's "
         "administrators issue their party's OFFICER and PARTY_ADMIN tokens; the registry "
         "admin issues COMMITTEE and ADMIN tokens, never a party's."
@@ -259,7 +260,7 @@ class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation
         secret, token_info = result if result else (None, None)
         return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="Revoke a token; it stops working at once. A party's administrators "
         "revoke their party's tokens; the registry admin may revoke any (break-glass)."
     )
@@ -278,7 +279,7 @@ class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation
         token_info, errors = await in_transaction(info.context, viewer.party_id, work)
         return RevokeTokenPayload(token_info=token_info, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="Replace a live token with a new secret of the same role, party and label "
         "(whoever may issue it); the old one stops working at once. The new secret is in the "
         "payload once."
@@ -301,7 +302,7 @@ class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation
         secret, token_info = result if result else (None, None)
         return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="A one-time code (valid 7 days) with which a party's first, or a "
         "replacement, administrator enrols (registry admin). The enrolment is recorded in "
         "the party's own audit trail at once; for a party that has had an administrator "
@@ -324,7 +325,7 @@ class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation
             errors=errors,
         )
 
-    @strawberry.mutation(
+    @mutation(
         description="Consent to an enrolment that awaits it: one of the party's own "
         "administrators, or the Committee as the second person for a party that has lost "
         "every administrator (break-glass). Recorded in the party's audit trail."
@@ -351,7 +352,7 @@ class Mutation(CaseMutation, ReleaseMutation, CheckpointMutation, ReportMutation
         enrolment, errors = await in_transaction(info.context, viewer.party_id, work)
         return ApproveEnrolmentPayload(enrolment=enrolment, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="Trade an enrolment code for a PARTY_ADMIN token (no token needed); "
         "the code works once. The secret is in the payload once."
     )

@@ -40,6 +40,7 @@ from publication import releases as release_service
 from publication import statistics as stats
 from schema.context import RequestContext
 from schema.errors import bad_input
+from schema.fields import field
 from schema.permissions import require, require_officer
 from schema.relay import Connection, Node, connection_from_page, from_global_id
 from schema.reports import Report as ReportNode
@@ -84,14 +85,14 @@ async def _nodes(info: Ctx, global_ids: list[str]) -> list[Node | None]:
         viewer = require_officer(info)
         async with db.transaction(party_id=viewer.party_id, actor=viewer.actor) as session:
             for case in await case_service.get_cases(
-                session=session, party_id=viewer.party_id, case_ids=wanted["Case"]
+                session=session, party_id=viewer.own_party, case_ids=wanted["Case"]
             ):
                 found["Case", case.id] = Case.from_model(case)
     if wanted.get("Report"):
         viewer = require_officer(info)
         async with db.transaction(party_id=viewer.party_id, actor=viewer.actor) as session:
             reports = await report_service.get_reports(
-                session=session, party_id=viewer.party_id, report_ids=wanted["Report"]
+                session=session, party_id=viewer.own_party, report_ids=wanted["Report"]
             )
             wrapped = await report_service.party_key(session=session) if reports else None
         for r in reports:
@@ -111,11 +112,11 @@ async def _nodes(info: Ctx, global_ids: list[str]) -> list[Node | None]:
 
 @strawberry.type
 class Query(ReportQuery, WebhookQuery):
-    @strawberry.field(description="Any object by its global id; null if absent or not yours.")
+    @field(description="Any object by its global id; null if absent or not yours.")
     async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
         return (await _nodes(info, [id]))[0]
 
-    @strawberry.field(description="Several objects by global id, in the order asked.")
+    @field(description="Several objects by global id, in the order asked.")
     async def nodes(self, info: Ctx, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_PAGE:
             raise bad_input(
@@ -123,7 +124,7 @@ class Query(ReportQuery, WebhookQuery):
             )
         return await _nodes(info, list(ids))
 
-    @strawberry.field(description="Who the calling token belongs to; null without a token.")
+    @field(description="Who the calling token belongs to; null without a token.")
     async def viewer(self, info: Ctx) -> Viewer | None:
         viewer = info.context.viewer
         if viewer is None:
@@ -135,16 +136,16 @@ class Query(ReportQuery, WebhookQuery):
                 party = Party.from_model(model) if model else None
         return Viewer(role=viewer.role, party=party)
 
-    @strawberry.field(description="A version of the joint code; the one in force by default.")
+    @field(description="A version of the joint code; the one in force by default.")
     def code(self, version: str | None = None) -> Code | None:
         found = codes.get_version(version) if version else codes.default_version()
         return Code.from_version(found) if found else None
 
-    @strawberry.field(description="Every version of the joint code.")
+    @field(description="Every version of the joint code.")
     def codes(self) -> list[Code]:
         return [Code.from_version(v) for v in codes.load_versions().values()]
 
-    @strawberry.field(
+    @field(
         description="The severity level and recommended sanction range the code gives for "
         "proven provisions and aggravating/mitigating factors, with the reasoning. Unknown "
         "ids are a BAD_USER_INPUT error listing the allowed ids."
@@ -171,12 +172,12 @@ class Query(ReportQuery, WebhookQuery):
             raise bad_input(DomainErrors(from_problems(exc.problems))) from None
         return SanctionGuidance.from_guidance(guidance)
 
-    @strawberry.field(description="The participating parties.")
+    @field(description="The participating parties.")
     async def parties(self, info: Ctx) -> list[Party]:
         async with info.context.db.transaction() as session:
             return [Party.from_model(p) for p in await party_service.list_parties(session=session)]
 
-    @strawberry.field(
+    @field(
         description="Final outcomes counted in one of the declared tables (see "
         "statisticsTables): groupBy plus the filtered dimensions must be exactly one table's "
         "dimensions. Counts carry cell-key noise and are never between 1 and k-1. From the "
@@ -186,7 +187,7 @@ class Query(ReportQuery, WebhookQuery):
     async def statistics(
         self,
         info: Ctx,
-        group_by: list[StatisticsDimension],  # type: ignore[valid-type]
+        group_by: list[StatisticsDimension],
         filter: StatisticsFilter | None = None,
         edition: str | None = None,
     ) -> list[StatisticsRow]:
@@ -200,7 +201,7 @@ class Query(ReportQuery, WebhookQuery):
             raise bad_input(error) from None
         return [StatisticsRow.from_row(r) for r in rows]
 
-    @strawberry.field(
+    @field(
         description="The declared statistical tables: what statistics can answer, with each "
         "table's share of cells published in the current edition (rounded to 5%)."
     )
@@ -208,15 +209,13 @@ class Query(ReportQuery, WebhookQuery):
         async with info.context.db.transaction() as session:
             return [StatisticsTable.of(t) for t in await stats.table_summaries(session=session)]
 
-    @strawberry.field(
-        description="The current edition of the public statistics (null before the first)."
-    )
+    @field(description="The current edition of the public statistics (null before the first).")
     async def statistics_edition(self, info: Ctx) -> StatisticsEdition | None:
         async with info.context.db.transaction() as session:
             found = await stats.current_edition(session=session)
         return StatisticsEdition.of(found) if found else None
 
-    @strawberry.field(
+    @field(
         description="The release calendar: each quarter, the date its edition of the public "
         "statistics is published (fixed in advance), and the edition once published."
     )
@@ -224,7 +223,7 @@ class Query(ReportQuery, WebhookQuery):
         async with info.context.db.transaction() as session:
             return [CalendarEntry.of(c) for c in await stats.calendar(session=session)]
 
-    @strawberry.field(
+    @field(
         description="Every released record, newest first (public): coded values only, each "
         "shared by at least k records of its release."
     )
@@ -246,16 +245,14 @@ class Query(ReportQuery, WebhookQuery):
             after=after,
         )
 
-    @strawberry.field(
-        description="Your party's cases (officers), newest received first unless orderBy."
-    )
+    @field(description="Your party's cases (officers), newest received first unless orderBy.")
     async def cases(
         self,
         info: Ctx,
         first: int = 20,
         after: str | None = None,
         filter: CaseFilter | None = None,
-        order_by: CaseOrder = case_service.CaseOrder.RECEIVED_NEWEST,  # type: ignore[valid-type]
+        order_by: CaseOrder = case_service.CaseOrder.RECEIVED_NEWEST,
     ) -> Connection[Case]:
         viewer = require_officer(info)
         where = (
@@ -277,7 +274,7 @@ class Query(ReportQuery, WebhookQuery):
             ) as session:
                 page = await case_service.list_cases(
                     session=session,
-                    party_id=viewer.party_id,
+                    party_id=viewer.own_party,
                     first=first,
                     after=after,
                     where=where,
@@ -287,7 +284,7 @@ class Query(ReportQuery, WebhookQuery):
             raise bad_input(error) from None
         return connection_from_page(page, Case.from_model, after=after)
 
-    @strawberry.field(
+    @field(
         description="Your party's credential events, newest first (party administrator): "
         "every token of the party issued, rotated, revoked or enrolled by the party, from its "
         "own hash-chained trail (the registry's break-glass revocations are in the "
@@ -326,7 +323,7 @@ class Query(ReportQuery, WebhookQuery):
         )
         return connection_from_page(page, CredentialEvent.from_entry, after=after)
 
-    @strawberry.field(
+    @field(
         description="API tokens, newest first: never a secret, only its first characters. "
         "The registry admin sees every token's record; a party's administrators see their "
         "party's. Live tokens unless filter.includeRevoked."
@@ -363,10 +360,12 @@ class Query(ReportQuery, WebhookQuery):
             raise bad_input(error) from None
         slugs = {p.id: p.slug for p in parties}
         return connection_from_page(
-            page, lambda t: TokenInfo.from_model(t, slugs.get(t.party_id)), after=after
+            page,
+            lambda t: TokenInfo.from_model(t, slugs.get(t.party_id) if t.party_id else None),
+            after=after,
         )
 
-    @strawberry.field(
+    @field(
         description="Enrolment codes' records, newest first, never a code: the registry "
         "admin sees every party's; a party's administrators see their party's (each one "
         "for a party that has an administrator waits for their approveEnrolment); the "
@@ -391,7 +390,7 @@ class Query(ReportQuery, WebhookQuery):
             page, lambda e: Enrolment.from_model(e, slugs.get(e.party_id)), after=after
         )
 
-    @strawberry.field(
+    @field(
         description="Your party's compliance with the code's deadlines for cases received "
         "from `from` to `to` (officers)."
     )
@@ -441,7 +440,7 @@ class Query(ReportQuery, WebhookQuery):
             **values,
         )
 
-    @strawberry.field(
+    @field(
         description="Per-party figures for cases received in one fixed reporting period (the "
         "Committee): compliance, time to decision, outcomes published, and sanction "
         "consistency per severity level. Every count is protected by the cell-key method; "
@@ -459,9 +458,7 @@ class Query(ReportQuery, WebhookQuery):
             raise bad_input(error) from None
         return CommitteeSummary.of(summary)
 
-    @strawberry.field(
-        description="The fixed reporting periods committeeSummary answers, newest first."
-    )
+    @field(description="The fixed reporting periods committeeSummary answers, newest first.")
     def reporting_periods(self, info: Ctx) -> list[ReportingPeriod]:
         require(info, Role.COMMITTEE)
         today = clock.today()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -12,6 +13,7 @@ import strawberry
 from db.pagination import Page
 
 T = TypeVar("T")
+N = TypeVar("N")
 
 
 def to_global_id(type_name: str, raw_id: UUID | str) -> strawberry.ID:
@@ -61,7 +63,9 @@ class Connection(Generic[T]):
     total_count: int
 
 
-def connection_from_page(page: Page, convert, *, after: str | None) -> Connection:
+def connection_from_page(
+    page: Page[T], convert: Callable[[T], N], *, after: str | None
+) -> Connection[N]:
     edges = [Edge(cursor=cursor, node=convert(item)) for cursor, item in page.items]
     return Connection(
         edges=edges,

@@ -19,6 +19,7 @@ from publication import releases as release_service
 from publication.errors import PublicationErrorCode
 from schema.context import RequestContext
 from schema.errors import UserError, in_transaction
+from schema.fields import mutation
 from schema.permissions import require, require_officer
 from schema.relay import to_global_id, uuid_of
 from schema.types.cases import Case
@@ -35,10 +36,11 @@ class PreviewReleaseInput:
     )
 
 
-HeldBackReason = strawberry.enum(
-    Enum(
-        "HeldBackReason", {"K_ANONYMITY": "k", "L_DIVERSITY": "l", "BEYOND_HIERARCHY": "hierarchy"}
-    ),
+HeldBackReason = Enum(
+    "HeldBackReason", {"K_ANONYMITY": "k", "L_DIVERSITY": "l", "BEYOND_HIERARCHY": "hierarchy"}
+)
+strawberry.enum(
+    HeldBackReason,
     name="HeldBackReason",
     description="K_ANONYMITY: fewer than k outcomes share its values; L_DIVERSITY: the "
     "outcomes equal to it in all but the sanction show fewer than l sanction bands; "
@@ -52,7 +54,7 @@ class HeldBackOutcome:
     class_size: int = strawberry.field(
         description="How many outcomes share its values at the chosen levels."
     )
-    reason: HeldBackReason  # type: ignore[valid-type]
+    reason: HeldBackReason
 
 
 @strawberry.type(description="What publishing would release now; nothing is published yet.")
@@ -123,7 +125,7 @@ async def _own_party(session: AsyncSession, party_id: UUID, slug: str | None) ->
 
 @strawberry.type
 class ReleaseMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Compute your party's next release from its final, unpublished "
         "outcomes of closed, published years without publishing: the records, the values "
         "each keeps, what is held back and why, and what waits for its year (officer)."
@@ -180,7 +182,7 @@ class ReleaseMutation:
             preview, errors = await in_transaction(info.context, party_id, work)
         return PreviewReleasePayload(preview=preview, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="Publish exactly the named preview as a k-anonymous, l-diverse, "
         "numbered, hash-chained release; refused (PREVIEW_STALE) if your outcomes changed since."
     )
@@ -233,7 +235,7 @@ class CosignCheckpointsPayload:
 
 @strawberry.type
 class CheckpointMutation:
-    @strawberry.mutation(
+    @mutation(
         description="The Committee, as witness, cosigns checkpoints it has checked extend "
         "those it cosigned before (`jointcode witness cosign` does both). Each cosignature "
         "must verify over the stored checkpoint; they are public in open data at once."

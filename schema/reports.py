@@ -26,6 +26,7 @@ from db.pagination import check_page_size, invalid_cursor
 from publication import report_statistics
 from schema.context import RequestContext
 from schema.errors import UserError, bad_input, in_transaction
+from schema.fields import field, mutation
 from schema.permissions import require_officer
 from schema.relay import Connection, Edge, Node, PageInfo, to_global_id, uuid_of
 from schema.types.cases import Case
@@ -135,8 +136,11 @@ class SubmitReportPayload:
     errors: list[UserError]
 
 
-ReporterStatus = strawberry.enum(
-    report_service.ReporterStatus,
+ReporterStatus = (
+    report_service.ReporterStatus
+)  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(
+    ReporterStatus,
     description="Where a report stands, as its receipt tells it: received, being assessed "
     "(taken up as a case), decided (an appeal may still be made), under appeal, final, "
     "declined (with the code's reason), closed (the case ended undecided) or withdrawn.",
@@ -220,7 +224,7 @@ class Report(Node):
     model: strawberry.Private[report_service.Report]
     wrapped_key: strawberry.Private[bytes | None] = None  # fetched once per page
 
-    @strawberry.field(description="The sealed part, opened for your party (null once erased).")
+    @field(description="The sealed part, opened for your party (null once erased).")
     async def contents(self, info: Ctx) -> ReportContents | None:
         require_officer(info)
         context = info.context
@@ -232,7 +236,7 @@ class Report(Node):
             report_service.open_contents(self.model, wrapped_private_key=wrapped, kek=context.kek)
         )
 
-    @strawberry.field(
+    @field(
         description="Files the reporter attached (screenshots, PDFs), cleaned of their "
         "metadata and sealed to your party; download each with your token."
     )
@@ -243,7 +247,7 @@ class Report(Node):
         )
         return [ReportEvidence.of(e) for e in found]
 
-    @strawberry.field(description="The case it was accepted into; null until then.")
+    @field(description="The case it was accepted into; null until then.")
     async def case(self, info: Ctx) -> Case | None:
         require_officer(info)
         if self.model.case_id is None:
@@ -305,9 +309,10 @@ def _decode(cursor: str) -> tuple[str, str]:
         raise invalid_cursor() from exc
 
 
-ReportDimension = strawberry.enum(
-    report_statistics.ReportDimension, description="What report counts are grouped by."
-)
+ReportDimension = (
+    report_statistics.ReportDimension
+)  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(ReportDimension, description="What report counts are grouped by.")
 
 
 @strawberry.type(description="A protected count of reports from the public (all parties).")
@@ -329,7 +334,7 @@ class ReportCountRow:
 
 @strawberry.type
 class ReportQuery:
-    @strawberry.field(
+    @field(
         description="Counts of reports from the public (linked duplicates aside), recomputed "
         "daily and protected by the cell-key method: never between 1 and k-1. groupBy must be "
         "one declared table's dimensions."
@@ -357,7 +362,7 @@ class ReportQuery:
             for r in rows
         ]
 
-    @strawberry.field(
+    @field(
         description="A report's coarse status by its receipt (no token): null alike for an "
         "unknown code and a wrong secret."
     )
@@ -387,7 +392,7 @@ class ReportQuery:
             your_report=ReportContents.of(copy),
         )
 
-    @strawberry.field(description="Your party's intake queue of public reports, oldest first.")
+    @field(description="Your party's intake queue of public reports, oldest first.")
     async def reports(
         self,
         info: Ctx,
@@ -539,7 +544,7 @@ class WithdrawReportPayload:
 
 @strawberry.type
 class ReportMutation:
-    @strawberry.mutation(description="Report abuse (no token). The receipt is shown once.")
+    @mutation(description="Report abuse (no token). The receipt is shown once.")
     async def submit_report(self, info: Ctx, input: SubmitReportInput) -> SubmitReportPayload:
         kek = info.context.kek
         report = report_service.ReportInput(
@@ -580,7 +585,7 @@ class ReportMutation:
         receipt, errors = await in_transaction(info.context, None, work)
         return SubmitReportPayload(receipt=receipt, errors=errors)
 
-    @strawberry.mutation(description="Withdraw your report before a party takes it up.")
+    @mutation(description="Withdraw your report before a party takes it up.")
     async def withdraw_report(self, info: Ctx, input: ReceiptInput) -> WithdrawReportPayload:
         async with info.context.db.transaction() as session:
             done = await report_service.withdraw(
@@ -588,7 +593,7 @@ class ReportMutation:
             )
         return WithdrawReportPayload(withdrawn=done > 0, withdrawn_count=done)
 
-    @strawberry.mutation(
+    @mutation(
         description="Add information to your report while it is open (no token): sealed to "
         "the party like the rest."
     )
@@ -608,7 +613,7 @@ class ReportMutation:
         added, errors = await in_transaction(info.context, None, work)
         return AddToReportPayload(added=bool(added), errors=errors)
 
-    @strawberry.mutation(description="Open a case from a report (its facts prefilled).")
+    @mutation(description="Open a case from a report (its facts prefilled).")
     async def accept_report(self, info: Ctx, input: AcceptReportInput) -> ReportPayload:
         viewer = require_officer(info)
         party_id = viewer.party_id
@@ -635,7 +640,7 @@ class ReportMutation:
             report=result[0] if result else None, case=result[1] if result else None, errors=errors
         )
 
-    @strawberry.mutation(description="Decline a report with the code's reason.")
+    @mutation(description="Decline a report with the code's reason.")
     async def decline_report(self, info: Ctx, input: DeclineReportInput) -> ReportPayload:
         viewer = require_officer(info)
         party_id = viewer.party_id
@@ -656,7 +661,7 @@ class ReportMutation:
         report, errors = await in_transaction(info.context, party_id, work)
         return ReportPayload(report=report, errors=errors)
 
-    @strawberry.mutation(
+    @mutation(
         description="Hand a report to the party the person reported belongs to; yours keeps "
         "only that it transferred."
     )
@@ -680,7 +685,7 @@ class ReportMutation:
         done, errors = await in_transaction(info.context, party_id, work)
         return TransferReportPayload(transferred=bool(done), errors=errors)
 
-    @strawberry.mutation(description="Record that a report was referred (police, platform).")
+    @mutation(description="Record that a report was referred (police, platform).")
     async def refer_report(self, info: Ctx, input: ReferReportInput) -> ReportPayload:
         viewer = require_officer(info)
         party_id = viewer.party_id

@@ -21,6 +21,7 @@ from parties.errors import PartyErrorCode
 from parties.tokens import Role
 from schema.context import RequestContext
 from schema.errors import UserError, bad_input, in_transaction
+from schema.fields import field, mutation
 from schema.permissions import require
 from schema.relay import Connection, Edge, PageInfo, to_global_id, uuid_of
 
@@ -126,17 +127,17 @@ def _after(cursor: str) -> int:
 
 @strawberry.type
 class WebhookQuery:
-    @strawberry.field(description="The event types an endpoint may subscribe to.")
+    @field(description="The event types an endpoint may subscribe to.")
     def webhook_event_types(self) -> list[WebhookEventType]:
         return [WebhookEventType(type=t, description=d) for t, d in webhooks.EVENT_TYPES.items()]
 
-    @strawberry.field(description="Your party's webhook endpoints (administrators).")
+    @field(description="Your party's webhook endpoints (administrators).")
     async def webhook_endpoints(self, info: Ctx) -> list[WebhookEndpoint]:
         viewer = require(info, Role.PARTY_ADMIN)
         async with info.context.db.transaction(party_id=viewer.party_id) as session:
             return [WebhookEndpoint.of(e) for e in await webhooks.list_endpoints(session=session)]
 
-    @strawberry.field(
+    @field(
         description="Your party's deliveries, newest first; states: [DEAD] is the dead-letter list."
     )
     async def webhook_deliveries(
@@ -215,7 +216,7 @@ def _endpoint_of(global_id: str) -> UUID:
 
 @strawberry.type
 class WebhookMutation:
-    @strawberry.mutation(description="Add an endpoint (administrators); its secret is shown once.")
+    @mutation(description="Add an endpoint (administrators); its secret is shown once.")
     async def create_webhook_endpoint(
         self, info: Ctx, input: CreateWebhookEndpointInput
     ) -> WebhookEndpointPayload:
@@ -238,7 +239,7 @@ class WebhookMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(description="A new signing secret at once (administrators).")
+    @mutation(description="A new signing secret at once (administrators).")
     async def rotate_webhook_secret(
         self, info: Ctx, input: WebhookEndpointIdInput
     ) -> WebhookEndpointPayload:
@@ -260,7 +261,7 @@ class WebhookMutation:
             errors=errors,
         )
 
-    @strawberry.mutation(description="Stop sending to an endpoint (administrators).")
+    @mutation(description="Stop sending to an endpoint (administrators).")
     async def disable_webhook_endpoint(
         self, info: Ctx, input: WebhookEndpointIdInput
     ) -> WebhookEndpointPayload:
@@ -276,7 +277,7 @@ class WebhookMutation:
             endpoint=WebhookEndpoint.of(done) if done else None, secret=None, errors=errors
         )
 
-    @strawberry.mutation(description="Send a delivery again from the start (dead, or lost).")
+    @mutation(description="Send a delivery again from the start (dead, or lost).")
     async def redeliver_webhook(
         self, info: Ctx, input: RedeliverWebhookInput
     ) -> WebhookDeliveryPayload:

@@ -160,3 +160,27 @@ async def admin_token(owner_db: Database) -> str:
     async with owner_db.transaction() as session:
         issued = await tokens.issue_token(session=session, role=Role.ADMIN, label="test admin")
     return issued.secret
+
+
+# Tests outside tests/unit that need no database server but real processes or sockets
+# (they start the embedded server or a real uvicorn themselves).
+NOT_UNIT_WITHOUT_A_DATABASE = ("test_embedded_server_signals.py", "test_slow_clients.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs no database belongs in tests/unit, where `make test-unit` runs it:
+    collecting one elsewhere stops the run and says where it goes."""
+    unit = os.path.join("tests", "unit") + os.sep
+    misplaced = [
+        item.nodeid
+        for item in items
+        if unit not in str(item.path)
+        and "server_url" not in getattr(item, "fixturenames", ())
+        and item.path.name not in NOT_UNIT_WITHOUT_A_DATABASE
+    ]
+    if misplaced:
+        raise pytest.UsageError(
+            "These tests use no database: move them to tests/unit/ "
+            "(or list their file in NOT_UNIT_WITHOUT_A_DATABASE with the reason):\n  "
+            + "\n  ".join(misplaced)
+        )

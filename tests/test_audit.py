@@ -128,7 +128,7 @@ async def test_cli_actions_name_the_operator(
 
     from typer.testing import CliRunner
 
-    from api.cli import app as cli
+    from cli import app as cli
 
     monkeypatch.setenv("DATABASE_URL", owner_url)
     result = await asyncio.to_thread(

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from api.app import create_app
-from api.cli import app as cli
+from cli import app as cli
 from db.envelope import KeyEncryptionKey
 from db.session import Database, app_role_url, make_engine, run_autocommit
 from tests.conftest import GraphQLClient

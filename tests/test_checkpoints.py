@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from api.cli import app as cli
+from cli import app as cli
 from db.session import Database
 from publication import checkpoints
 from tests.conftest import GraphQLClient
@@ -196,10 +196,3 @@ async def test_the_daily_checkpoint_signs_once_a_day(db: Database) -> None:
         document = await checkpoints.published(session=session)
     assert first is not None and again is None and len(document["checkpoints"]) == 1
     assert document["public_keys"] == [signer.public_key]
-
-
-def test_the_key_file_is_created_private_and_reused(tmp_path: Path) -> None:
-    path = tmp_path / "keys" / "signing.pem"
-    created = checkpoints.Signer.load_or_create(path)
-    assert path.stat().st_mode & 0o777 == 0o600
-    assert checkpoints.Signer.load_or_create(path).public_key == created.public_key

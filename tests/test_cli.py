@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from schema import SDL_PATH
+from cli import app
 
 runner = CliRunner()
 
@@ -37,9 +36,3 @@ def test_party_and_token_lifecycle(env: None) -> None:
     assert revoked.exit_code == 0 and secret[:8] in revoked.output
     unknown = runner.invoke(app, ["token", "revoke", "jc_unknown"])
     assert unknown.exit_code == 1 and "No such token" in unknown.output
-
-
-def test_schema_export_prints_the_committed_sdl() -> None:
-    result = runner.invoke(app, ["schema", "export"])
-    assert result.exit_code == 0
-    assert result.output == SDL_PATH.read_text()

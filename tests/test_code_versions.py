@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import codes
 from api.app import create_app
-from api.cli import app as cli
+from cli import app as cli
 from codes.loader import VERSIONS_DIR, CodeFileError
 from db import code_versions
 from db.session import Database

@@ -54,7 +54,7 @@ def image() -> tuple[list[str], dict[str, str], list[str]]:
 # since the virtual environment's interpreter may live where the user cannot reach.
 SYSTEM_PYTHON = Path(f"/usr/bin/python3.{sys.version_info.minor}")
 SITE = Path(sys.executable).parent.parent / "lib" / f"python3.{sys.version_info.minor}"
-ENTRY = "import sys; from api.cli import app; sys.argv[0] = 'jointcode'; app()"
+ENTRY = "import sys; from cli import app; sys.argv[0] = 'jointcode'; app()"
 
 
 def _as_user(args: list[str], env: dict[str, str], **kwargs: object) -> subprocess.Popen[bytes]:

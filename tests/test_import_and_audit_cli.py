@@ -14,8 +14,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api.app import create_app
-from api.cli import app as cli
 from cases import importing
+from cli import app as cli
 from db.session import Database
 from tests.conftest import GraphQLClient
 from tests.helpers import CASES, decide, issue_token, register_party, submit

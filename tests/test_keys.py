@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from api import keys
 from api.app import create_app
-from api.cli import app as cli
 from cases import reports as report_service
+from cli import app as cli
 from db.envelope import KeyEncryptionKey
 from db.session import Database
 from publication import checkpoints

@@ -10,9 +10,8 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 import codes
-from api.cli import app as cli
-from api.open_data import OUTCOME_COLUMNS
 from cases import lifecycle
+from cli import app as cli
 from codes import clock
 from db.session import Database
 from tests.conftest import GraphQLClient
@@ -26,6 +25,7 @@ from tests.helpers import (
     register_party,
     submit,
 )
+from website.open_data import OUTCOME_COLUMNS
 
 PREVIEW = """
 mutation {

@@ -3,13 +3,9 @@ transactions, and written in JSON log lines."""
 
 from __future__ import annotations
 
-import json
-import logging
-
 import httpx
 from sqlalchemy import text
 
-from api.logs import JsonFormatter
 from db.session import REQUEST_ID, Database
 
 
@@ -33,14 +29,3 @@ async def test_transactions_carry_the_request_id_into_postgresql(db: Database) -
         assert await session.scalar(text("SELECT current_setting('application_name')")) == (
             "jointcode"
         )
-
-
-def test_json_log_lines_name_the_request() -> None:
-    record = logging.LogRecord("jointcode", logging.WARNING, __file__, 1, "slow: %s", ("x",), None)
-    token = REQUEST_ID.set("req-9")
-    try:
-        line = json.loads(JsonFormatter().format(record))
-    finally:
-        REQUEST_ID.reset(token)
-    assert line["message"] == "slow: x" and line["request_id"] == "req-9"
-    assert line["level"] == "warning" and line["time"].endswith("+00:00")

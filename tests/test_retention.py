@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from api.cli import app
+from cli import app
 from codes import clock
 from codes.retention import schedule
 from db.session import Database

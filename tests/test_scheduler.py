@@ -13,7 +13,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api import scheduler
-from api.cli import app as cli
+from cli import app as cli
 from db.session import Database
 from publication.checkpoints import Signer
 from tests.conftest import GraphQLClient

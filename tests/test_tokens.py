@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from api.cli import app as cli
+from cli import app as cli
 from db.session import Database
 from tests.conftest import GraphQLClient
 from tests.helpers import issue_token, party_admin_token, register_party

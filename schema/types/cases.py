@@ -21,16 +21,20 @@ from db.errors import DomainError
 from db.pagination import Page, check_page_size, decode_cursor, encode_cursor
 from schema.context import RequestContext
 from schema.errors import bad_input
+from schema.fields import field
 from schema.relay import Connection, Node, connection_from_page, to_global_id
 
 if TYPE_CHECKING:
     from schema.reports import Report
 
-CaseState = strawberry.enum(DomainCaseState, name="CaseState")
+CaseState = DomainCaseState  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(CaseState, name="CaseState")
 
 
-DeadlineStatus = strawberry.enum(DomainDeadlineStatus, name="DeadlineStatus")
-CaseOrder = strawberry.enum(DomainCaseOrder, name="CaseOrder", description="How to sort cases.")
+DeadlineStatus = DomainDeadlineStatus  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(DeadlineStatus, name="DeadlineStatus")
+CaseOrder = DomainCaseOrder  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(CaseOrder, name="CaseOrder", description="How to sort cases.")
 
 
 @strawberry.type(description="A procedural deadline of the case's code version.")
@@ -40,7 +44,7 @@ class Deadline:
     )
     due_on: date | None
     done_on: date | None
-    status: DeadlineStatus  # type: ignore[valid-type]
+    status: DeadlineStatus
 
 
 @strawberry.type(description="An administrative suspension pending investigation.")
@@ -50,15 +54,17 @@ class InterimMeasure:
     ends_on: date
 
 
-Appellant = strawberry.enum(models.Appellant, name="Appellant")
-AppealOutcome = strawberry.enum(models.AppealOutcome, name="AppealOutcome")
+Appellant = models.Appellant  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(Appellant, name="Appellant")
+AppealOutcome = models.AppealOutcome  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(AppealOutcome, name="AppealOutcome")
 
 
 @strawberry.type(description="An appeal against the decision, and its outcome.")
 class Appeal:
-    appellant: Appellant  # type: ignore[valid-type]
+    appellant: Appellant
     lodged_on: date
-    outcome: AppealOutcome | None  # type: ignore[valid-type]
+    outcome: AppealOutcome | None
     decided_on: date | None
     sanction: str | None = strawberry.field(description="The sanction standing after it.")
     suspension_months: int | None
@@ -130,7 +136,7 @@ class Case(Node):
     )
     forms_of_hate: list[str]
     summary: str | None = strawberry.field(description="Free text; never leaves the party.")
-    state: CaseState  # type: ignore[valid-type]
+    state: CaseState
     findings: list[ProvisionFinding] | None
     sanction: str | None = strawberry.field(description="The common ladder step.")
     party_sanction: str | None = strawberry.field(
@@ -171,7 +177,7 @@ class Case(Node):
     party_uuid: strawberry.Private[UUID]
     pseudonym: strawberry.Private[str | None]
 
-    @strawberry.field(
+    @field(
         description="The same respondent (by keyed pseudonym) is named in another of your "
         "party's cases."
     )
@@ -181,7 +187,7 @@ class Case(Node):
         counts = info.context.loaders.repeat_counts(self.party_uuid)
         return await counts.load(self.pseudonym) > 1
 
-    @strawberry.field(
+    @field(
         description="Every recorded change of this case, oldest first, from your party's "
         "hash-chained trail. Reads are not changes: see reads."
     )
@@ -202,7 +208,7 @@ class Case(Node):
         )
         return connection_from_page(page, CaseEvent.from_entry, after=after)
 
-    @strawberry.field(
+    @field(
         description="Who read this case and when, newest first: one entry per request that "
         "read it (your party's access log, kept outside the chain)."
     )
@@ -224,7 +230,7 @@ class Case(Node):
         )
         return connection_from_page(page, CaseRead.from_domain, after=after)
 
-    @strawberry.field(
+    @field(
         description="The report from the public this case was opened from; null for a case "
         "your party recorded itself."
     )
@@ -310,7 +316,7 @@ class Case(Node):
 
 @strawberry.input
 class CaseFilter:
-    states: list[CaseState] | None = None  # type: ignore[valid-type]
+    states: list[CaseState] | None = None
     reference: str | None = None
     provision: str | None = None
     received_from: date | None = None

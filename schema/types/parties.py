@@ -10,9 +10,11 @@ from db import audit
 from parties import models
 from parties.tokens import Role
 from schema.context import RequestContext
+from schema.fields import field
 from schema.relay import Node, to_global_id
 
-AccountRole = strawberry.enum(Role, name="AccountRole", description="What a token may do.")
+AccountRole = Role  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(AccountRole, name="AccountRole", description="What a token may do.")
 
 
 @strawberry.type(description="A party's adoption of a code version from a date.")
@@ -57,14 +59,12 @@ class Party(Node):
     )
     uuid: strawberry.Private[UUID]
 
-    @strawberry.field(
-        description="The party's own sanction names and the common ladder step each maps to."
-    )
+    @field(description="The party's own sanction names and the common ladder step each maps to.")
     async def sanction_mapping(self, info: Info[RequestContext, None]) -> list[PartySanction]:
         rows = await info.context.loaders.sanction_mappings.load(self.uuid)
         return [PartySanction(name=r.name, sanction=r.sanction) for r in rows]
 
-    @strawberry.field(description="Every code version the party adopted, oldest first.")
+    @field(description="Every code version the party adopted, oldest first.")
     async def adoptions(self, info: Info[RequestContext, None]) -> list[CodeAdoption]:
         rows = await info.context.loaders.adoptions.load(self.uuid)
         return [
@@ -96,7 +96,7 @@ class Party(Node):
 
 @strawberry.type(description="Who the calling token belongs to.")
 class Viewer:
-    role: AccountRole  # type: ignore[valid-type]
+    role: AccountRole
     party: Party | None
 
 
@@ -125,7 +125,7 @@ class TokenInfo:
     id: strawberry.ID
     display_prefix: str
     label: str
-    role: AccountRole  # type: ignore[valid-type]
+    role: AccountRole
     party_slug: str | None
     created_at: datetime | None
     expires_at: datetime | None
@@ -165,7 +165,7 @@ class Enrolment:
         description="The party has had an administrator: the code needs approval to work."
     )
     approved_at: datetime | None
-    approved_by: AccountRole | None = strawberry.field(  # type: ignore[valid-type]
+    approved_by: AccountRole | None = strawberry.field(
         description="PARTY_ADMIN (the party's own consent) or COMMITTEE (a second person)."
     )
     used_at: datetime | None
@@ -188,5 +188,5 @@ class Enrolment:
 @strawberry.input(description="Which tokens to list; live ones by default.")
 class TokenFilter:
     party: str | None = strawberry.field(default=None, description="Party slug.")
-    role: AccountRole | None = None  # type: ignore[valid-type]
+    role: AccountRole | None = None
     include_revoked: bool = False

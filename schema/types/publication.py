@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import strawberry
 
@@ -12,11 +13,13 @@ from publication.attributes import (
     DIMENSION_KINDS,
     PUBLISHED_COLUMNS,
     REGISTRY,
+    Dimension,
     Kind,
 )
 from schema.relay import Node, to_global_id
 
-StatisticsDimension = strawberry.enum(stats.Dimension, name="StatisticsDimension")
+StatisticsDimension = Dimension  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(StatisticsDimension, name="StatisticsDimension")
 
 
 @strawberry.type(description="A numbered, immutable, hash-chained batch of published outcomes.")
@@ -74,7 +77,7 @@ class Release(Node):
 _PYTHON_TYPES: dict[Kind, Any] = {Kind.TEXT: str, Kind.INTEGER: int, Kind.LIST: list[str]}
 
 
-def make_dataclass(name: str, fields: Any, *, bases: tuple[type, ...]) -> type:
+def annotated_class(name: str, fields: Any, *, bases: tuple[type, ...]) -> type:
     """A class with these annotated fields, for strawberry to turn into a type: how the
     registry's columns become GraphQL fields (with their descriptions)."""
     namespace: dict[str, Any] = {"__annotations__": {}}
@@ -87,35 +90,38 @@ def make_dataclass(name: str, fields: Any, *, bases: tuple[type, ...]) -> type:
 class _FilterMethods:
     def to_domain(self) -> stats.StatisticsFilter:
         values = {
-            d: getattr(self, d.value) for d in stats.Dimension if getattr(self, d.value) is not None
+            d: getattr(self, d.value) for d in Dimension if getattr(self, d.value) is not None
         }
         return stats.StatisticsFilter(values=values)
 
 
 # Derived from the registry of published values (publication.attributes).
-StatisticsFilter = strawberry.input(
-    make_dataclass(
-        "StatisticsFilter",
-        [
-            (
-                d.value,
-                _PYTHON_TYPES[DIMENSION_KINDS[d]] | None,
-                strawberry.field(
-                    default=None,
-                    description=DIMENSION_DESCRIPTIONS[d],
-                ),
-            )
-            for d in stats.Dimension
-        ],
-        bases=(_FilterMethods,),
-    ),
-    description="Equality filters on published values; list values match when the record "
-    "lists the value.",
-)  # fmt: skip
+if TYPE_CHECKING:  # fields made from the registry at import; the checker sees the methods
+    StatisticsFilter: TypeAlias = _FilterMethods
+else:
+    StatisticsFilter = strawberry.input(
+        annotated_class(
+            "StatisticsFilter",
+            [
+                (
+                    d.value,
+                    _PYTHON_TYPES[DIMENSION_KINDS[d]] | None,
+                    strawberry.field(
+                        default=None,
+                        description=DIMENSION_DESCRIPTIONS[d],
+                    ),
+                )
+                for d in Dimension
+            ],
+            bases=(_FilterMethods,),
+        ),
+        description="Equality filters on published values; list values match when the record "
+        "lists the value.",
+    )  # fmt: skip
 
 
-_NO_VALUES: dict[str, Any] = {d.value: None for d in stats.Dimension}
-_NAMES = {d: d.value for d in stats.Dimension}  # an enum's .value is slow, per row per field
+_NO_VALUES: dict[str, Any] = {d.value: None for d in Dimension}
+_NAMES = {d: d.value for d in Dimension}  # an enum's .value is slow, per row per field
 
 
 class _RowMethods:
@@ -124,36 +130,40 @@ class _RowMethods:
         values = dict(_NO_VALUES)
         for d, v in row.values.items():
             values[_NAMES[d]] = v
-        return cls(count=row.count, rate_per_1000_members=row.rate_per_1000_members, **values)
+        make: Callable[..., Any] = cls  # the registry's fields are known at run time only
+        return make(count=row.count, rate_per_1000_members=row.rate_per_1000_members, **values)
 
 
-StatisticsRow = strawberry.type(
-    make_dataclass(
-        "StatisticsRow",
-        [
-            *(
-                (d.value, _PYTHON_TYPES[DIMENSION_KINDS[d]] | None,
-                 strawberry.field(description=DIMENSION_DESCRIPTIONS[d]))
-                for d in stats.Dimension
-            ),
-            ("count", int, strawberry.field(description="The cell's protected count.")),
-            (
-                "rate_per_1000_members",
-                float | None,
-                strawberry.field(
-                    description="Outcomes per 1,000 members in one named year: when grouped "
-                    "by party and by year (or filtered to a year), and the party gave its "
-                    "membership; null otherwise (all time over today's members means "
-                    "nothing). Outcomes measure enforcement and reporting, not how much "
-                    "abuse there is."
+if TYPE_CHECKING:  # fields made from the registry at import; the checker sees the methods
+    StatisticsRow: TypeAlias = _RowMethods
+else:
+    StatisticsRow = strawberry.type(
+        annotated_class(
+            "StatisticsRow",
+            [
+                *(
+                    (d.value, _PYTHON_TYPES[DIMENSION_KINDS[d]] | None,
+                     strawberry.field(description=DIMENSION_DESCRIPTIONS[d]))
+                    for d in Dimension
                 ),
-            ),
-        ],
-        bases=(_RowMethods,),
-    ),
-    description="One cell of a protected table: count carries cell-key noise and is never "
-    "between 1 and k-1 (cells perturbed to 0 are not listed).",
-)  # fmt: skip
+                ("count", int, strawberry.field(description="The cell's protected count.")),
+                (
+                    "rate_per_1000_members",
+                    float | None,
+                    strawberry.field(
+                        description="Outcomes per 1,000 members in one named year: when grouped "
+                        "by party and by year (or filtered to a year), and the party gave its "
+                        "membership; null otherwise (all time over today's members means "
+                        "nothing). Outcomes measure enforcement and reporting, not how much "
+                        "abuse there is."
+                    ),
+                ),
+            ],
+            bases=(_RowMethods,),
+        ),
+        description="One cell of a protected table: count carries cell-key noise and is never "
+        "between 1 and k-1 (cells perturbed to 0 are not listed).",
+    )  # fmt: skip
 
 
 @strawberry.type(description="The generalisation level published for one attribute.")
@@ -172,30 +182,34 @@ class _RecordMethods:
     def from_values(
         cls, values: dict[str, Any], *, party: str | None = None, release_number: int | None = None
     ) -> Any:
-        return cls(
+        make: Callable[..., Any] = cls  # the registry's fields are known at run time only
+        return make(
             party=party,
             release_number=release_number,
             **{name: values.get(name) for name in PUBLISHED_COLUMNS},
         )
 
 
-PublishedRecord = strawberry.type(
-    make_dataclass(
-        "PublishedRecord",
-        [
-            ("party", str | None,
-             strawberry.field(description="Null inside a preview: your party.")),
-            ("release_number", int | None, strawberry.field()),
-            *(
-                (p.column, _PYTHON_TYPES[p.kind] | None,
-                 strawberry.field(description=p.description))
-                for p in REGISTRY
-            ),
-        ],
-        bases=(_RecordMethods,),
-    ),
-    description="A published outcome: coded values only; null = not published at that level.",
-)  # fmt: skip
+if TYPE_CHECKING:  # fields made from the registry at import; the checker sees the methods
+    PublishedRecord: TypeAlias = _RecordMethods
+else:
+    PublishedRecord = strawberry.type(
+        annotated_class(
+            "PublishedRecord",
+            [
+                ("party", str | None,
+                 strawberry.field(description="Null inside a preview: your party.")),
+                ("release_number", int | None, strawberry.field()),
+                *(
+                    (p.column, _PYTHON_TYPES[p.kind] | None,
+                     strawberry.field(description=p.description))
+                    for p in REGISTRY
+                ),
+            ],
+            bases=(_RecordMethods,),
+        ),
+        description="A published outcome: coded values only; null = not published at that level.",
+    )  # fmt: skip
 
 
 @strawberry.type(
@@ -290,13 +304,16 @@ class LevelConsistency:
     parties: list[PartySanctions]
 
 
-ReportingPeriodKind = strawberry.enum(committee.PeriodKind, name="ReportingPeriodKind")
+ReportingPeriodKind = (
+    committee.PeriodKind
+)  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(ReportingPeriodKind, name="ReportingPeriodKind")
 
 
 @strawberry.type(description="A fixed reporting period the Committee may ask for.")
 class ReportingPeriod:
     label: str = strawberry.field(description="2026-Q2, 2026 or 2026/27: give it as period.")
-    kind: ReportingPeriodKind  # type: ignore[valid-type]
+    kind: ReportingPeriodKind
     starts_on: date
     ends_on: date
 
@@ -357,7 +374,7 @@ class CommitteeSummary:
 class StatisticsTable:
     id: str
     title: str
-    dimensions: list[StatisticsDimension]  # type: ignore[valid-type]
+    dimensions: list[StatisticsDimension]
     computed_at: datetime | None = strawberry.field(
         description="When the current edition (statisticsEdition) was computed."
     )

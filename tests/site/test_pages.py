@@ -12,9 +12,9 @@ from html.parser import HTMLParser
 
 import httpx
 
-from api.site import assets
 from cases.synthetic import PROFILES
 from publication import statistics as stats
+from website import assets
 
 PAGES = ("/", "/explore", "/code", "/methodology", "/calendar", "/releases", "/open-data")
 PARTIES = {p.slug: p.name for p in PROFILES["small"].parties}

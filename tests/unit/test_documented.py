@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from api.cli import app
+from cli import app
 
 ROOT = Path(__file__).parents[2]
 DOCS = "\n".join(p.read_text() for p in (ROOT / "docs").glob("*.md"))

@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.site.explore import BREAKDOWNS, Question
 from publication.statistics import TABLES
+from website.explore import BREAKDOWNS, Question
 
 KEYS = st.sampled_from(["by", "and_by", "party", "period", "view", "other"])
 VALUES = st.one_of(

@@ -1,0 +1,3 @@
+CREATE POLICY owner_all ON public.party_keys AS PERMISSIVE FOR ALL TO postgres
+USING (true)
+WITH CHECK (true);

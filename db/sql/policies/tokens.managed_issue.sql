@@ -1,0 +1,2 @@
+CREATE POLICY managed_issue ON public.tokens AS PERMISSIVE FOR INSERT TO jointcode_app
+WITH CHECK (((( SELECT jc_role() AS jc_role) = 'operator'::text) OR ((( SELECT jc_role() AS jc_role) = 'admin'::text) AND (role = ANY (ARRAY['committee'::text, 'admin'::text]))) OR ((( SELECT jc_role() AS jc_role) = 'party_admin'::text) AND (role = ANY (ARRAY['officer'::text, 'party_admin'::text])) AND (party_id = ( SELECT jc_party() AS jc_party)))));

@@ -1,0 +1,2 @@
+CREATE POLICY own_party ON public.webhook_events AS PERMISSIVE FOR SELECT TO jointcode_app
+USING ((party_id = ( SELECT jc_party() AS jc_party)));
