@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit lint lock client schema install clean bench bench-import bench-publication bench-disclosure bench-officer bench-soak bench-fuzz-memory audit-http
+.PHONY: run test test-unit lint lock client schema migration install clean bench bench-import bench-publication bench-disclosure bench-officer bench-soak bench-fuzz-memory audit-http
 
 # Every dependency at the version in requirements.lock (constraints), the project editable,
 # with the test tools and the embedded PostgreSQL. `make lock` re-resolves the lock.
@@ -51,6 +51,12 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+## A new migration from what changed in db/sql/ (DATABASE_URL, else the embedded server)
+migration: $(STAMP)
+	@test -n "$(MESSAGE)" || { echo 'usage: make migration MESSAGE="what it changes"'; exit 2; }
+	$(BIN)/jointcode revision "$(MESSAGE)"
+	$(BIN)/ruff check --fix --quiet db/migrations/versions && $(BIN)/ruff format --quiet db/migrations/versions
 
 ## Regenerate schema/schema.graphql from the code
 schema: $(STAMP)

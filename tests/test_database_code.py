@@ -6,14 +6,17 @@ migration, fails here."""
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from pathlib import Path
 
+import pytest
 from alembic_utils.replaceable_entity import ReplaceableEntity
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from db import objects
+from db import migrate, objects
 from db.session import make_engine
 
 OBJECTS = """
@@ -66,3 +69,27 @@ async def test_every_file_is_what_the_database_runs(owner_url: str) -> None:
     finally:
         await engine.dispose()
     assert differing == []
+
+
+async def test_an_edited_file_becomes_a_migration(
+    owner_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make migration` (jointcode revision): nothing when the files and the database
+    agree; an edited file gives the migration that replaces that object, and only it."""
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    assert (
+        await asyncio.to_thread(migrate.revision, owner_url, "none", version_path=versions) is None
+    )
+    edited = tmp_path / "sql"
+    shutil.copytree(objects.SQL, edited)
+    function = edited / "functions" / "jc_party.sql"
+    function.write_text(function.read_text().replace("STABLE", "VOLATILE", 1))
+    monkeypatch.setattr(objects, "SQL", edited)
+    written = await asyncio.to_thread(
+        migrate.revision, owner_url, "jc_party volatile", version_path=versions
+    )
+    assert written is not None and written.parent == versions
+    source = written.read_text()
+    assert source.count("op.replace_entity(") == 2  # upgrade and downgrade, of one object
+    assert 'signature="jc_party()"' in source and "VOLATILE" in source
