@@ -3,6 +3,7 @@ WORKDIR /app
 COPY pyproject.toml README.md LICENSE requirements.lock ./
 COPY codes codes
 COPY db db
+COPY migrations migrations
 COPY parties parties
 COPY cases cases
 COPY publication publication

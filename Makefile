@@ -56,7 +56,7 @@ lint: $(STAMP)
 migration: $(STAMP)
 	@test -n "$(MESSAGE)" || { echo 'usage: make migration MESSAGE="what it changes"'; exit 2; }
 	$(BIN)/jointcode revision "$(MESSAGE)"
-	$(BIN)/ruff check --fix --quiet db/migrations/versions && $(BIN)/ruff format --quiet db/migrations/versions
+	$(BIN)/ruff check --fix --quiet migrations/versions && $(BIN)/ruff format --quiet migrations/versions
 
 ## Regenerate schema/schema.graphql from the code
 schema: $(STAMP)

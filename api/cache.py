@@ -31,9 +31,13 @@ from urllib.parse import parse_qsl, urlencode
 from graphql import (
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
+    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
+    SelectionSetNode,
     Visitor,
     parse,
     print_ast,
@@ -47,7 +51,7 @@ from api.auth import bearer_secret
 from api.bodies import read_body, replay_body
 from db.session import Database
 from publication import releases
-from schema import MAX_ALIASES
+from schema import CACHEABLE_ROOT_FIELDS, MAX_ALIASES
 from schema.caches import SizedCache
 
 JSON = b"application/json"
@@ -358,11 +362,40 @@ def _normalise(query: str) -> Normal | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if not operations or any(o.operation is not OperationType.QUERY for o in operations):
         return None
+    roots = _root_names(document, operations)
+    if roots is None or not roots <= CACHEABLE_ROOT_FIELDS:
+        return None  # a root field not declared public (@cacheable): never kept
     return Normal(
         print_ast(document),
         tuple(o.name.value if o.name else None for o in operations),
         _root_fields(document, operations),
     )
+
+
+def _root_names(
+    document: DocumentNode, operations: list[OperationDefinitionNode]
+) -> frozenset[str] | None:
+    """Every root field any operation may select, through fragments too; None for a
+    fragment the document does not define (GraphQL refuses the document itself)."""
+    fragments = {d.name.value: d for d in document.definitions
+                 if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
+    names: set[str] = set()
+    seen: set[str] = set()
+    pending: list[SelectionSetNode] = [o.selection_set for o in operations]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in fragments:
+                    return None
+                if name not in seen:
+                    seen.add(name)
+                    pending.append(fragments[name].selection_set)
+    return frozenset(names)
 
 
 def _root_fields(

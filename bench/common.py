@@ -12,9 +12,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from db import embedded, migrate
+from db import embedded
 from db.audit import Actor
 from db.session import asyncpg_url, run_autocommit
+from migrations import migrate
 
 # Who the audit trails name for what a benchmark sets up as the operator.
 OPERATOR = Actor("bench", "operator")

@@ -43,8 +43,8 @@ from sqlalchemy.engine import make_url
 import codes
 from bench import load, ondemand, postgraphile
 from bench.common import OPERATOR, fresh_database, server
-from db import migrate
 from db.session import Database, make_engine, run_autocommit
+from migrations import migrate
 from parties import service as party_service
 from parties import tokens
 from parties.tokens import Role

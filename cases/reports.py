@@ -41,6 +41,7 @@ from codes import clock
 from codes.errors import CodeErrorCode
 from db import audit, envelope
 from db.errors import DomainError, DomainErrors
+from db.pagination import Page, check_page_size, decode_cursor, encode_cursor, invalid_cursor
 from db.text import text_problem
 from parties import service as party_service
 from parties.errors import PartyErrorCode
@@ -636,28 +637,48 @@ def _report(row: Any) -> Report:
     return Report(**values)
 
 
+QUEUE_CURSOR = "r"
+
+
 async def list_reports(
     *,
     session: AsyncSession,
     party_id: UUID,
     statuses: list[str],
     first: int,
-    after: tuple[str, str] | None = None,
-    received_before: date | None = None,
+    after: str | None = None,
+    overdue: bool = False,
     received_since: datetime | None = None,
     updated_since: datetime | None = None,
-) -> tuple[list[tuple[Report, str]], bool]:
-    """The party's intake queue, oldest first (keyset on receipt time and id), each with
-    its receipt time as text for the cursor."""
+    today: date | None = None,
+) -> Page[Report]:
+    """A page of the party's intake queue, oldest first (keyset on receipt time and id,
+    with the house's cursors and page sizes). ``overdue``: only reports still waiting past
+    the triage deadline of the code in force ``today``."""
+    check_page_size(first)
+    received_before = None
+    if overdue:
+        statuses = ["received"]  # only a report still waiting can be overdue
+        on = today or clock.today()
+        received_before = on - timedelta(days=codes.default_version(on).deadlines.triage)
     where, params = _queue_filter(
         party_id, statuses, received_before, received_since, updated_since
     )
-    params["limit"] = first + 1
+    total = int(
+        await session.scalar(text(f"SELECT count(*) FROM reports WHERE {where}"), params) or 0
+    )
     if after is not None:
+        at, raw_id = decode_cursor(QUEUE_CURSOR, after, arity=2)
+        try:
+            datetime.fromisoformat(at)  # the database's own text of the time, or refused
+            UUID(raw_id)
+        except ValueError as exc:
+            raise invalid_cursor() from exc
         where += (
             " AND (received_at, id) > (CAST(CAST(:at AS text) AS timestamptz), CAST(:id AS uuid))"
         )
-        params.update(at=after[0], id=after[1])
+        params.update(at=at, id=raw_id)
+    params["limit"] = first + 1
     rows = await session.execute(
         text(
             f"SELECT {_COLUMNS}, received_at::text AS at FROM reports WHERE {where} "
@@ -665,13 +686,14 @@ async def list_reports(
         ),
         params,
     )
-    found = []
+    items = []
     for row in rows:
         values = dict(row._mapping)
-        at = values.pop("at")
+        at = str(values.pop("at"))
         values["sealed"] = bytes(values["sealed"]) if values["sealed"] is not None else None
-        found.append((Report(**values), str(at)))
-    return found[:first], len(found) > first
+        report = Report(**values)
+        items.append((encode_cursor(QUEUE_CURSOR, [at, str(report.id)]), report))
+    return Page(items=items[:first], has_next_page=len(items) > first, total_count=total)
 
 
 def _queue_filter(
@@ -693,23 +715,6 @@ def _queue_filter(
         where += " AND updated_at >= :updated_since"
         params["updated_since"] = updated_since
     return where, params
-
-
-async def count_reports(
-    *,
-    session: AsyncSession,
-    party_id: UUID,
-    statuses: list[str],
-    received_before: date | None = None,
-    received_since: datetime | None = None,
-    updated_since: datetime | None = None,
-) -> int:
-    where, params = _queue_filter(
-        party_id, statuses, received_before, received_since, updated_since
-    )
-    return int(
-        await session.scalar(text(f"SELECT count(*) FROM reports WHERE {where}"), params) or 0
-    )
 
 
 async def get_report(*, session: AsyncSession, party_id: UUID, report_id: UUID) -> Report:

@@ -35,7 +35,7 @@ def restore_command(file: Path = typer.Argument(..., help="An archive `backup` w
     schema up to date. Verify it after with `audit verify --checkpoints` and
     `release verify --checkpoints`."""
     from api import backup
-    from db import migrate
+    from migrations import migrate
 
     settings = Settings.from_env()
     endpoints = prepare_database(settings, migrate=False)

@@ -89,7 +89,7 @@ def fail(message: str) -> NoReturn:
 
 def prepare_database(settings: Settings, *, migrate: bool = True) -> Endpoints:
     from codes.loader import CodeFileError
-    from db import migrate as migrations
+    from migrations import migrate as migrations
 
     try:
         endpoints = resolve(settings)

@@ -8,16 +8,18 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
 
+from schema.cases.types import Case
 from schema.documents import CachedDocuments
+from schema.fields import Cacheable
 from schema.hardening import AuditHead
 from schema.masking import MaskUnexpectedErrors
 from schema.mutations import Mutation
+from schema.parties.types import Party
+from schema.publication.types import Release
 from schema.queries import Query
 from schema.scalars import SCALAR_OVERRIDES
-from schema.types.cases import Case
-from schema.types.parties import Party
-from schema.types.publication import Release
 
 SDL_PATH = Path(__file__).parent / "schema.graphql"
 
@@ -55,3 +57,19 @@ schema = build_schema()
 
 def export_sdl() -> str:
     return schema.as_str() + "\n"
+
+
+def cacheable_root_fields() -> frozenset[str]:
+    """The Query fields marked ``@cacheable`` (``schema.fields.public_field``), by their
+    GraphQL names, with introspection's: what a shared cache may keep."""
+    query = schema.get_type_by_name("Query")
+    assert isinstance(query, StrawberryObjectDefinition)
+    marked = {
+        schema.config.name_converter.get_graphql_name(f)
+        for f in query.fields
+        if any(isinstance(d, Cacheable) for d in f.directives)
+    }
+    return frozenset(marked | {"__typename", "__schema", "__type"})
+
+
+CACHEABLE_ROOT_FIELDS = cacheable_root_fields()

@@ -20,8 +20,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
-from db import embedded, migrate
+from db import embedded
 from db.session import Database, app_role_url, asyncpg_url, make_engine, run_autocommit
+from migrations import migrate
 from parties import tokens
 from parties.tokens import Role
 

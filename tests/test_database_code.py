@@ -16,8 +16,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from db import migrate, objects
+from db import objects
 from db.session import make_engine
+from migrations import migrate
 
 OBJECTS = """
 SELECT 'functions', p.proname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace

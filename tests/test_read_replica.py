@@ -22,8 +22,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
-from db import migrate
 from db.session import Database, app_role_url, make_engine, run_autocommit
+from migrations import migrate
 from parties import tokens
 from parties.tokens import Role
 from tests.conftest import GraphQLClient

@@ -28,7 +28,6 @@ import secrets
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qsl
 
 from cryptography.fernet import Fernet, InvalidToken
 from starlette.datastructures import UploadFile
@@ -160,7 +159,7 @@ def routes(
         """POST: look a receipt up, then show it (GET) from the cookie, so the secret is in
         no address and a reload asks nothing twice."""
         if request.method == "POST":
-            form = _form(await request.body())
+            form = await _fields(request)
             return to_status(request, str(form.get("code", "")), str(form.get("secret", "")))
         lookup = opened(request, LOOKUP_COOKIE, LOOKUP_SECONDS)
         status = own = None
@@ -210,7 +209,7 @@ def routes(
         lookup = opened(request, LOOKUP_COOKIE, LOOKUP_SECONDS)
         if not isinstance(lookup, dict):
             return RedirectResponse("/report/status", status_code=303)
-        form = _form(await request.body()) if request.method == "POST" else {}
+        form = await _fields(request) if request.method == "POST" else {}
         if form.get("confirm") != "yes":
             return page(request, "report_withdraw.html", await overview(), code=lookup["code"])
         async with db.transaction() as session:
@@ -244,9 +243,8 @@ class _Form(dict[str, Any]):
 
 
 async def _read(request: Request) -> tuple[dict[str, Any], list[evidence.Upload]]:
-    """The form's fields (urlencoded, or multipart with evidence files), sizes capped."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return _form(await request.body()), []
+    """The form's fields and evidence files, urlencoded or multipart alike, through
+    Starlette's form parsing (python-multipart); repeated names as lists, sizes capped."""
     values: dict[str, Any] = {"provisions": [], "forms_of_hate": []}
     uploads: list[evidence.Upload] = []
     async with request.form(max_files=evidence.MAX_FILES + 1, max_fields=200) as data:
@@ -262,15 +260,8 @@ async def _read(request: Request) -> tuple[dict[str, Any], list[evidence.Upload]
     return values, uploads
 
 
-def _form(body: bytes) -> dict[str, Any]:
-    """An urlencoded form (the browser's default), repeated names as lists, sizes capped."""
-    values: dict[str, Any] = {"provisions": [], "forms_of_hate": []}
-    for name, value in parse_qsl(body[:200_000].decode("utf-8", "replace"), keep_blank_values=True):
-        if name in ("provisions", "forms_of_hate"):
-            values[name].append(value[:40])
-        else:
-            values[name[:40]] = value[:6_000]
-    return values
+async def _fields(request: Request) -> dict[str, Any]:
+    return (await _read(request))[0]
 
 
 def _report_input(

@@ -22,9 +22,9 @@ from sqlalchemy.engine import make_url
 
 from api import demo
 from api.app import create_app
-from db import migrate
 from db.envelope import KeyEncryptionKey
 from db.session import Database, app_role_url, make_engine, run_autocommit
+from migrations import migrate
 from publication.checkpoints import Signer
 
 TODAY = date(2026, 11, 2)

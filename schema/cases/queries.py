@@ -1,0 +1,119 @@
+"""Reading cases: a party's cases (officers) and the compliance report."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+import codes
+from cases import compliance
+from cases import service as case_service
+from cases.errors import CaseErrorCode
+from cases.models import CaseState as DomainCaseState
+from db.errors import DomainError, DomainErrors
+from parties import service as party_service
+from parties.errors import PartyErrorCode
+from schema.cases.types import Case, CaseFilter, CaseOrder, ComplianceReport, DayBandCount
+from schema.context import RequestContext
+from schema.errors import bad_input
+from schema.fields import field
+from schema.permissions import require_officer
+from schema.relay import Connection, connection_from_page
+
+Ctx = Info[RequestContext, None]
+
+
+@strawberry.type
+class CaseQuery:
+    @field(description="Your party's cases (officers), newest received first unless orderBy.")
+    async def cases(
+        self,
+        info: Ctx,
+        first: int = 20,
+        after: str | None = None,
+        filter: CaseFilter | None = None,
+        order_by: CaseOrder = case_service.CaseOrder.RECEIVED_NEWEST,
+    ) -> Connection[Case]:
+        viewer = require_officer(info)
+        where = (
+            case_service.CaseFilter(
+                states=tuple(DomainCaseState(s.value) for s in filter.states or ()),
+                reference=filter.reference,
+                provision=filter.provision,
+                received_from=filter.received_from,
+                received_to=filter.received_to,
+                overdue=filter.overdue,
+                sanction=filter.sanction,
+            )
+            if filter
+            else None
+        )
+        try:
+            async with info.context.db.transaction(
+                party_id=viewer.party_id, actor=viewer.actor
+            ) as session:
+                page = await case_service.list_cases(
+                    session=session,
+                    party_id=viewer.own_party,
+                    first=first,
+                    after=after,
+                    where=where,
+                    order=case_service.CaseOrder(order_by.value),
+                )
+        except (DomainError, DomainErrors) as error:
+            raise bad_input(error) from None
+        return connection_from_page(page, Case.from_model, after=after)
+
+    @field(
+        description="Your party's compliance with the code's deadlines for cases received "
+        "from `from` to `to` (officers)."
+    )
+    async def compliance_report(
+        self,
+        info: Ctx,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        party: str | None = None,
+    ) -> ComplianceReport:
+        viewer = require_officer(info)
+        party_id = viewer.party_id
+        assert party_id is not None
+        try:
+            if from_ > to:
+                raise DomainError(
+                    CaseErrorCode.INVALID_DATE, "`from` is after `to`.", field=("from",)
+                )
+            async with info.context.db.transaction(party_id=party_id) as session:
+                own = await party_service.get(session=session, party_id=party_id)
+                assert own is not None
+                if party is not None and party != own.slug:
+                    raise DomainError(
+                        PartyErrorCode.UNKNOWN_PARTY,
+                        "Not a party you can report on: give your own party's slug or none.",
+                        field=("party",),
+                    )
+                version = codes.get_version(own.code_version)
+                assert version is not None
+                report = await compliance.compliance_report(
+                    session=session,
+                    party_id=party_id,
+                    version=version,
+                    received_from=from_,
+                    received_to=to,
+                )
+        except (DomainError, DomainErrors) as error:
+            raise bad_input(error) from None
+        values = {k: v for k, v in asdict(report).items() if k != "time_to_decision"}
+        return ComplianceReport(
+            received_from=from_,
+            received_to=to,
+            time_to_decision=[
+                DayBandCount(from_days=b.from_days, to_days=b.to_days, count=b.count)
+                for b in report.time_to_decision
+            ],
+            **values,
+        )

@@ -1,0 +1,358 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from cases import models
+from cases.deadlines import DeadlineStatus as DomainDeadlineStatus
+from cases.deadlines import deadlines as case_deadlines
+from cases.models import CaseState as DomainCaseState
+from cases.service import CaseOrder as DomainCaseOrder
+from cases.service import CaseRead as DomainCaseRead
+from cases.workflow import allowed_steps
+from codes import clock
+from db import audit
+from db.errors import DomainError
+from db.pagination import Page, check_page_size, decode_cursor, encode_cursor
+from schema.context import RequestContext
+from schema.errors import bad_input
+from schema.fields import field
+from schema.relay import Connection, Node, connection_from_page, to_global_id
+
+if TYPE_CHECKING:
+    from schema.reports.types import Report
+
+CaseState = DomainCaseState  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(CaseState, name="CaseState")
+
+
+DeadlineStatus = DomainDeadlineStatus  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(DeadlineStatus, name="DeadlineStatus")
+CaseOrder = DomainCaseOrder  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(CaseOrder, name="CaseOrder", description="How to sort cases.")
+
+
+@strawberry.type(description="A procedural deadline of the case's code version.")
+class Deadline:
+    name: str = strawberry.field(
+        description="acknowledge, triage, decide, lodge_appeal or decide_appeal."
+    )
+    due_on: date | None
+    done_on: date | None
+    status: DeadlineStatus
+
+
+@strawberry.type(description="An administrative suspension pending investigation.")
+class InterimMeasure:
+    kind: str
+    starts_on: date
+    ends_on: date
+
+
+Appellant = models.Appellant  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(Appellant, name="Appellant")
+AppealOutcome = models.AppealOutcome  # strawberry.enum marks the class itself: the checker sees it
+strawberry.enum(AppealOutcome, name="AppealOutcome")
+
+
+@strawberry.type(description="An appeal against the decision, and its outcome.")
+class Appeal:
+    appellant: Appellant
+    lodged_on: date
+    outcome: AppealOutcome | None
+    decided_on: date | None
+    sanction: str | None = strawberry.field(description="The sanction standing after it.")
+    suspension_months: int | None
+
+
+@strawberry.type(description="One coded field a step changed.")
+class FieldChange:
+    field: str
+    before: JSON | None
+    after: JSON | None
+
+
+@strawberry.type(description="An entry of the case's audit trail.")
+class CaseEvent:
+    seq: int = strawberry.field(description="Position in your party's hash-chained trail.")
+    at: datetime
+    action: str
+    actor: str = strawberry.field(description="token:<id> of the account, or cli:<user>.")
+    actor_role: str
+    changes: list[FieldChange]
+    hash: str
+
+    @classmethod
+    def from_entry(cls, e: audit.Entry) -> CaseEvent:
+        before = e.details.get("before") or {}
+        after = e.details.get("after") or {}
+        changed = [k for k in after if before.get(k) != after.get(k)]
+        return cls(
+            seq=e.seq,
+            at=e.at,
+            action=e.action,
+            actor=e.actor.id,
+            actor_role=e.actor.role,
+            changes=[
+                FieldChange(field=k, before=before.get(k), after=after.get(k)) for k in changed
+            ],
+            hash=e.hash,
+        )
+
+
+@strawberry.type(description="A request that read the case: who and when.")
+class CaseRead:
+    at: datetime
+    actor: str = strawberry.field(description="token:<id> of the account, or cli:<user>.")
+    actor_role: str
+
+    @classmethod
+    def from_domain(cls, r: DomainCaseRead) -> CaseRead:
+        return cls(at=r.at, actor=r.actor, actor_role=r.actor_role)
+
+
+@strawberry.type(description="The finding on one alleged provision.")
+class ProvisionFinding:
+    provision: str
+    proven: bool
+
+
+@strawberry.type(description="A complaint against one of the party's own members.")
+class Case(Node):
+    reference: str = strawberry.field(description="The party's own reference; never published.")
+    code_version: str
+    received_on: date
+    provisions: list[str]
+    channel: str
+    respondent_role: str
+    target_role: str | None
+    characteristics: list[str] = strawberry.field(
+        description="Protected characteristics targeted, including those its forms of hate imply."
+    )
+    forms_of_hate: list[str]
+    summary: str | None = strawberry.field(description="Free text; never leaves the party.")
+    state: CaseState
+    findings: list[ProvisionFinding] | None
+    sanction: str | None = strawberry.field(description="The common ladder step.")
+    party_sanction: str | None = strawberry.field(
+        description="The party's own sanction name, when the decision used one."
+    )
+    suspension_months: int | None
+    decided_on: date | None
+    factors: list[str] = strawberry.field(description="Aggravating and mitigating factors found.")
+    referrals: list[str]
+    departure_reason: str | None = strawberry.field(
+        description="Why the sanction departs from the recommended range, if it does."
+    )
+    severity_level: int | None = strawberry.field(
+        description="The code's severity level for the proven provisions and factors."
+    )
+    recommended_from: str | None
+    recommended_to: str | None
+    complainant_count: int
+    acknowledged_on: date | None
+    triaged_on: date | None
+    out_of_scope_reason: str | None
+    assessment_started_on: date | None
+    assessed_on: date | None
+    interim_measures: list[InterimMeasure]
+    appeal: Appeal | None
+    effective_sanction: str | None = strawberry.field(
+        description="The sanction that stands, after any appeal."
+    )
+    closed_on: date | None
+    finalised_on: date | None
+    deadlines: list[Deadline]
+    allowed_next_steps: list[str] = strawberry.field(
+        description="The mutations this case's state allows next."
+    )
+    published: bool
+    version: int = strawberry.field(description="Changes on every edit; for optimistic locking.")
+    uuid: strawberry.Private[UUID]
+    party_uuid: strawberry.Private[UUID]
+    pseudonym: strawberry.Private[str | None]
+
+    @field(
+        description="The same respondent (by keyed pseudonym) is named in another of your "
+        "party's cases."
+    )
+    async def repeat_respondent(self, info: Info[RequestContext, None]) -> bool:
+        if self.pseudonym is None:
+            return False
+        counts = info.context.loaders.repeat_counts(self.party_uuid)
+        return await counts.load(self.pseudonym) > 1
+
+    @field(
+        description="Every recorded change of this case, oldest first, from your party's "
+        "hash-chained trail. Reads are not changes: see reads."
+    )
+    async def history(
+        self, info: Info[RequestContext, None], first: int = 50, after: str | None = None
+    ) -> Connection[CaseEvent]:
+        try:
+            check_page_size(first)
+            start = decode_cursor("event", after, arity=1)[0] if after else 0
+        except DomainError as error:
+            raise bad_input(error) from None
+        entries = await info.context.loaders.histories(self.party_uuid).load(self.uuid)
+        later = [e for e in entries if e.seq > start]
+        page = Page(
+            items=[(encode_cursor("event", [e.seq]), e) for e in later[:first]],
+            has_next_page=len(later) > first,
+            total_count=len(entries),
+        )
+        return connection_from_page(page, CaseEvent.from_entry, after=after)
+
+    @field(
+        description="Who read this case and when, newest first: one entry per request that "
+        "read it (your party's access log, kept outside the chain)."
+    )
+    async def reads(
+        self, info: Info[RequestContext, None], first: int = 20, after: str | None = None
+    ) -> Connection[CaseRead]:
+        try:
+            check_page_size(first)
+            before = decode_cursor("read", after, arity=1)[0] if after else None
+        except DomainError as error:
+            raise bad_input(error) from None
+        found, total = await info.context.loaders.reads(self.party_uuid, first).load(
+            (self.uuid, before)
+        )
+        page = Page(
+            items=[(encode_cursor("read", [r.id]), r) for r in found[:first]],
+            has_next_page=len(found) > first,
+            total_count=total,
+        )
+        return connection_from_page(page, CaseRead.from_domain, after=after)
+
+    @field(
+        description="The report from the public this case was opened from; null for a case "
+        "your party recorded itself."
+    )
+    async def report(
+        self, info: Info[RequestContext, None]
+    ) -> Annotated[Report, strawberry.lazy("schema.reports.types")] | None:
+        from schema.reports.types import Report
+
+        found = await info.context.loaders.reports_of_cases(self.party_uuid).load(self.uuid)
+        return Report.from_model(found) if found else None
+
+    @classmethod
+    def from_model(cls, c: models.Case) -> Case:
+        today = clock.today()
+        return cls(
+            id=to_global_id("Case", c.id),
+            reference=c.reference,
+            code_version=c.code_version,
+            received_on=c.received_on,
+            provisions=list(c.provisions),
+            channel=c.channel,
+            respondent_role=c.respondent_role,
+            target_role=c.target_role,
+            characteristics=list(c.characteristics or ()),
+            forms_of_hate=list(c.forms_of_hate or ()),
+            summary=c.summary,
+            state=c.case_state,
+            findings=[
+                ProvisionFinding(provision=p, proven=v == "proven")
+                for p, v in (c.findings or {}).items()
+            ]
+            if c.findings is not None
+            else None,
+            sanction=c.sanction,
+            party_sanction=c.party_sanction,
+            suspension_months=c.suspension_months,
+            decided_on=c.decided_on,
+            factors=list(c.factors or ()),
+            referrals=list(c.referrals or ()),
+            departure_reason=c.departure_reason,
+            severity_level=c.severity_level,
+            recommended_from=c.recommended_lowest,
+            recommended_to=c.recommended_highest,
+            complainant_count=c.complainant_count,
+            acknowledged_on=c.acknowledged_on,
+            triaged_on=c.triaged_on,
+            out_of_scope_reason=c.out_of_scope_reason,
+            assessment_started_on=c.assessment_started_on,
+            assessed_on=c.assessed_on,
+            interim_measures=[
+                InterimMeasure(
+                    kind=m["kind"],
+                    starts_on=date.fromisoformat(m["starts_on"]),
+                    ends_on=date.fromisoformat(m["ends_on"]),
+                )
+                for m in c.interim_measures or []
+            ],
+            appeal=Appeal(
+                appellant=models.Appellant(c.appellant),
+                lodged_on=c.appeal_lodged_on,
+                outcome=models.AppealOutcome(c.appeal_outcome) if c.appeal_outcome else None,
+                decided_on=c.appeal_decided_on,
+                sanction=c.effective_sanction if c.appeal_outcome else None,
+                suspension_months=c.appeal_suspension_months,
+            )
+            if c.appeal_lodged_on
+            else None,
+            effective_sanction=c.effective_sanction,
+            closed_on=c.closed_on,
+            finalised_on=c.finalised_on,
+            deadlines=[
+                Deadline(name=d.name, due_on=d.due_on, done_on=d.done_on, status=d.status)
+                for d in case_deadlines(c, today=today)
+            ],
+            allowed_next_steps=[s.value for s in allowed_steps(c.case_state)],
+            published=c.release_id is not None,
+            uuid=c.id,
+            party_uuid=c.party_id,
+            pseudonym=c.respondent_pseudonym,
+            version=c.version,
+        )
+
+
+@strawberry.input
+class CaseFilter:
+    states: list[CaseState] | None = None
+    reference: str | None = None
+    provision: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    overdue: bool | None = strawberry.field(
+        default=None, description="Only cases with a deadline past due and not yet met."
+    )
+    sanction: str | None = None
+
+
+@strawberry.type(description="Cases decided within a band of days from receipt.")
+class DayBandCount:
+    from_days: int
+    to_days: int | None
+    count: int
+
+
+@strawberry.type(description="How a party kept the code's procedural promises, for cases "
+                 "received in a period.")  # fmt: skip
+class ComplianceReport:
+    received_from: date
+    received_to: date
+    received: int
+    acknowledged_on_time: int
+    triaged_on_time: int
+    closed_out_of_scope: int
+    withdrawn: int
+    respondent_left: int
+    decided: int
+    decided_on_time: int
+    median_days_to_decision: float | None
+    time_to_decision: list[DayBandCount]
+    open: int
+    open_overdue: int
+    appeals_lodged: int
+    appeals_upheld: int
+    appeals_varied: int
+    appeals_overturned: int
+    appeals_pending: int

@@ -1,0 +1,1 @@
+"""The code of conduct: its versions and the sanction guidance."""

@@ -1,0 +1,1 @@
+"""Parties: the registry, tokens, enrolments and webhook endpoints."""

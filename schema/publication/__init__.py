@@ -1,0 +1,1 @@
+"""Publication: releases, statistics, the Committee's figures, checkpoints."""

@@ -1,0 +1,1 @@
+"""Reports from the public: types, queries and mutations."""
