@@ -29,6 +29,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import text
 
+from cases import evidence
+from cases import reports as report_service
+from db import envelope
 from db.envelope import KeyEncryptionKey
 from db.session import Database
 from publication.checkpoints import Signer
@@ -187,3 +190,48 @@ def rotate_signing_key(path: Path) -> list[str]:
         f"new signing key {new.fingerprint} (was {old.fingerprint}, kept as {retired})",
         "pin both in JOINTCODE_CHECKPOINT_KEYS while relying parties move to the new one",
     ]
+
+
+async def reseal(db: Database, kek: KeyEncryptionKey) -> dict[str, int]:
+    """Seal again with HPKE every value sealed before it (the reports' text, the evidence
+    files), in one transaction as the owner. The triggers that announce a change to a report
+    (its webhooks, its ``updated_at``) are off meanwhile: sealing a value again is no news
+    to a party's system. Values already sealed with HPKE are left alone, so a second run
+    changes nothing."""
+    counts = {"reports": 0, "evidence files": 0}
+    async with db.transaction() as session:
+        keys = {
+            row.party_id: (bytes(row.public_key), bytes(row.wrapped_private_key))
+            for row in await session.execute(
+                text("SELECT party_id, public_key, wrapped_private_key FROM party_seal_keys")
+            )
+        }
+        await session.execute(text("ALTER TABLE reports DISABLE TRIGGER reports_webhooks"))
+        await session.execute(text("ALTER TABLE reports DISABLE TRIGGER reports_touch"))
+        for table, purpose, label in (
+            ("reports", report_service.PURPOSE, "reports"),
+            ("report_evidence", evidence.PURPOSE, "evidence files"),
+        ):
+            rows = await session.execute(
+                text(
+                    f"SELECT id, party_id, sealed FROM {table} WHERE sealed IS NOT NULL FOR UPDATE"
+                )
+            )
+            for row in rows.all():
+                public_key, wrapped = keys[row.party_id]
+                sealed, party_id = bytes(row.sealed), row.party_id
+                if envelope.sealed_with_hpke(sealed, wrapped_private_key=wrapped, kek=kek,
+                                             party_id=party_id, purpose=purpose):  # fmt: skip
+                    continue
+                value = envelope.open_sealed(sealed, wrapped_private_key=wrapped, kek=kek,
+                                             party_id=party_id, purpose=purpose)  # fmt: skip
+                again = envelope.seal(value, public_key=public_key, party_id=party_id,
+                                      purpose=purpose)  # fmt: skip
+                await session.execute(
+                    text(f"UPDATE {table} SET sealed = :s WHERE id = :id"),
+                    {"s": again, "id": row.id},
+                )
+                counts[label] += 1
+        await session.execute(text("ALTER TABLE reports ENABLE TRIGGER reports_touch"))
+        await session.execute(text("ALTER TABLE reports ENABLE TRIGGER reports_webhooks"))
+    return counts

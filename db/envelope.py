@@ -4,10 +4,14 @@ Each party has an X25519 key pair. Its public key is stored in clear (anyone may
 to the party, as a member of the public reporting does); its private key is stored
 wrapped (AES-256-GCM) under the service's key-encryption key, a file outside the
 database (``JOINTCODE_DATA_KEY_FILE``), and the database hands the wrapped key only to
-a transaction bound to that party. Each sealed value gets a fresh data key from an
-ephemeral X25519 exchange with the party's public key (HKDF-SHA256), and is AES-256-GCM
-with the party and the purpose as associated data. So a copy of the database, or another
-party's binding, holds ciphertext only; keys never enter logs or errors.
+a transaction bound to that party. Each value is sealed with HPKE (RFC 9180, base mode:
+DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM; ``pyhpke``) to the party's public
+key, the party in HPKE's info and the party and purpose as associated data. So a copy of
+the database, or another party's binding, holds ciphertext only; keys never enter logs or
+errors.
+
+Values sealed before HPKE (an ephemeral X25519 exchange, HKDF-SHA256 and AES-256-GCM put
+together here) still open; ``jointcode keys reseal`` seals them again with HPKE.
 """
 
 from __future__ import annotations
@@ -21,9 +25,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from pyhpke import AEADId, CipherSuite, KDFId, KEMId
+from pyhpke.exceptions import OpenError
 
 NONCE = 12
 RAW = serialization.Encoding.Raw
+SUITE = CipherSuite.new(KEMId.DHKEM_X25519_HKDF_SHA256, KDFId.HKDF_SHA256, AEADId.AES256_GCM)
+HPKE = b"JCH1"  # what a value sealed with SUITE starts with: the tag, enc (32), ciphertext
+ENC = 32
 
 
 class KeyEncryptionKey:
@@ -97,26 +106,20 @@ def new_party_keys(kek: KeyEncryptionKey, *, party_id: UUID) -> PartyKeyPair:
     )
 
 
-def _data_key(shared: bytes, ephemeral_public: bytes, party_id: UUID) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=ephemeral_public,
-        info=b"jointcode-seal:" + party_id.bytes,
-    ).derive(shared)
+def _info(party_id: UUID) -> bytes:
+    return b"jointcode-seal:" + party_id.bytes
+
+
+def _aad(purpose: str, party_id: UUID) -> bytes:
+    return purpose.encode() + b":" + party_id.bytes
 
 
 def seal(plaintext: bytes, *, public_key: bytes, party_id: UUID, purpose: str) -> bytes:
-    """Ciphertext only the party can open: ephemeral public key | nonce | AES-GCM."""
-    ephemeral = X25519PrivateKey.generate()
-    ephemeral_public = ephemeral.public_key().public_bytes(RAW, serialization.PublicFormat.Raw)
-    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_key))
-    nonce = os.urandom(NONCE)
-    aad = purpose.encode() + b":" + party_id.bytes
-    ciphertext = AESGCM(_data_key(shared, ephemeral_public, party_id)).encrypt(
-        nonce, plaintext, aad
+    """Ciphertext only the party can open: HPKE's tag | enc | ciphertext."""
+    enc, sender = SUITE.create_sender_context(
+        SUITE.kem.deserialize_public_key(public_key), info=_info(party_id)
     )
-    return ephemeral_public + nonce + ciphertext
+    return HPKE + enc + sender.seal(plaintext, aad=_aad(purpose, party_id))
 
 
 def open_sealed(
@@ -127,10 +130,46 @@ def open_sealed(
     party_id: UUID,
     purpose: str,
 ) -> bytes:
-    private = X25519PrivateKey.from_private_bytes(
-        kek.unwrap(wrapped_private_key, party_id=party_id)
-    )
+    """The plaintext, whichever format sealed it; InvalidTag for the wrong party, purpose or
+    key, or a changed value."""
+    private = kek.unwrap(wrapped_private_key, party_id=party_id)
+    opened = _open_hpke(sealed, private, party_id=party_id, purpose=purpose)
+    if opened is not None:
+        return opened
+    return _open_before_hpke(sealed, private, party_id=party_id, purpose=purpose)
+
+
+def sealed_with_hpke(
+    sealed: bytes, *, wrapped_private_key: bytes, kek: KeyEncryptionKey, party_id: UUID,
+    purpose: str,
+) -> bool:  # fmt: skip
+    """Whether a value is already in today's format (what ``keys reseal`` leaves alone)."""
+    private = kek.unwrap(wrapped_private_key, party_id=party_id)
+    return _open_hpke(sealed, private, party_id=party_id, purpose=purpose) is not None
+
+
+def _open_hpke(sealed: bytes, private: bytes, *, party_id: UUID, purpose: str) -> bytes | None:
+    if not sealed.startswith(HPKE) or len(sealed) < len(HPKE) + ENC:
+        return None
+    enc, ciphertext = sealed[len(HPKE) : len(HPKE) + ENC], sealed[len(HPKE) + ENC :]
+    try:
+        recipient = SUITE.create_recipient_context(
+            enc, SUITE.kem.deserialize_private_key(private), info=_info(party_id)
+        )
+        opened: bytes = recipient.open(ciphertext, aad=_aad(purpose, party_id))
+    except (OpenError, ValueError):
+        return None  # not HPKE after all (a value before it may start alike), or not ours
+    return opened
+
+
+def _open_before_hpke(sealed: bytes, private: bytes, *, party_id: UUID, purpose: str) -> bytes:
+    """A value sealed before HPKE: ephemeral public key | nonce | AES-256-GCM, its key from
+    the X25519 exchange through HKDF-SHA256 (salt: the ephemeral key)."""
     ephemeral_public, nonce, ciphertext = sealed[:32], sealed[32 : 32 + NONCE], sealed[32 + NONCE :]
-    shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
-    aad = purpose.encode() + b":" + party_id.bytes
-    return AESGCM(_data_key(shared, ephemeral_public, party_id)).decrypt(nonce, ciphertext, aad)
+    shared = X25519PrivateKey.from_private_bytes(private).exchange(
+        X25519PublicKey.from_public_bytes(ephemeral_public)
+    )
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=ephemeral_public, info=_info(party_id)
+    ).derive(shared)
+    return AESGCM(key).decrypt(nonce, ciphertext, _aad(purpose, party_id))

@@ -19,6 +19,7 @@ from api import keys
 from api.app import create_app
 from cases import reports as report_service
 from cli import app as cli
+from db import envelope
 from db.envelope import KeyEncryptionKey
 from db.session import Database
 from publication import checkpoints
@@ -155,3 +156,55 @@ async def test_a_new_signing_key_leaves_old_checkpoints_verifiable(
     both = [old.fingerprint, new.fingerprint]
     assert checkpoints.signature_findings(document, signing_keys=both) == []
     assert checkpoints.signature_findings(document, signing_keys=[new.fingerprint]) != []
+
+
+async def test_reseal_moves_old_values_to_hpke_and_announces_nothing(
+    key_env: Path, db: Database, gql: GraphQLClient, admin_token: str, owner_db: Database
+) -> None:
+    """Issue 25: reports sealed in the format before HPKE open as before; `keys reseal`
+    seals them again with HPKE, no webhook event and no updatedAt change, once."""
+    from tests.unit.test_envelope import _sealed_before_hpke
+
+    assert (await asyncio.to_thread(runner.invoke, cli, ["keys", "init"])).exit_code == 0
+    kek = KeyEncryptionKey.load(key_env / "data-encryption-key")
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    app = create_app(db, public_cache_refresh_ms=0, anonymous_rate=None,
+                     failed_auth_rate=None, report_rate=None, kek=kek)  # fmt: skip
+    service = GraphQLClient(httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                              base_url="http://test"))  # fmt: skip
+    await service.ok(SUBMIT, {"input": report()})
+    async with owner_db.transaction() as session:  # the same text, as the old format sealed it
+        row = (await session.execute(text(
+            "SELECT r.id, r.party_id, r.sealed, k.public_key, k.wrapped_private_key "
+            "FROM reports r JOIN party_seal_keys k USING (party_id)"))).one()  # fmt: skip
+        plain = envelope.open_sealed(bytes(row.sealed), wrapped_private_key=bytes(
+            row.wrapped_private_key), kek=kek, party_id=row.party_id, purpose="report")  # fmt: skip
+        old = _sealed_before_hpke(plain, bytes(row.public_key), row.party_id, "report")
+        await session.execute(text("UPDATE reports SET sealed = :s"), {"s": old})
+    after = (await service.ok(QUEUE, token=officer))["reports"]["edges"]
+    assert after[0]["node"]["contents"]["whatHappened"] == SECRET_TEXT  # the old format opens
+
+    async def state() -> tuple[int, object, bytes]:
+        async with owner_db.transaction() as session:
+            events = await session.scalar(text("SELECT count(*) FROM webhook_events"))
+            updated, sealed = (await session.execute(
+                text("SELECT updated_at, sealed FROM reports"))).one()  # fmt: skip
+        return int(events or 0), updated, bytes(sealed)
+
+    events, updated, _ = await state()
+    resealed = await asyncio.to_thread(runner.invoke, cli, ["keys", "reseal"])
+    assert resealed.exit_code == 0, resealed.output
+    assert "sealed again with HPKE: 1 reports, 0 evidence files" in resealed.output
+    events_after, updated_after, sealed = await state()
+    assert sealed.startswith(envelope.HPKE) and sealed != old
+    assert (events_after, updated_after) == (events, updated)  # no news to the party
+    after = (await service.ok(QUEUE, token=officer))["reports"]["edges"]
+    assert after[0]["node"]["contents"]["whatHappened"] == SECRET_TEXT
+    again = await asyncio.to_thread(runner.invoke, cli, ["keys", "reseal"])
+    assert "sealed again with HPKE: 0 reports, 0 evidence files" in again.output
+    async with owner_db.transaction() as session:  # the triggers are on again
+        enabled = await session.scalar(text(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'reports'::regclass "
+            "AND tgname IN ('reports_webhooks', 'reports_touch') AND tgenabled = 'O'"))  # fmt: skip
+    assert enabled == 2
