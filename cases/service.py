@@ -1,7 +1,9 @@
-"""The cases API the service's callers use: submission and reading, always within one party.
+"""Submitting and reading cases, always within one party: what ``cases.submission`` and
+``cases.reading`` hold, under one name for callers that want both.
 
-The work is split by concern (``cases.submission``, ``cases.reading``); this module is the
-one place GraphQL resolvers, the CLI and imports reach it through.
+It is not the package's only door: the workflow's steps are in ``cases.lifecycle``,
+reports from the public in ``cases.reports``, CSV imports in ``cases.importing``, and
+callers import those modules directly.
 """
 
 from cases.reading import (

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
@@ -71,6 +71,17 @@ async def list_parties(*, session: AsyncSession) -> list[Party]:
 async def any_demo_party(*, session: AsyncSession) -> bool:
     """Whether the registry holds a fictional demo party (the demo data is seeded)."""
     return await session.scalar(select(Party.id).where(Party.is_demo).limit(1)) is not None
+
+
+async def all_demo(*, session: AsyncSession) -> bool:
+    """Whether every party is a demo party (all-party figures are then demo data); False
+    for an empty registry."""
+    every = await session.scalar(select(func.bool_and(Party.is_demo)))
+    return bool(every)
+
+
+async def names_by_slug(*, session: AsyncSession) -> dict[str, str]:
+    return {slug: name for slug, name in (await session.execute(select(Party.slug, Party.name)))}
 
 
 async def get_by_slug(*, session: AsyncSession, slug: str) -> Party | None:

@@ -15,12 +15,12 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 import codes
 from db.session import Database
+from parties import service as party_service
 from publication import checkpoints, outcomes, report_statistics, statistics
 from publication.attributes import DIMENSION_DESCRIPTIONS, Dimension
 from publication.report_statistics import ReportDimension
@@ -223,10 +223,7 @@ async def _statistics_rows(db: Database) -> list[dict[str, Any]]:
     async with db.transaction() as session:
         cells = await statistics.full_tables(session=session)
         edition = await statistics.current_edition(session=session)
-        names = {
-            slug: name
-            for slug, name in (await session.execute(text("SELECT slug, name FROM parties"))).all()
-        }
+        names = await party_service.names_by_slug(session=session)
     rows = []
     for c in cells:
         dims = [d for d in Dimension if (d is Dimension.PARTY and c.party) or d.value in c.values]
@@ -246,13 +243,6 @@ async def _statistics_rows(db: Database) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-async def _all_demo(session: Any) -> bool:
-    """All-party figures are demo data while every party is a demo party."""
-    return bool(
-        await session.scalar(text("SELECT coalesce(bool_and(is_demo), false) FROM parties"))
-    )
 
 
 def routes(db: Database) -> dict[str, Any]:
@@ -290,7 +280,7 @@ def routes(db: Database) -> dict[str, Any]:
     async def report_statistics_csv(_: Request) -> Response:
         async with db.transaction() as session:
             cells = await report_statistics.full_tables(session=session)
-            all_demo = await _all_demo(session)
+            all_demo = await party_service.all_demo(session=session)
         body = _csv_line(list(REPORT_STATISTICS_COLUMNS)) + "".join(
             _csv_line(
                 [

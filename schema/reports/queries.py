@@ -41,17 +41,7 @@ class ReportQuery:
         except DomainError as error:
             raise bad_input(error) from None
         return [
-            ReportCountRow(
-                year=r.values.get(report_statistics.ReportDimension.YEAR),
-                quarter=r.values.get(report_statistics.ReportDimension.QUARTER),
-                channel_group=r.values.get(report_statistics.ReportDimension.CHANNEL_GROUP),
-                reporter_kind=r.values.get(report_statistics.ReportDimension.REPORTER_KIND),
-                outcome=r.values.get(report_statistics.ReportDimension.OUTCOME),
-                family=r.values.get(report_statistics.ReportDimension.FAMILY),
-                characteristic=r.values.get(report_statistics.ReportDimension.CHARACTERISTIC),
-                election_period=r.values.get(report_statistics.ReportDimension.ELECTION_PERIOD),
-                count=r.count,
-            )
+            ReportCountRow(**{d.value: r.values.get(d) for d in ReportDimension}, count=r.count)
             for r in rows
         ]
 
