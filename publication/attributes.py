@@ -74,7 +74,7 @@ class Published:
 
 
 D = Dimension
-REGISTRY: tuple[Published, ...] = (
+PUBLISHED_VALUES: tuple[Published, ...] = (
     Published("period", "period", None, Kind.TEXT,
               "The period in which the outcome became final (a released record shows the "
               "year, 2026; older releases a month 2026-03 or quarter 2026-Q1); empty if "
@@ -120,17 +120,19 @@ REGISTRY: tuple[Published, ...] = (
               D.SANCTION_BAND, "The sanction's band."),
 )  # fmt: skip
 
-PUBLISHED_COLUMNS: tuple[str, ...] = tuple(p.column for p in REGISTRY)
+PUBLISHED_COLUMNS: tuple[str, ...] = tuple(p.column for p in PUBLISHED_VALUES)
 # Published values about the sanction: a group equal in all the others must show at
 # least l sanction bands.
-SANCTION_COLUMNS: tuple[str, ...] = tuple(p.column for p in REGISTRY if p.attribute == "sanction")
+SANCTION_COLUMNS: tuple[str, ...] = tuple(
+    p.column for p in PUBLISHED_VALUES if p.attribute == "sanction"
+)
 PARTY_DESCRIPTION = "The party's slug; empty in all-party tables."
 # a dimension's Python type, for filters and rows
 DIMENSION_KINDS: dict[Dimension, Kind] = {
     D.PARTY: Kind.TEXT,
     **{
         p.dimension: (Kind.TEXT if p.kind is Kind.LIST else p.kind)
-        for p in REGISTRY
+        for p in PUBLISHED_VALUES
         if p.dimension is not None
     },
 }
@@ -138,7 +140,7 @@ DIMENSION_DESCRIPTIONS: dict[Dimension, str] = {
     D.PARTY: PARTY_DESCRIPTION,
     **{
         p.dimension: p.dimension_description or p.description
-        for p in REGISTRY
+        for p in PUBLISHED_VALUES
         if p.dimension is not None
     },
 }
@@ -154,7 +156,7 @@ def published_fields(record: dict[str, dict[str, Any]]) -> dict[str, Any]:
     ``record`` is the planner's: attribute -> {level: value} for the levels published.
     """
     fields: dict[str, Any] = {}
-    for p in REGISTRY:
+    for p in PUBLISHED_VALUES:
         levels = record.get(p.attribute, {})
         value = next(iter(levels.values()), None) if p.level is None else levels.get(p.level)
         if value is not None and p.kind is Kind.INTEGER:

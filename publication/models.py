@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
 from db.base import Base
-from publication.attributes import REGISTRY, Kind
+from publication.attributes import PUBLISHED_VALUES, Kind
 
 
 class Release(Base):
@@ -63,7 +63,7 @@ _COLUMN_TYPES: dict[Kind, Callable[[], TypeEngine[Any]]] = {
     Kind.INTEGER: Integer,
     Kind.LIST: lambda: ARRAY(Text),
 }
-for _published in REGISTRY:
+for _published in PUBLISHED_VALUES:
     setattr(PublishedValues, _published.column, mapped_column(_COLUMN_TYPES[_published.kind]()))
 
 

@@ -3,7 +3,7 @@
 Only released records are served, so every row is shared by at least k records of its
 release (and every group equal in all but the sanction shows at least l sanction bands);
 statistics are the protected tables (cell-key method), never between 1 and k-1. Columns
-and the data dictionary come from the registry of published values
+and the data dictionary come from the published values (``PUBLISHED_VALUES``)
 (``publication.attributes``).
 """
 

@@ -12,7 +12,7 @@ from publication.attributes import (
     DIMENSION_DESCRIPTIONS,
     DIMENSION_KINDS,
     PUBLISHED_COLUMNS,
-    REGISTRY,
+    PUBLISHED_VALUES,
     Dimension,
     Kind,
 )
@@ -95,7 +95,7 @@ class _FilterMethods:
         return stats.StatisticsFilter(values=values)
 
 
-# Derived from the registry of published values (publication.attributes).
+# Derived from the published values (publication.attributes.PUBLISHED_VALUES).
 if TYPE_CHECKING:  # fields made from the registry at import; the checker sees the methods
     StatisticsFilter: TypeAlias = _FilterMethods
 else:
@@ -203,7 +203,7 @@ else:
                 *(
                     (p.column, _PYTHON_TYPES[p.kind] | None,
                      strawberry.field(description=p.description))
-                    for p in REGISTRY
+                    for p in PUBLISHED_VALUES
                 ),
             ],
             bases=(_RecordMethods,),
