@@ -361,6 +361,9 @@ async def test_the_queue_pages_oldest_first_by_cursor(gql: GraphQLClient, admin_
     for cursor in ("not-a-cursor", forged):
         bad = await gql(PAGE, {"after": cursor}, token=officer)
         assert bad["errors"][0]["extensions"]["errors"][0]["code"] == "INVALID_CURSOR"
+    for size in (0, 101):  # the house's page sizes and error code, as every connection's
+        bad = await gql(f"{{ reports(first: {size}) {{ totalCount }} }}", token=officer)
+        assert bad["errors"][0]["extensions"]["errors"][0]["code"] == "INVALID_PAGE_SIZE"
 
 
 async def test_overdue_reports_are_flagged_and_filtered(
@@ -637,3 +640,4 @@ async def test_a_partys_system_finds_its_reports_by_id_by_case_and_by_change(
 
 ADD_INFO = """mutation($code: String!, $secret: String!, $text: String!) {
   addToReport(input: {code: $code, secret: $secret, text: $text}) { added } }"""
+

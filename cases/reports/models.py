@@ -4,13 +4,18 @@ statuses a receipt shows, and the limits on what a person may write."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import Date, DateTime, LargeBinary, Text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
 import codes
+from db.base import Base
 
 REPORTER_KINDS = {
     "targeted": "The person targeted",
@@ -164,14 +169,33 @@ OPEN_STATUSES = (
 )
 
 
-COLUMNS = (
-    "id, party_id, code, received_on, status, respondent_role, channel, provisions, "
-    "forms_of_hate, occurred_from, occurred_to, reporter_kind, sealed, duplicate_of, case_id, "
-    "decline_reason, referrals"
-)
+class ReportRow(Base):
+    """The ``reports`` table as the queue reads it: the coded facts and the sealed text;
+    never the receipt's secret hash, the fingerprint or the reporter's keys."""
 
+    __tablename__ = "reports"
 
-def report_from_row(row: Any) -> Report:
-    values = dict(row._mapping)
-    values["sealed"] = bytes(values["sealed"]) if values["sealed"] is not None else None
-    return Report(**values)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    party_id: Mapped[UUID] = mapped_column()
+    code: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(Text)
+    respondent_role: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(Text)
+    provisions: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    forms_of_hate: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    occurred_from: Mapped[date] = mapped_column(Date)
+    occurred_to: Mapped[date] = mapped_column(Date)
+    reporter_kind: Mapped[str] = mapped_column(Text)
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    duplicate_of: Mapped[UUID | None] = mapped_column()
+    case_id: Mapped[UUID | None] = mapped_column()
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    referrals: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    def to_report(self) -> Report:
+        return Report(
+            **{f.name: getattr(self, f.name) for f in fields(Report)},
+        )

@@ -6,26 +6,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import text
+from sqlalchemy import Text, select, text
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import codes
 from cases import evidence
 from cases.errors import CaseErrorCode
 from cases.reports.checks import require_waiting
-from cases.reports.models import COLUMNS, PURPOSE, Report, report_from_row
+from cases.reports.models import PURPOSE, Report, ReportRow
 from cases.reports.sealing import contents, party_key, public_key_of
 from cases.submission import Submission, submit_cases
 from codes import clock
 from db import audit, envelope
+from db.base import in_array
 from db.errors import DomainError, DomainErrors
-from db.pagination import Page, check_page_size, decode_cursor, encode_cursor, invalid_cursor
+from db.pagination import Page, keyset_page
 from parties import service as party_service
-
-QUEUE_CURSOR = "r"
 
 
 async def list_reports(
@@ -40,104 +39,62 @@ async def list_reports(
     updated_since: datetime | None = None,
     today: date | None = None,
 ) -> Page[Report]:
-    """A page of the party's intake queue, oldest first (keyset on receipt time and id,
-    with the house's cursors and page sizes). ``overdue``: only reports still waiting past
-    the triage deadline of the code in force ``today``."""
-    check_page_size(first)
-    received_before = None
+    """A page of the party's intake queue, oldest first (the house's keyset walk on receipt
+    time and id). ``overdue``: only reports still waiting past the triage deadline of the
+    code in force ``today``."""
+    query = select(ReportRow).where(ReportRow.party_id == party_id)
     if overdue:
-        statuses = ["received"]  # only a report still waiting can be overdue
         on = today or clock.today()
-        received_before = on - timedelta(days=codes.default_version(on).deadlines.triage)
-    where, params = _queue_filter(
-        party_id, statuses, received_before, received_since, updated_since
-    )
-    total = int(
-        await session.scalar(text(f"SELECT count(*) FROM reports WHERE {where}"), params) or 0
-    )
-    if after is not None:
-        at, raw_id = decode_cursor(QUEUE_CURSOR, after, arity=2)
-        try:
-            datetime.fromisoformat(at)  # the database's own text of the time, or refused
-            UUID(raw_id)
-        except ValueError as exc:
-            raise invalid_cursor() from exc
-        where += (
-            " AND (received_at, id) > (CAST(CAST(:at AS text) AS timestamptz), CAST(:id AS uuid))"
-        )
-        params.update(at=at, id=raw_id)
-    params["limit"] = first + 1
-    rows = await session.execute(
-        text(
-            f"SELECT {COLUMNS}, received_at::text AS at FROM reports WHERE {where} "
-            "ORDER BY received_at, id LIMIT :limit"
-        ),
-        params,
-    )
-    items = []
-    for row in rows:
-        values = dict(row._mapping)
-        at = str(values.pop("at"))
-        values["sealed"] = bytes(values["sealed"]) if values["sealed"] is not None else None
-        report = Report(**values)
-        items.append((encode_cursor(QUEUE_CURSOR, [at, str(report.id)]), report))
-    return Page(items=items[:first], has_next_page=len(items) > first, total_count=total)
-
-
-def _queue_filter(
-    party_id: UUID,
-    statuses: list[str],
-    received_before: date | None,
-    received_since: datetime | None,
-    updated_since: datetime | None,
-) -> tuple[str, dict[str, Any]]:
-    where = "party_id = :party AND status = ANY(:statuses)"
-    params: dict[str, Any] = {"party": party_id, "statuses": statuses}
-    if received_before is not None:  # overdue: waiting past the triage deadline
-        where += " AND received_on < :before"
-        params["before"] = received_before
+        statuses = ["received"]  # only a report still waiting can be overdue
+        deadline = on - timedelta(days=codes.default_version(on).deadlines.triage)
+        query = query.where(ReportRow.received_on < deadline)
+    query = query.where(in_array(ReportRow.status, statuses, Text))
     if received_since is not None:  # a party's system catching up on new reports
-        where += " AND received_at >= :received_since"
-        params["received_since"] = received_since
+        query = query.where(ReportRow.received_at >= received_since)
     if updated_since is not None:  # ... and on every change since it last looked
-        where += " AND updated_at >= :updated_since"
-        params["updated_since"] = updated_since
-    return where, params
+        query = query.where(ReportRow.updated_at >= updated_since)
+    page = await keyset_page(
+        session, query, kind="report", key=(ReportRow.received_at, ReportRow.id),
+        parse=datetime.fromisoformat, first=first, after=after, descending=False,
+    )  # fmt: skip
+    return Page(
+        items=[(cursor, row.to_report()) for cursor, row in page.items],
+        has_next_page=page.has_next_page,
+        total_count=page.total_count,
+    )
 
 
 async def get_report(*, session: AsyncSession, party_id: UUID, report_id: UUID) -> Report:
-    row = (
-        await session.execute(
-            text(f"SELECT {COLUMNS} FROM reports WHERE id = :id AND party_id = :party"),
-            {"id": report_id, "party": party_id},
-        )
-    ).first()
+    row = await session.scalar(
+        select(ReportRow).where(ReportRow.id == report_id, ReportRow.party_id == party_id)
+    )
     if row is None:
         raise DomainError(CaseErrorCode.NOT_FOUND, "No such report.", field=("id",))
-    return report_from_row(row)
+    return row.to_report()
 
 
 async def get_reports(
     *, session: AsyncSession, party_id: UUID, report_ids: Iterable[UUID]
 ) -> list[Report]:
     """The party's own reports among ``report_ids``, in one query (others: absent)."""
-    rows = await session.execute(
-        text(f"SELECT {COLUMNS} FROM reports WHERE party_id = :party AND id = ANY(:ids)"),
-        {"party": party_id, "ids": list(report_ids)},
+    rows = await session.scalars(
+        select(ReportRow).where(
+            ReportRow.party_id == party_id, in_array(ReportRow.id, report_ids, PG_UUID)
+        )
     )
-    return [report_from_row(r) for r in rows]
+    return [r.to_report() for r in rows]
 
 
 async def reports_for_cases(
     *, session: AsyncSession, party_id: UUID, case_ids: Iterable[UUID]
 ) -> dict[UUID, Report]:
     """The report each case was opened from, by case, in one query."""
-    rows = await session.execute(
-        text(f"SELECT {COLUMNS} FROM reports WHERE party_id = :party AND case_id = ANY(:ids)"),
-        {"party": party_id, "ids": list(case_ids)},
+    rows = await session.scalars(
+        select(ReportRow).where(
+            ReportRow.party_id == party_id, in_array(ReportRow.case_id, case_ids, PG_UUID)
+        )
     )
-    found = [report_from_row(r) for r in rows]
-    return {r.case_id: r for r in found if r.case_id is not None}
+    return {r.case_id: r.to_report() for r in rows if r.case_id is not None}
 
 
 async def accept_report(
