@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,166 @@ def describe(question: Question, names: dict[str, str]) -> str:
     return title
 
 
+def render(template: str, view: figures.Overview, request: Request, **context: Any) -> str:
+    return env.get_template(template).render(
+        view=view,
+        names=view.names,
+        words=lambda d, v: value_words(d, v, view.names),
+        path=request.url.path,
+        contact=_contact(),
+        **context,
+    )
+
+
+async def figure(session: Any, view: figures.Overview, question: Question) -> Figure:
+    rows = await explore.answer(session=session, question=question)
+    return Figure(question, rows, view.names, title=describe(question, view.names), k=view.k)
+
+
+async def home_page(request: Request, session: Any, view: figures.Overview) -> Response:
+    questions = (
+        Question(party="each", period="quarter"),
+        Question(by=D.FAMILY),
+        Question(by=D.SANCTION_BAND),
+    )
+    shown = [await figure(session, view, q) for q in questions]
+    reports = await report_statistics.report_counts(
+        session=session, group_by=[report_statistics.ReportDimension.OUTCOME]
+    )
+    outcomes = [
+        (report_outcome_words(r.values[report_statistics.ReportDimension.OUTCOME]), r.count)
+        for r in reports
+    ]
+    return _html(render("home.html", view, request, figures=shown, report_outcomes=outcomes))
+
+
+async def party_page(request: Request, session: Any, view: figures.Overview) -> Response:
+    slug = request.path_params["slug"]
+    found = await figures.party_page(session=session, slug=slug, view=view)
+    if found is None:
+        return _html(render("not_found.html", view, request), status=404)
+    timeliness = await public_timeliness(
+        session=session, party=found.line.party, today=clock.today()
+    )
+    questions = (
+        Question(party=slug, period="quarter"),
+        Question(party=slug, by=D.FAMILY),
+        Question(party=slug, by=D.SANCTION_BAND),
+    )
+    shown = [await figure(session, view, q) for q in questions]
+    return _html(
+        render("party.html", view, request, page=found, figures=shown, timeliness=timeliness)
+    )
+
+
+async def explore_page(request: Request, session: Any, view: figures.Overview) -> Response:
+    question = explore.question_of(dict(request.query_params))
+    view_kind = "table" if request.query_params.get("view") == "table" else "chart"
+    shown = await figure(session, view, question) if explore.answerable(question) else None
+    nearby = [(q, describe(q, view.names)) for q in explore.nearby(question)]
+    choices = [
+        (t, q, describe(q, view.names))
+        for t, q in ((t, Question.for_table(t)) for t in stats.TABLES)
+    ]
+    tables = [(q, title) for _, q, title in choices]
+    return _html(
+        render(
+            "explore.html",
+            view,
+            request,
+            question=question,
+            figure=shown,
+            nearby=nearby,
+            tables=tables,
+            choices=choices,
+            view_kind=view_kind,
+        )
+    )
+
+
+async def explore_data(request: Request, *, db: Database) -> Response:
+    question = explore.question_of(dict(request.query_params))
+    if not explore.answerable(question):
+        return PlainTextResponse("No published table answers this question.", status_code=404)
+    csv_wanted = request.url.path.endswith(".csv")
+    async with db.transaction() as session:
+        view = await figures.overview(session=session)
+        rows = await explore.answer(session=session, question=question)
+        cells = (
+            await stats.full_tables(
+                session=session,
+                only=question.table,
+                where=stats.StatisticsFilter(question.where),
+            )
+            if csv_wanted
+            else []
+        )
+    if csv_wanted:
+        names = {p.party.slug: p.party.name for p in view.parties}
+        edition = view.edition.edition if view.edition else None
+        return Response(
+            explore.to_csv(question, rows, cells, names=names, edition=edition),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "content-disposition": 'attachment; filename="joint-code-'
+                f'{question.query_string().replace("&", "_") or "total"}.csv"',
+                **SECURITY_HEADERS,
+            },
+        )
+    title = describe(question, view.names)
+    data = charts.chart_data(rows, question.group_by, lambda d, v: value_words(d, v, view.names))
+    if data is None or len(data.series) > charts.MAX_SERIES:
+        return PlainTextResponse("Nothing to chart.", status_code=404)
+    narrow = request.query_params.get("size") == "narrow"
+    body = charts.svg(data, title=title, key=question.query_string() + title, narrow=narrow)
+    return Response(
+        body,
+        media_type="image/svg+xml",
+        headers={"content-security-policy": SVG_CSP, **SECURITY_HEADERS},
+    )
+
+
+async def code_page(request: Request, session: Any, view: figures.Overview) -> Response:
+    versions = figures.code_versions()
+    wanted = request.query_params.get("version")
+    version = next((v for v in versions if v.id == wanted), versions[0])
+    return _html(render("code.html", view, request, version=version, versions=versions))
+
+
+async def methodology_page(request: Request, session: Any, view: figures.Overview) -> Response:
+    tables = await figures.table_summaries(session=session)
+    version = figures.code_versions()[0]
+    edition = await stats.current_edition(session=session)
+    kept = await outcomes.kept_shares(session=session)
+    return _html(
+        render(
+            "methodology.html", view, request, tables=tables, version=version,
+            edition=edition, settling_days=version.publication.settling_days, kept=kept,
+        )
+    )  # fmt: skip
+
+
+async def calendar_page(request: Request, session: Any, view: figures.Overview) -> Response:
+    entries = await stats.calendar(session=session)
+    current = await stats.current_edition(session=session)
+    settling = figures.code_versions()[0].publication.settling_days
+    return _html(
+        render(
+            "calendar.html", view, request, calendar=entries, current=current,
+            settling_days=settling,
+        )
+    )  # fmt: skip
+
+
+async def releases_page(request: Request, session: Any, view: figures.Overview) -> Response:
+    return _html(render("releases.html", view, request))
+
+
+async def open_data_page(request: Request, session: Any, view: figures.Overview) -> Response:
+    kept = await outcomes.kept_shares(session=session)
+    return _html(render("open_data.html", view, request, dictionary=DICTIONARY, kept=kept))
+
+
 def routes(
     db: Database,
     kek: KeyEncryptionKey,
@@ -161,187 +322,30 @@ def routes(
     public = read_db or db
     Page = Callable[[Request], Awaitable[Response]]
 
-    def page(render: Callable[[Request, Any, figures.Overview], Awaitable[Response]]) -> Page:
+    def page(handler: Callable[[Request, Any, figures.Overview], Awaitable[Response]]) -> Page:
+        """A page of published figures: the overview read in one transaction, then the page."""
+
         async def endpoint(request: Request) -> Response:
             async with public.transaction() as session:
                 view = await figures.overview(session=session)
-                return await render(request, session, view)
+                return await handler(request, session, view)
 
         return endpoint
 
-    def render(template: str, view: figures.Overview, request: Request, **context: Any) -> str:
-        return env.get_template(template).render(
-            view=view,
-            names=view.names,
-            words=lambda d, v: value_words(d, v, view.names),
-            path=request.url.path,
-            contact=_contact(),
-            **context,
-        )
-
-    async def figure(session: Any, view: figures.Overview, question: Question) -> Figure:
-        rows = await explore.answer(session=session, question=question)
-        return Figure(question, rows, view.names, title=describe(question, view.names), k=view.k)
-
-    @page
-    async def home(request: Request, session: Any, view: figures.Overview) -> Response:
-        questions = (
-            Question(party="each", period="quarter"),
-            Question(by=D.FAMILY),
-            Question(by=D.SANCTION_BAND),
-        )
-        shown = [await figure(session, view, q) for q in questions]
-        reports = await report_statistics.report_counts(
-            session=session, group_by=[report_statistics.ReportDimension.OUTCOME]
-        )
-        outcomes = [
-            (report_outcome_words(r.values[report_statistics.ReportDimension.OUTCOME]), r.count)
-            for r in reports
-        ]
-        return _html(render("home.html", view, request, figures=shown, report_outcomes=outcomes))
-
-    @page
-    async def party(request: Request, session: Any, view: figures.Overview) -> Response:
-        slug = request.path_params["slug"]
-        found = await figures.party_page(session=session, slug=slug, view=view)
-        if found is None:
-            return _html(render("not_found.html", view, request), status=404)
-        timeliness = await public_timeliness(
-            session=session, party=found.line.party, today=clock.today()
-        )
-        questions = (
-            Question(party=slug, period="quarter"),
-            Question(party=slug, by=D.FAMILY),
-            Question(party=slug, by=D.SANCTION_BAND),
-        )
-        shown = [await figure(session, view, q) for q in questions]
-        return _html(
-            render("party.html", view, request, page=found, figures=shown, timeliness=timeliness)
-        )
-
-    @page
-    async def explore_page(request: Request, session: Any, view: figures.Overview) -> Response:
-        question = explore.question_of(dict(request.query_params))
-        view_kind = "table" if request.query_params.get("view") == "table" else "chart"
-        shown = await figure(session, view, question) if explore.answerable(question) else None
-        nearby = [(q, describe(q, view.names)) for q in explore.nearby(question)]
-        choices = [
-            (t, q, describe(q, view.names))
-            for t, q in ((t, Question.for_table(t)) for t in stats.TABLES)
-        ]
-        tables = [(q, title) for _, q, title in choices]
-        return _html(
-            render(
-                "explore.html",
-                view,
-                request,
-                question=question,
-                figure=shown,
-                nearby=nearby,
-                tables=tables,
-                choices=choices,
-                view_kind=view_kind,
-            )
-        )
-
-    async def explore_data(request: Request) -> Response:
-        question = explore.question_of(dict(request.query_params))
-        if not explore.answerable(question):
-            return PlainTextResponse("No published table answers this question.", status_code=404)
-        csv_wanted = request.url.path.endswith(".csv")
-        async with public.transaction() as session:
-            view = await figures.overview(session=session)
-            rows = await explore.answer(session=session, question=question)
-            cells = (
-                await stats.full_tables(
-                    session=session,
-                    only=question.table,
-                    where=stats.StatisticsFilter(question.where),
-                )
-                if csv_wanted
-                else []
-            )
-        if csv_wanted:
-            names = {p.party.slug: p.party.name for p in view.parties}
-            edition = view.edition.edition if view.edition else None
-            return Response(
-                explore.to_csv(question, rows, cells, names=names, edition=edition),
-                media_type="text/csv; charset=utf-8",
-                headers={
-                    "content-disposition": 'attachment; filename="joint-code-'
-                    f'{question.query_string().replace("&", "_") or "total"}.csv"',
-                    **SECURITY_HEADERS,
-                },
-            )
-        title = describe(question, view.names)
-        data = charts.chart_data(
-            rows, question.group_by, lambda d, v: value_words(d, v, view.names)
-        )
-        if data is None or len(data.series) > charts.MAX_SERIES:
-            return PlainTextResponse("Nothing to chart.", status_code=404)
-        narrow = request.query_params.get("size") == "narrow"
-        body = charts.svg(data, title=title, key=question.query_string() + title, narrow=narrow)
-        return Response(
-            body,
-            media_type="image/svg+xml",
-            headers={"content-security-policy": SVG_CSP, **SECURITY_HEADERS},
-        )
-
-    @page
-    async def code_page(request: Request, session: Any, view: figures.Overview) -> Response:
-        versions = figures.code_versions()
-        wanted = request.query_params.get("version")
-        version = next((v for v in versions if v.id == wanted), versions[0])
-        return _html(render("code.html", view, request, version=version, versions=versions))
-
-    @page
-    async def methodology(request: Request, session: Any, view: figures.Overview) -> Response:
-        tables = await figures.table_summaries(session=session)
-        version = figures.code_versions()[0]
-        edition = await stats.current_edition(session=session)
-        kept = await outcomes.kept_shares(session=session)
-        return _html(
-            render(
-                "methodology.html", view, request, tables=tables, version=version,
-                edition=edition, settling_days=version.publication.settling_days, kept=kept,
-            )
-        )  # fmt: skip
-
-    @page
-    async def release_calendar(request: Request, session: Any, view: figures.Overview) -> Response:
-        entries = await stats.calendar(session=session)
-        current = await stats.current_edition(session=session)
-        settling = figures.code_versions()[0].publication.settling_days
-        return _html(
-            render(
-                "calendar.html", view, request, calendar=entries, current=current,
-                settling_days=settling,
-            )
-        )  # fmt: skip
-
-    @page
-    async def releases(request: Request, session: Any, view: figures.Overview) -> Response:
-        return _html(render("releases.html", view, request))
-
-    @page
-    async def open_data(request: Request, session: Any, view: figures.Overview) -> Response:
-        kept = await outcomes.kept_shares(session=session)
-        return _html(render("open_data.html", view, request, dictionary=DICTIONARY, kept=kept))
-
     return [
-        Route("/", home),
+        Route("/", page(home_page)),
         *reporting.routes(
             db=db, kek=kek, report_wait=report_wait, render=render, html=_html, emails=emails
         ),
-        Route("/parties/{slug}", party),
-        Route("/explore", explore_page),
-        Route("/explore.csv", explore_data),
-        Route("/explore.svg", explore_data),
-        Route("/code", code_page),
-        Route("/methodology", methodology),
-        Route("/calendar", release_calendar),
-        Route("/releases", releases),
-        Route("/open-data", open_data),
+        Route("/parties/{slug}", page(party_page)),
+        Route("/explore", page(explore_page)),
+        Route("/explore.csv", partial(explore_data, db=public)),
+        Route("/explore.svg", partial(explore_data, db=public)),
+        Route("/code", page(code_page)),
+        Route("/methodology", page(methodology_page)),
+        Route("/calendar", page(calendar_page)),
+        Route("/releases", page(releases_page)),
+        Route("/open-data", page(open_data_page)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
