@@ -55,43 +55,62 @@ Render = Callable[..., str]
 Html = Callable[..., Response]
 
 
-def routes(
-    *, db: Database, kek: KeyEncryptionKey, report_wait: Callable[[str], int], render: Render,
-    html: Html, emails: bool = False,
-) -> list[Route]:  # fmt: skip
-    box = Fernet(base64.urlsafe_b64encode(kek.derive(b"site-cookies")))
+class ReportPages:
+    """The reporter's pages, bound to the database and the keys: each handler a method,
+    importable and testable; ``routes()`` lists them."""
 
-    def seal(value: Any) -> str:
-        return box.encrypt(json.dumps(value).encode()).decode()
+    def __init__(
+        self, *, db: Database, kek: KeyEncryptionKey, report_wait: Callable[[str], int],
+        render: Render, html: Html, emails: bool = False,
+    ) -> None:  # fmt: skip
+        self.db = db
+        self.kek = kek
+        self.report_wait = report_wait
+        self.render = render
+        self.html = html
+        self.emails = emails
+        # the site's cookies (a receipt, a lookup) sealed under a key derived from the data key
+        self.box = Fernet(base64.urlsafe_b64encode(kek.derive(b"site-cookies")))
 
-    def opened(request: Request, name: str, seconds: int) -> Any:
+    def seal(self, value: Any) -> str:
+        sealed: bytes = self.box.encrypt(json.dumps(value).encode())
+        return sealed.decode()
+
+    def opened(self, request: Request, name: str, seconds: int) -> Any:
         raw = request.cookies.get(name)
         if not raw:
             return None
         try:
-            return json.loads(box.decrypt(raw.encode(), ttl=seconds))
+            return json.loads(self.box.decrypt(raw.encode(), ttl=seconds))
         except (InvalidToken, ValueError):
             return None
 
     def set_cookie(
-        response: Response, request: Request, name: str, value: str, *, path: str, seconds: int
+        self,
+        response: Response,
+        request: Request,
+        name: str,
+        value: str,
+        *,
+        path: str,
+        seconds: int,
     ) -> None:
         response.set_cookie(
             name, value, max_age=seconds, path=path, httponly=True, samesite="strict",
             secure=request.url.scheme == "https",
         )  # fmt: skip
 
-    def page(request: Request, template: str, view: figures.Overview, status: int = 200,
+    def page(self, request: Request, template: str, view: figures.Overview, status: int = 200,
              **context: Any) -> Response:  # fmt: skip
-        response = html(render(template, view, request, **context), status=status)
+        response = self.html(self.render(template, view, request, **context), status=status)
         response.headers.update(NO_STORE)
         return response
 
-    async def overview() -> figures.Overview:
-        async with db.transaction() as session:
+    async def overview(self) -> figures.Overview:
+        async with self.db.transaction() as session:
             return await figures.overview(session=session)
 
-    async def report_form(request: Request) -> Response:
+    async def report_form(self, request: Request) -> Response:
         """GET: the form with a new submission token; POST: file it, then go to the
         receipt (a bot filling the hidden field gets there too, with a receipt never
         stored), or the form again with every problem named."""
@@ -106,21 +125,21 @@ def routes(
             token = str(form.get("token") or "")[:200] or receipts.new_token()
             form["token"] = token
             if form.get("website"):
-                return _to_receipt(request, set_cookie, seal(token))
+                return _to_receipt(request, self.set_cookie, self.seal(token))
             address = request.client.host if request.client else "unknown"
             try:
-                if wait := report_wait(address):
+                if wait := self.report_wait(address):
                     raise report_service.too_many(wait)
                 files = evidence.clean(uploads)  # every problem named before anything is kept
-                async with db.transaction() as session:
+                async with self.db.transaction() as session:
                     receipt = await report_service.submit_report(
                         session=session,
-                        kek=kek,
-                        report=_report_input(form, browser, emails=emails),
+                        kek=self.kek,
+                        report=_report_input(form, browser, emails=self.emails),
                         today=today,
                     )
                     await evidence.attach(
-                        session=session, kek=kek, code=receipt.code, secret=receipt.secret,
+                        session=session, kek=self.kek, code=receipt.code, secret=receipt.secret,
                         files=files,
                     )  # fmt: skip
             except DomainErrors as refused:
@@ -128,11 +147,11 @@ def routes(
             except DomainError as refused:
                 errors = [_field_error(refused)]
             else:
-                return _to_receipt(request, set_cookie, seal(token))
-        response = page(
-            request, "report.html", await overview(), status=400 if errors else 200,
+                return _to_receipt(request, self.set_cookie, self.seal(token))
+        response = self.page(
+            request, "report.html", await self.overview(), status=400 if errors else 200,
             form=_Form(form), errors=errors, version=version, today=today.isoformat(),
-            reporter_kinds=report_service.REPORTER_KINDS, unknown=UNKNOWN, emails=emails,
+            reporter_kinds=report_service.REPORTER_KINDS, unknown=UNKNOWN, emails=self.emails,
         )  # fmt: skip
         if REPORTER_COOKIE not in request.cookies:  # a session cookie: gone with the browser
             response.set_cookie(
@@ -141,91 +160,105 @@ def routes(
             )  # fmt: skip
         return response
 
-    async def receipt_page(request: Request) -> Response:
-        token = opened(request, RECEIPT_COOKIE, RECEIPT_SECONDS)
-        receipt = receipts.derive(kek, token) if isinstance(token, str) else None
-        return page(
-            request, "report_receipt.html", await overview(), receipt=receipt,
+    async def receipt_page(self, request: Request) -> Response:
+        token = self.opened(request, RECEIPT_COOKIE, RECEIPT_SECONDS)
+        receipt = receipts.derive(self.kek, token) if isinstance(token, str) else None
+        return self.page(
+            request, "report_receipt.html", await self.overview(), receipt=receipt,
             version=codes.default_version(clock.today()),
         )  # fmt: skip
 
-    def to_status(request: Request, code: str, secret: str, note: str = "") -> Response:
+    def to_status(self, request: Request, code: str, secret: str, note: str = "") -> Response:
         response = RedirectResponse("/report/status", status_code=303)
-        value = seal({"code": code[:40], "secret": secret[:200], "note": note})
-        set_cookie(response, request, LOOKUP_COOKIE, value, path="/report", seconds=LOOKUP_SECONDS)
+        value = self.seal({"code": code[:40], "secret": secret[:200], "note": note})
+        self.set_cookie(
+            response, request, LOOKUP_COOKIE, value, path="/report", seconds=LOOKUP_SECONDS
+        )
         return response
 
-    async def status_page(request: Request) -> Response:
+    async def status_page(self, request: Request) -> Response:
         """POST: look a receipt up, then show it (GET) from the cookie, so the secret is in
         no address and a reload asks nothing twice."""
         if request.method == "POST":
             form = await _fields(request)
-            return to_status(request, str(form.get("code", "")), str(form.get("secret", "")))
-        lookup = opened(request, LOOKUP_COOKIE, LOOKUP_SECONDS)
+            return self.to_status(request, str(form.get("code", "")), str(form.get("secret", "")))
+        lookup = self.opened(request, LOOKUP_COOKIE, LOOKUP_SECONDS)
         status = own = None
         if isinstance(lookup, dict):
-            async with db.transaction() as session:
+            async with self.db.transaction() as session:
                 status = await report_service.report_status(
                     session=session, code=lookup["code"], secret=lookup["secret"]
                 )
                 if status is not None:  # the reporter's own copy: their right of access
                     own = await report_service.own_copy(
-                        session=session, kek=kek, code=lookup["code"], secret=lookup["secret"]
+                        session=session, kek=self.kek, code=lookup["code"], secret=lookup["secret"]
                     )
         errors = [{"field": "text", "message": lookup["note"][6:]}] if isinstance(
             lookup, dict) and lookup["note"].startswith("error:") else []  # fmt: skip
-        return page(
-            request, "report_status.html", await overview(), status=200,
+        return self.page(
+            request, "report_status.html", await self.overview(), status=200,
             report=status, asked=isinstance(lookup, dict), own=own,
             note=lookup["note"] if isinstance(lookup, dict) and not errors else "",
             errors=errors, code=lookup["code"] if isinstance(lookup, dict) else "",
         )  # fmt: skip
 
-    async def add_page(request: Request) -> Response:
-        lookup = opened(request, LOOKUP_COOKIE, LOOKUP_SECONDS)
+    async def add_page(self, request: Request) -> Response:
+        lookup = self.opened(request, LOOKUP_COOKIE, LOOKUP_SECONDS)
         if not isinstance(lookup, dict):
             return RedirectResponse("/report/status", status_code=303)
         form, uploads = await _read(request)
         try:
             files = evidence.clean(uploads)
-            async with db.transaction() as session:
+            async with self.db.transaction() as session:
                 added = bool(files) and await evidence.attach(
-                    session=session, kek=kek, code=lookup["code"], secret=lookup["secret"],
+                    session=session, kek=self.kek, code=lookup["code"], secret=lookup["secret"],
                     files=files,
                 ) > 0  # fmt: skip
                 if str(form.get("text") or "").strip() or not files:
                     added = await report_service.add_information(
-                        session=session, kek=kek, code=lookup["code"], secret=lookup["secret"],
+                        session=session, kek=self.kek, code=lookup["code"], secret=lookup["secret"],
                         text_added=str(form.get("text") or ""), today=clock.today(),
                     )  # fmt: skip
         except DomainErrors as refused:
-            return to_status(request, lookup["code"], lookup["secret"],
+            return self.to_status(request, lookup["code"], lookup["secret"],
                              "error:" + refused.errors[0].message)  # fmt: skip
         note = "added" if added else "not_added"
-        return to_status(request, lookup["code"], lookup["secret"], note)
+        return self.to_status(request, lookup["code"], lookup["secret"], note)
 
-    async def withdraw_page(request: Request) -> Response:
-        """Asks first (a page of its own, away from the lookup); withdraws on "yes"."""
-        lookup = opened(request, LOOKUP_COOKIE, LOOKUP_SECONDS)
+    async def withdraw_page(self, request: Request) -> Response:
+        """Asks first (a self.page of its own, away from the lookup); withdraws on "yes"."""
+        lookup = self.opened(request, LOOKUP_COOKIE, LOOKUP_SECONDS)
         if not isinstance(lookup, dict):
             return RedirectResponse("/report/status", status_code=303)
         form = await _fields(request) if request.method == "POST" else {}
         if form.get("confirm") != "yes":
-            return page(request, "report_withdraw.html", await overview(), code=lookup["code"])
-        async with db.transaction() as session:
+            return self.page(
+                request, "report_withdraw.html", await self.overview(), code=lookup["code"]
+            )
+        async with self.db.transaction() as session:
             done = await report_service.withdraw(
                 session=session, code=lookup["code"], secret=lookup["secret"]
             )
         note = f"withdrawn:{done}" if done else "not_withdrawn"
-        return to_status(request, lookup["code"], lookup["secret"], note)
+        return self.to_status(request, lookup["code"], lookup["secret"], note)
 
-    return [
-        Route("/report", report_form, methods=["GET", "POST"]),
-        Route("/report/sent", receipt_page),
-        Route("/report/status", status_page, methods=["GET", "POST"]),
-        Route("/report/add", add_page, methods=["POST"]),
-        Route("/report/withdraw", withdraw_page, methods=["GET", "POST"]),
-    ]
+    def routes(self) -> list[Route]:
+        return [
+            Route("/report", self.report_form, methods=["GET", "POST"]),
+            Route("/report/sent", self.receipt_page),
+            Route("/report/status", self.status_page, methods=["GET", "POST"]),
+            Route("/report/add", self.add_page, methods=["POST"]),
+            Route("/report/withdraw", self.withdraw_page, methods=["GET", "POST"]),
+        ]
+
+
+def routes(
+    *, db: Database, kek: KeyEncryptionKey, report_wait: Callable[[str], int], render: Render,
+    html: Html, emails: bool = False,
+) -> list[Route]:  # fmt: skip
+    return ReportPages(
+        db=db, kek=kek, report_wait=report_wait, render=render, html=html, emails=emails
+    ).routes()
 
 
 def _to_receipt(request: Request, set_cookie: Any, sealed_token: str) -> Response:
