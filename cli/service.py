@@ -105,7 +105,7 @@ def _print_demo(
         created = run_as_operator(settings, endpoints, seed_rest)
         typer.echo(f"The demo history is ready: {created:,} cases, their statistics and releases.")
 
-    typer.echo("The site serves now; the demo history is seeded behind it (about two minutes):"
+    typer.echo("The site serves now; the demo history is seeded behind it (a few minutes):"
                " figures appear when it is done.")  # fmt: skip
     thread = Seeding(target=history, name="demo-seed", daemon=True)
     thread.start()
