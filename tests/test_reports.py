@@ -640,4 +640,3 @@ async def test_a_partys_system_finds_its_reports_by_id_by_case_and_by_change(
 
 ADD_INFO = """mutation($code: String!, $secret: String!, $text: String!) {
   addToReport(input: {code: $code, secret: $secret, text: $text}) { added } }"""
-
