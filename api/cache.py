@@ -99,8 +99,8 @@ class PublicCache:
         on_lookup: Callable[[bool], None] = lambda hit: None,
     ) -> None:
         self.app, self.db, self.path = app, db, path
-        self.max_entries, self.refresh_seconds, self.max_age = max_entries, refresh_seconds, max_age
-        self.max_bytes, self.max_entry_bytes = max_bytes, max_entry_bytes
+        self.refresh_seconds, self.max_age = refresh_seconds, max_age
+        self.max_entry_bytes = max_entry_bytes  # larger answers are streamed, never kept
         self.on_lookup = on_lookup
         self.entries: SizedCache[tuple[int, str], Entry] = SizedCache(
             max_size=max_bytes, max_entry_size=max_entry_bytes, max_entries=max_entries

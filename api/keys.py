@@ -219,14 +219,12 @@ async def reseal(db: Database, kek: KeyEncryptionKey) -> dict[str, int]:
             )
             for row in rows.all():
                 public_key, wrapped = keys[row.party_id]
-                sealed, party_id = bytes(row.sealed), row.party_id
-                if envelope.sealed_with_hpke(sealed, wrapped_private_key=wrapped, kek=kek,
-                                             party_id=party_id, purpose=purpose):  # fmt: skip
+                again = envelope.reseal(
+                    bytes(row.sealed), public_key=public_key, wrapped_private_key=wrapped,
+                    kek=kek, party_id=row.party_id, purpose=purpose,
+                )  # fmt: skip
+                if again is None:
                     continue
-                value = envelope.open_sealed(sealed, wrapped_private_key=wrapped, kek=kek,
-                                             party_id=party_id, purpose=purpose)  # fmt: skip
-                again = envelope.seal(value, public_key=public_key, party_id=party_id,
-                                      purpose=purpose)  # fmt: skip
                 await session.execute(
                     text(f"UPDATE {table} SET sealed = :s WHERE id = :id"),
                     {"s": again, "id": row.id},

@@ -148,6 +148,19 @@ def sealed_with_hpke(
     return _open_hpke(sealed, private, party_id=party_id, purpose=purpose) is not None
 
 
+def reseal(
+    sealed: bytes, *, public_key: bytes, wrapped_private_key: bytes, kek: KeyEncryptionKey,
+    party_id: UUID, purpose: str,
+) -> bytes | None:  # fmt: skip
+    """A value sealed before HPKE, sealed again with it; None for one already HPKE (what
+    ``keys reseal`` leaves alone). InvalidTag as ``open_sealed``."""
+    private = kek.unwrap(wrapped_private_key, party_id=party_id)
+    if _open_hpke(sealed, private, party_id=party_id, purpose=purpose) is not None:
+        return None
+    value = _open_before_hpke(sealed, private, party_id=party_id, purpose=purpose)
+    return seal(value, public_key=public_key, party_id=party_id, purpose=purpose)
+
+
 def _open_hpke(sealed: bytes, private: bytes, *, party_id: UUID, purpose: str) -> bytes | None:
     if not sealed.startswith(HPKE) or len(sealed) < len(HPKE) + ENC:
         return None

@@ -37,8 +37,3 @@ def entity(path: Path) -> ReplaceableEntity:
 
 def entities() -> list[ReplaceableEntity]:
     return [entity(path) for path in files()]
-
-
-def file_name(kind: str, name: str, table: str | None = None) -> str:
-    """Where an object of the database is kept: a trigger or policy under its table's name."""
-    return f"{table}.{name}.sql" if table else f"{name}.sql"

@@ -100,6 +100,12 @@ class ReportPages:
             secure=request.url.scheme == "https",
         )  # fmt: skip
 
+    def to_receipt(self, request: Request, sealed_token: str) -> Response:
+        response = RedirectResponse("/report/sent", status_code=303)
+        self.set_cookie(response, request, RECEIPT_COOKIE, sealed_token, path="/report/sent",
+                        seconds=RECEIPT_SECONDS)  # fmt: skip
+        return response
+
     def page(self, request: Request, template: str, view: figures.Overview, status: int = 200,
              **context: Any) -> Response:  # fmt: skip
         response = self.html(self.render(template, view, request, **context), status=status)
@@ -125,7 +131,7 @@ class ReportPages:
             token = str(form.get("token") or "")[:200] or receipts.new_token()
             form["token"] = token
             if form.get("website"):
-                return _to_receipt(request, self.set_cookie, self.seal(token))
+                return self.to_receipt(request, self.seal(token))
             address = request.client.host if request.client else "unknown"
             try:
                 if wait := self.report_wait(address):
@@ -147,7 +153,7 @@ class ReportPages:
             except DomainError as refused:
                 errors = [_field_error(refused)]
             else:
-                return _to_receipt(request, self.set_cookie, self.seal(token))
+                return self.to_receipt(request, self.seal(token))
         response = self.page(
             request, "report.html", await self.overview(), status=400 if errors else 200,
             form=_Form(form), errors=errors, version=version, today=today.isoformat(),
@@ -259,13 +265,6 @@ def routes(
     return ReportPages(
         db=db, kek=kek, report_wait=report_wait, render=render, html=html, emails=emails
     ).routes()
-
-
-def _to_receipt(request: Request, set_cookie: Any, sealed_token: str) -> Response:
-    response = RedirectResponse("/report/sent", status_code=303)
-    set_cookie(response, request, RECEIPT_COOKIE, sealed_token, path="/report/sent",
-               seconds=RECEIPT_SECONDS)  # fmt: skip
-    return response
 
 
 class _Form(dict[str, Any]):
