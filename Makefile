@@ -42,9 +42,13 @@ install: $(STAMP)
 run: $(RUN_STAMP)
 	$(BIN)/jointcode serve --demo
 
-## Run every gate and the whole test suite (TEST_DATABASE_URL, or an embedded PostgreSQL)
+## Run every gate and the test suite (TEST_DATABASE_URL, or an embedded PostgreSQL) on every
+## core, each pytest-xdist worker with a database of its own (TEST_WORKERS=1: one at a time).
+## The slow tier (browsers, fuzzing, whole-process starts) runs with TIERS=all, as CI does.
+TEST_WORKERS ?= auto
+TIERS ?= quick
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(if $(filter all,$(TIERS)),,-m "not slow") $(PYTEST_ARGS)
 
 ## The unit tier: pure logic, no database, seconds
 test-unit: $(STAMP)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import orjson
 from cross_web import HTTPException
 from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -107,6 +108,10 @@ class JointCodeGraphQL(GraphQL):
         )
         request.scope["jointcode.context"] = context  # released when the request ends
         return context
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: a large answer's encoding was a tenth of its CPU with the json module."""
+        return orjson.dumps(data)
 
     async def render_graphql_ide(self, request: Any) -> Response:
         return site.graphiql_page()

@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
+import orjson
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -65,6 +66,9 @@ def make_engine(
         max_overflow=max_overflow,
         pool_timeout=pool_timeout_s,
         pool_pre_ping=True,
+        # an officer's page decodes hundreds of audit entries' details: orjson reads the
+        # same values as the json module at a fraction of the CPU (bench/officer.py)
+        json_deserializer=orjson.loads,
         connect_args={
             "server_settings": {
                 "statement_timeout": str(statement_timeout_ms),

@@ -12,6 +12,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 
 from schema.cases.types import Case
 from schema.documents import CachedDocuments
+from schema.execution import AttributeFastPath
 from schema.fields import Cacheable
 from schema.hardening import AuditHead
 from schema.masking import MaskUnexpectedErrors
@@ -41,6 +42,7 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         types=[Case, Party, Release],
         scalar_overrides=SCALAR_OVERRIDES,
+        execution_context_class=AttributeFastPath,
         extensions=[
             MaskUnexpectedErrors,
             AuditHead,

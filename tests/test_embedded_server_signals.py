@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+pytestmark = pytest.mark.slow  # `make test` leaves it to CI (TIERS=all)
+
 JOINTCODE = str(Path(sys.executable).parent / "jointcode")
 
 

@@ -18,6 +18,8 @@ from schema import SDL_PATH
 from tests.conftest import GraphQLClient
 from tests.helpers import decide, issue_token, register_party, submit
 
+pytestmark = pytest.mark.slow  # `make test` leaves it to CI (TIERS=all)
+
 EXAMPLES = int(os.environ.get("JOINTCODE_FUZZ_EXAMPLES", "100"))
 STRATEGY = schemathesis.graphql.from_path(str(SDL_PATH)).as_strategy()
 ROLES = ("anonymous", "officer", "party_admin", "committee", "admin")

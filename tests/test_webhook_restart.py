@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import text
 
 from db.session import Database
@@ -21,6 +22,8 @@ from tests.helpers import party_admin_token, register_party
 from tests.test_reports import SUBMIT, report
 from tests.test_webhooks import CREATE
 from tests.webhook_receiver import Receiver, free_port
+
+pytestmark = pytest.mark.slow  # `make test` leaves it to CI (TIERS=all)
 
 REPORTS = 5
 

@@ -47,10 +47,13 @@ PAGES = {
 }
 FOCUSABLE = "a[href], button, select, input, textarea, [tabindex]:not([tabindex='-1'])"
 
-if not Path(CHROMIUM).exists():
-    pytestmark = pytest.mark.skipif(
-        not os.environ.get("CI"), reason=f"no chromium at {CHROMIUM} (CI installs it)"
-    )
+pytestmark = [
+    pytest.mark.slow,  # `make test` leaves it to CI (TIERS=all)
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+        reason=f"no chromium at {CHROMIUM} (CI installs it)",
+    ),
+]
 
 
 @pytest_asyncio.fixture(scope="module")
