@@ -19,6 +19,7 @@ parse, instead of taking every request to GraphQL and the database.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import time
@@ -44,7 +45,6 @@ from graphql import (
     visit,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import bearer_secret
@@ -79,6 +79,29 @@ class Entry:
     payload: bytes
     etag: str
     headers: tuple[tuple[bytes, bytes], ...]  # the answer's own (content type, CSP...)
+    # the response head's fixed part, built once: a hit costs no encoding
+    head: tuple[tuple[bytes, bytes], ...] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        head = (
+            (b"etag", self.etag.encode()),
+            *self.headers,
+            (b"content-length", str(len(self.payload)).encode()),
+        )
+        object.__setattr__(self, "head", head)
+
+
+def _request_headers(scope: Scope) -> tuple[str, str, str]:
+    """Content type, Accept and If-None-Match, in one pass over the request's headers."""
+    content_type = accept = if_none_match = ""
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            content_type = value.decode("latin-1")
+        elif name == b"accept":
+            accept = value.decode("latin-1")
+        elif name == b"if-none-match":
+            if_none_match = value.decode("latin-1")
+    return content_type, accept, if_none_match
 
 
 class PublicCache:
@@ -100,6 +123,7 @@ class PublicCache:
     ) -> None:
         self.app, self.db, self.path = app, db, path
         self.refresh_seconds, self.max_age = refresh_seconds, max_age
+        self._public = f"public, max-age={max_age}".encode()
         self.max_entry_bytes = max_entry_bytes  # larger answers are streamed, never kept
         self.on_lookup = on_lookup
         self.entries: SizedCache[tuple[int, str], Entry] = SizedCache(
@@ -183,12 +207,8 @@ class PublicCache:
             self._store((epoch, field), Entry(part, "", ()))
 
     async def _send_entry(self, scope: Scope, send: Send, entry: Entry, method: str) -> None:
-        status = (
-            304
-            if method == "GET" and Headers(scope=scope).get("if-none-match") == entry.etag
-            else 200
-        )
-        await _respond(send, status, entry, self._cache_control(method), "hit")
+        status = 304 if method == "GET" and _request_headers(scope)[2] == entry.etag else 200
+        await _respond(send, status, entry, self._cache_control(method), b"hit")
 
     async def _hit(self, scope: Scope, send: Send, key: str, epoch: int, method: str) -> bool:
         entry = self._lookup(epoch, key, None)
@@ -202,7 +222,6 @@ class PublicCache:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
         if scope["path"] != self.path:
             if scope["method"] == "GET" and is_page(scope["path"]):  # a token changes no page
                 await self._page(scope, receive, send)
@@ -218,15 +237,15 @@ class PublicCache:
         body = b""
         if method == "POST":
             body = await read_body(receive)
-        json_body = "application/json" in headers.get("content-type", "")
-        keyed = body if json_body or method != "POST" else b""
+        content_type, accept, _ = _request_headers(scope)
+        keyed = body if "application/json" in content_type or method != "POST" else b""
         key = request_key(method, scope.get("query_string", b""), keyed)
-        if key is None or "text/html" in headers.get("accept", ""):  # GraphiQL wants the page
+        if key is None or "text/html" in accept:  # GraphiQL wants the page
             await self.app(scope, replay_body(body), send)
             return
         fields = key.fields
         whole = key.whole
-        if "application/graphql-response+json" in headers.get("accept", ""):
+        if "application/graphql-response+json" in accept:
             whole, fields = "graphql-response " + whole, None  # answered with its own type
         epoch = await self.current_epoch()
         entry = self._lookup(epoch, whole, fields)
@@ -258,7 +277,7 @@ class PublicCache:
             self._store((epoch, whole), entry)
             if fields is not None:
                 self._store_fields(epoch, fields, payload)
-            await _respond(send, 200, entry, self._cache_control(method), "miss")
+            await _respond(send, 200, entry, self._cache_control(method), b"miss")
             return
         await send(
             {"type": "http.response.start", "status": captured["status"],
@@ -311,12 +330,12 @@ class PublicCache:
                 return
             entry = Entry(payload, _etag(payload), kept)
             self._store((epoch, key), entry)
-            await _respond(send, 200, entry, self._cache_control("GET"), "miss")
+            await _respond(send, 200, entry, self._cache_control("GET"), b"miss")
 
         await self.app(scope, receive, relay)
 
-    def _cache_control(self, method: str) -> str:
-        return f"public, max-age={self.max_age}" if method == "GET" else "no-store"
+    def _cache_control(self, method: str) -> bytes:
+        return self._public if method == "GET" else b"no-store"
 
 
 def _etag(payload: bytes) -> str:
@@ -511,13 +530,12 @@ def _key(method: str, query_string: bytes, body: bytes) -> Key | None:
     return Key(whole, fields)
 
 
-async def _respond(send: Send, status: int, entry: Entry, cache_control: str, state: str) -> None:
-    headers = [
-        (b"etag", entry.etag.encode()),
-        (b"cache-control", cache_control.encode()),
-        (b"x-cache", state.encode()),
-    ]
+async def _respond(
+    send: Send, status: int, entry: Entry, cache_control: bytes, state: bytes
+) -> None:
     if status == 200:
-        headers += [*entry.headers, (b"content-length", str(len(entry.payload)).encode())]
+        headers = [*entry.head, (b"cache-control", cache_control), (b"x-cache", state)]
+    else:
+        headers = [entry.head[0], (b"cache-control", cache_control), (b"x-cache", state)]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": entry.payload if status == 200 else b""})

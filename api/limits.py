@@ -29,7 +29,7 @@ class BodySizeLimit:
         await self._limited(scope, receive, send, limit)
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        declared = next((v for k, v in scope.get("headers") or () if k == b"content-length"), None)
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)
             return

@@ -5,14 +5,23 @@ transactions, so one slow request can be followed from the proxy to the database
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
-import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.session import REQUEST_ID
 
 PLAIN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# A new id is this process's random prefix and a count: unique across processes and
+# restarts without a system call per request (ids name requests; they guard nothing)
+_PREFIX = os.urandom(5).hex()
+_COUNT = itertools.count(1)
+
+
+def new_id() -> str:
+    return f"{_PREFIX}{next(_COUNT):06x}"
 
 
 class RequestIds:
@@ -26,13 +35,16 @@ class RequestIds:
         given = next(
             (v.decode("latin-1") for k, v in scope.get("headers") or [] if k == b"x-request-id"), ""
         )
-        request_id = given if given and PLAIN.match(given) else secrets.token_hex(8)
+        request_id = given if given and PLAIN.match(given) else new_id()
         token = REQUEST_ID.set(request_id)
+
+        tag = (b"x-request-id", request_id.encode())
 
         async def tagged(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0] != b"x-request-id"]
-                message = {**message, "headers": [*headers, (b"x-request-id", request_id.encode())]}
+                headers = [h for h in message.get("headers", ()) if h[0] != b"x-request-id"]
+                headers.append(tag)
+                message = {**message, "headers": headers}
             await send(message)
 
         try:

@@ -19,6 +19,13 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str | None = None
@@ -33,6 +40,7 @@ class Settings:
     statement_timeout_ms: int = 10_000
     pool_timeout_ms: int = 5_000
     client_timeout_ms: int = 10_000  # a client owing part of a request, silent this long
+    http: str = "httptools"  # uvicorn's HTTP protocol (api.slowclients): httptools or h11
     concurrent_requests: int = 8  # GraphQL requests run at once per lane (api.admission)
     queue_timeout_ms: int = 60_000  # how long a request waits for its turn, then 503
     max_body_bytes: int = 1_048_576
@@ -100,6 +108,7 @@ class Settings:
             statement_timeout_ms=_int("JOINTCODE_STATEMENT_TIMEOUT_MS", 10_000),
             pool_timeout_ms=_int("JOINTCODE_POOL_TIMEOUT_MS", 5_000),
             client_timeout_ms=_int("JOINTCODE_CLIENT_TIMEOUT_MS", 10_000),
+            http=_choice("JOINTCODE_HTTP", "httptools", ("httptools", "h11")),
             concurrent_requests=_int("JOINTCODE_CONCURRENT_REQUESTS", 8),
             queue_timeout_ms=_int("JOINTCODE_QUEUE_TIMEOUT_MS", 60_000),
             max_body_bytes=_int("JOINTCODE_MAX_BODY_BYTES", 1_048_576),

@@ -2,10 +2,16 @@
 
 A client that sends half a request head, or a body slower than nothing, holds a
 connection (and, once the app reads the body, a request slot) for as long as it likes:
-uvicorn times out only idle keep-alive connections. This protocol closes a connection
+uvicorn times out only idle keep-alive connections. These protocols close a connection
 when the client owes the server data (the rest of a request head or body) and sends
 nothing for ``client_timeout`` seconds. Once the request is in, the application takes
 over; between requests, uvicorn's keep-alive timeout applies as before.
+
+uvicorn offers no public hook for this: the guard extends its two HTTP protocols, h11
+(pure Python) and httptools (llhttp, in C: the default, measured faster in
+bench/publication.py). tests/test_slow_clients.py holds both to the same behaviour, so
+an upgrade of uvicorn that moves what the guard relies on fails there. Behind a proxy
+that buffers requests the proxy does this job as well (docs/DEPLOYMENT.md).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 DEFAULT_TIMEOUT_S = 10.0
 
@@ -33,13 +40,42 @@ def _no_delay(transport: asyncio.Transport) -> None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-class StallGuardedH11Protocol(H11Protocol):
+class _StallGuard:
+    """The timer: armed while the client owes data, closing the connection when it fires.
+    Mixed into uvicorn's protocols, whose transport, loop, cycle and flow it uses."""
+
     client_timeout: float = DEFAULT_TIMEOUT_S
+    _stall: asyncio.TimerHandle | None = None
+    transport: asyncio.Transport
+    loop: asyncio.AbstractEventLoop
+    cycle: Any
+    flow: Any
+    logger: Any
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._stall: asyncio.TimerHandle | None = None
+    def _arm(self) -> None:
+        self._disarm()
+        self._stall = self.loop.call_later(self.client_timeout, self._stalled)
 
+    def _disarm(self) -> None:
+        if self._stall is not None:
+            self._stall.cancel()
+            self._stall = None
+
+    def _stalled(self) -> None:
+        self._stall = None
+        if self.transport.is_closing():
+            return
+        if self.flow is not None and self.flow.read_paused:
+            self._arm()  # the server stopped reading, not the client sending
+            return
+        self.logger.info("closing a connection whose client stalled mid-request")
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.cycle.disconnected = True
+            self.cycle.message_event.set()
+        self.transport.close()
+
+
+class StallGuardedH11Protocol(_StallGuard, H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # uvicorn declares BaseTransport
         super().connection_made(transport)
         _no_delay(transport)
@@ -58,32 +94,58 @@ class StallGuardedH11Protocol(H11Protocol):
         self._disarm()
         super().connection_lost(exc)
 
-    def _arm(self) -> None:
+
+class StallGuardedHttpToolsProtocol(_StallGuard, HttpToolsProtocol):
+    """llhttp says when a request begins (its first byte) and when it is complete; in
+    between, the client owes the rest."""
+
+    _owing = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # uvicorn declares BaseTransport
+        super().connection_made(transport)
+        _no_delay(transport)
+        self._arm()  # a new connection owes us a request head
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._owing = True
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._owing = False
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._owing:
+            self._arm()  # part of a head or body is in: the rest must follow
+        else:
+            self._disarm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
-        self._stall = self.loop.call_later(self.client_timeout, self._stalled)
-
-    def _disarm(self) -> None:
-        if self._stall is not None:
-            self._stall.cancel()
-            self._stall = None
-
-    def _stalled(self) -> None:
-        self._stall = None
-        if not self.transport.is_closing():
-            self.logger.info("closing a connection whose client stalled mid-request")
-            if self.cycle is not None and not self.cycle.response_complete:
-                self.cycle.disconnected = True
-                self.cycle.message_event.set()
-            self.transport.close()
+        super().connection_lost(exc)
 
 
-class FromEnvironment(StallGuardedH11Protocol):
-    """The protocol with ``JOINTCODE_CLIENT_TIMEOUT_MS``, importable by name (uvicorn's
-    worker processes take the protocol by its import path)."""
+PROTOCOLS: dict[str, type[StallGuardedH11Protocol | StallGuardedHttpToolsProtocol]] = {
+    "httptools": StallGuardedHttpToolsProtocol,
+    "h11": StallGuardedH11Protocol,
+}
 
-    client_timeout = int(os.environ.get("JOINTCODE_CLIENT_TIMEOUT_MS") or 10_000) / 1000
+
+def protocol(
+    client_timeout_s: float, http: str = "httptools"
+) -> type[StallGuardedH11Protocol | StallGuardedHttpToolsProtocol]:
+    """The protocol class for uvicorn's ``http=``: ``httptools`` or ``h11``, with this
+    timeout."""
+    base = PROTOCOLS[http]
+    return type(f"StallGuarded_{http}", (base,), {"client_timeout": client_timeout_s})
 
 
-def protocol(client_timeout_s: float) -> type[StallGuardedH11Protocol]:
-    """The protocol class for uvicorn's ``http=`` with this timeout."""
-    return type("StallGuardedH11", (StallGuardedH11Protocol,), {"client_timeout": client_timeout_s})
+def from_environment() -> type[StallGuardedH11Protocol | StallGuardedHttpToolsProtocol]:
+    """The protocol ``JOINTCODE_HTTP`` and ``JOINTCODE_CLIENT_TIMEOUT_MS`` name."""
+    timeout_ms = int(os.environ.get("JOINTCODE_CLIENT_TIMEOUT_MS") or 10_000)
+    return protocol(timeout_ms / 1000, os.environ.get("JOINTCODE_HTTP") or "httptools")
+
+
+# uvicorn's worker processes take the protocol by its import path
+FromEnvironment = from_environment()

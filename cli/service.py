@@ -200,13 +200,14 @@ def serve(
         uvicorn.run(
             "api.app:worker_app", factory=True, workers=count, host=host, port=port,
             log_level=settings.log_level, http="api.slowclients:FromEnvironment",
-            log_config=None, proxy_headers=False,
+            loop="uvloop", log_config=None, proxy_headers=False, server_header=False,
         )  # fmt: skip
         return
     uvicorn.run(
         service_app(settings, endpoints, scheduler_after=seeding.done if seeding else None),
         host=host, port=port, log_level=settings.log_level,
-        http=slowclients.protocol(settings.client_timeout_ms / 1000), log_config=None,
+        http=slowclients.protocol(settings.client_timeout_ms / 1000, settings.http),
+        loop="uvloop", log_config=None, server_header=False,  # no banner naming the server
         proxy_headers=False,  # the app believes only JOINTCODE_TRUSTED_PROXIES
     )  # fmt: skip
 
