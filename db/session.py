@@ -12,6 +12,7 @@ transaction-local, so a pooled connection never carries one request's into the n
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -21,6 +22,7 @@ from uuid import UUID
 import orjson
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -60,12 +62,11 @@ def make_engine(
 ) -> AsyncEngine:
     """``pool_timeout_s``: how long a request waits for a connection before the service
     answers SERVICE_BUSY (HTTP 503), rather than queueing without bound."""
-    return create_async_engine(
+    engine = create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout_s,
-        pool_pre_ping=True,
         # an officer's page decodes hundreds of audit entries' details: orjson reads the
         # same values as the json module at a fraction of the CPU (bench/officer.py)
         json_deserializer=orjson.loads,
@@ -78,6 +79,32 @@ def make_engine(
             }
         },
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+# SQLAlchemy's pool_pre_ping costs every checkout a round trip (BEGIN; ROLLBACK), which
+# was two of the six statements of a public answer. A connection used moments ago is
+# alive; one idle longer than this is pinged before use, and replaced if the ping fails.
+PING_AFTER_IDLE_S = 5.0
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "checkin")
+    def _idle_from(dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _alive(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return  # new, or used moments ago
+        try:
+            sync_engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the pool replaces it and tries another
+            raise DisconnectionError("a pooled connection did not answer") from error
 
 
 class PartySession(Session):
@@ -89,18 +116,22 @@ class PartySession(Session):
 REQUEST_ID: ContextVar[str | None] = ContextVar("jointcode_request_id", default=None)
 
 
+NAME_ONLY = text("SELECT set_config('application_name', :name, true)")
+NAME_AND_TOKEN = text("SELECT set_config('application_name', :name, true), jc_bind_token(:secret)")
+
+
 @event.listens_for(PartySession, "after_begin")
 def _bind(session: Session, transaction: Any, connection: Any) -> None:
+    """The request's name and the caller's binding, in one statement (one round trip)."""
     request_id = REQUEST_ID.get()
-    if request_id is not None:
-        connection.execute(
-            text("SELECT set_config('application_name', :name, true)"),
-            {"name": f"jointcode {request_id}"},
-        )
+    name = f"jointcode {request_id}" if request_id is not None else "jointcode"
     credential = session.info.get(CREDENTIAL_KEY)
     if credential:
-        connection.execute(text("SELECT jc_bind_token(:secret)"), {"secret": credential})
-    elif session.info.get(OPERATOR_KEY):
+        connection.execute(NAME_AND_TOKEN, {"name": name, "secret": credential})
+        return
+    if request_id is not None:
+        connection.execute(NAME_ONLY, {"name": name})
+    if session.info.get(OPERATOR_KEY):
         party_id = session.info.get("party_id")
         connection.execute(text("SELECT jc_bind_operator(:party)"), {"party": party_id})
 
