@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import resource
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -49,6 +51,16 @@ async def fresh_database(server_url: str, prefix: str) -> AsyncIterator[str]:
         yield owner
     finally:
         await run_autocommit(server_url, f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def with_keys(env: dict[str, str], folder: str) -> dict[str, str]:
+    """The environment with the operator's keys in ``folder``, made there once (`jointcode
+    keys init`), as production needs them before `serve` starts."""
+    env = {**env, "JOINTCODE_KEY_DIR": folder}
+    if not (Path(folder) / "data-encryption-key").exists():
+        jointcode = Path(sys.executable).parent / "jointcode"
+        subprocess.run([jointcode, "keys", "init"], env=env, check=True, capture_output=True)
+    return env
 
 
 def peak_rss_mib() -> float:

@@ -1,4 +1,5 @@
-"""Load from a second process: wrk, POSTing either one body or a new document per request."""
+"""Load from a second process: wrk, POSTing one body, a new document per request, or a
+rotation of different documents."""
 
 from __future__ import annotations
 
@@ -22,6 +23,23 @@ local n = 0
 function request()
   n = n + 1
   return wrk.format(nil, nil, nil, string.format(TEMPLATE, prefix, n))
+end
+"""
+# Each request the next body of a list, every thread from its own place in it: genuinely
+# different questions (tables, filters), not only renamed aliases.
+ROTATION = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local bodies = {BODIES}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("start", threads * 7)
+end
+local n = 0
+function request()
+  n = n + 1
+  return wrk.format(nil, nil, nil, bodies[1 + (start + n) % #bodies])
 end
 """
 FIXED = """
@@ -55,13 +73,15 @@ def run(
     seconds: int,
     body: str | None = None,
     template: str | None = None,
+    bodies: list[str] | None = None,
     connections: int = 32,
 ) -> Result:
-    script = (
-        COUNTER.replace("TEMPLATE", _lua_string(template))
-        if template is not None
-        else FIXED.replace("BODY", _lua_string(body or "{}"))
-    )
+    if bodies is not None:
+        script = ROTATION.replace("{BODIES}", "{" + ", ".join(map(_lua_string, bodies)) + "}")
+    elif template is not None:
+        script = COUNTER.replace("TEMPLATE", _lua_string(template))
+    else:
+        script = FIXED.replace("BODY", _lua_string(body or "{}"))
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
         file.write(script)
         file.flush()

@@ -1,13 +1,23 @@
-"""Officer traffic under load: parallel reads of a full page of cases while a writer steps
-cases through the workflow. Every answer is checked; p50/p99 and RSS are reported.
+"""Officer traffic: what one page of 100 cases costs, and parallel reads under a writer.
 
-Run: ``make bench-officer`` (starts ``jointcode serve`` on the demo data: ``DATABASE_URL``
-if set, else an embedded server in ``.cache/bench-officer``; ``JOINTCODE_DEMO_PROFILE``
-picks the caseload, default ``small``), or against a running service:
-``python -m bench.officer --url http://127.0.0.1:8000/graphql --token jc_…``.
-Each read is ``cases(first: 100)`` with every field, history and reads, as a party's
-case-management system syncing would ask; the writer submits a case, triages it, starts
-the assessment and decides it, again and again, while the reads run.
+Run: ``make bench-officer``. It starts ``jointcode serve`` (one worker) on the demo data
+(``JOINTCODE_DEMO_PROFILE``, default ``small``) in a fresh database on
+``BENCH_DATABASE_URL`` / ``TEST_DATABASE_URL``'s server, else on an embedded server of
+its own, and prints in one run:
+
+1. **CPU per page**: ``cases(first: 100)`` with every field, history and reads, as a
+   party's case-management system syncing would ask, read one at a time; the service's
+   CPU (user + system, from /proc) per page, next to its wall time.
+2. **The raw SQL**: the same page's queries (the cases, their count, their histories,
+   who read them and how often, the repeat counts) sent straight through asyncpg, no
+   ORM, no GraphQL, no HTTP: what the database and the driver cost, and the ratio.
+3. **Parallel readers** (50 and 200) while a writer submits, triages, assesses and
+   decides cases: p50/p99, errors, the service's RSS. Every answer is checked.
+
+The aims (issue 26, this 2-core machine): at most 25 ms of CPU a page; 50 parallel p99
+at most 1.5 s; 200 parallel p99 at most 8 s with no error. Or against a running service
+(CPU per page and the raw SQL left out): ``python -m bench.officer --url
+http://127.0.0.1:8000/graphql --token jc_…``.
 """
 
 from __future__ import annotations
@@ -27,6 +37,9 @@ from typing import Any
 
 import httpx
 import psutil
+
+from bench.common import fresh_database, server, with_keys
+from db.audit import ENTRY_COLUMNS
 
 READ = """{ cases(first: 100) { totalCount edges { node {
   id reference state version receivedOn provisions channel respondentRole targetRole
@@ -197,31 +210,98 @@ async def run(url: str, token: str, levels: list[int], pid: int | None) -> None:
         await _one_case_read(client, url, 1000)
 
 
+PAGE_SQL = {
+    "cases": "SELECT * FROM cases WHERE party_id = $1 ORDER BY received_on DESC, id DESC LIMIT 101",
+    "count": "SELECT count(*) FROM cases WHERE party_id = $1",
+    "histories": f"SELECT {ENTRY_COLUMNS} FROM audit_entries "
+    "WHERE subject_ids && $1::uuid[] ORDER BY seq",
+    "reads": "SELECT k.case_id, r.id, r.at, r.actor, r.actor_role "
+    "FROM unnest($1::uuid[]) AS k(case_id) CROSS JOIN LATERAL (SELECT id, at, actor, "
+    "actor_role FROM case_reads WHERE case_id = k.case_id ORDER BY id DESC LIMIT 6) r",
+    "read counts": "SELECT k.case_id, coalesce(f.n, 0) + (SELECT count(*) FROM case_reads r "
+    "WHERE r.case_id = k.case_id AND r.xid >= (SELECT upto FROM case_read_fold)) AS n "
+    "FROM unnest($1::uuid[]) AS k(case_id) LEFT JOIN case_read_counts f USING (case_id)",
+    "repeats": "SELECT respondent_pseudonym, count(*) FROM cases WHERE party_id = $1 AND "
+    "respondent_pseudonym = ANY($2::text[]) GROUP BY respondent_pseudonym",
+}
+
+
+async def raw_sql_ms(owner_url: str, party_slug: str, pages: int = 20) -> float:
+    """The page's queries, one after another as the service sends them, straight through
+    asyncpg (no ORM, no GraphQL, no HTTP): median wall time of a page, in ms."""
+    import asyncpg
+
+    connection = await asyncpg.connect(owner_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        party = await connection.fetchval("SELECT id FROM parties WHERE slug = $1", party_slug)
+        times = []
+        for _ in range(pages + 3):
+            started = time.perf_counter()
+            async with connection.transaction():
+                cases = await connection.fetch(PAGE_SQL["cases"], party)
+                ids = [c["id"] for c in cases[:100]]
+                await connection.fetchval(PAGE_SQL["count"], party)
+                await connection.fetch(PAGE_SQL["histories"], ids)
+                await connection.fetch(PAGE_SQL["reads"], ids)
+                await connection.fetch(PAGE_SQL["read counts"], ids)
+                pseudonyms = [c["respondent_pseudonym"] for c in cases if c["respondent_pseudonym"]]
+                await connection.fetch(PAGE_SQL["repeats"], party, pseudonyms)
+            times.append((time.perf_counter() - started) * 1000)
+        return sorted(times[3:])[len(times[3:]) // 2]
+    finally:
+        await connection.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    root = psutil.Process(pid)
+    tree = [root, *root.children(recursive=True)]
+    return sum(
+        t.user + t.system for t in (p.cpu_times() for p in tree if "postgres" not in p.name())
+    )
+
+
+async def cpu_per_page(url: str, token: str, pid: int, pages: int = 30) -> tuple[float, float]:
+    """Pages read one at a time: the service's CPU and the wall time of a page, in ms
+    (medians of three rounds)."""
+    headers = {"authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(headers=headers, timeout=60) as client:
+        for _ in range(5):  # warm: parsed documents, prepared statements, pools
+            response = await client.post(url, json={"query": READ})
+            if _outcome(response, _page_is_right) != "ok":
+                raise SystemExit(f"the page is not right: {response.text[:300]}")
+        cpu, wall = [], []
+        for _ in range(3):
+            before, started = _cpu_seconds(pid), time.perf_counter()
+            for _ in range(pages):
+                await client.post(url, json={"query": READ})
+            wall.append((time.perf_counter() - started) * 1000 / pages)
+            cpu.append((_cpu_seconds(pid) - before) * 1000 / pages)
+    return sorted(cpu)[1], sorted(wall)[1]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _start_service(workers: int) -> tuple[subprocess.Popen[bytes], str, str]:
-    process, url, printed = start_service(workers)
-    found = re.search(r"officer lantern\s+(\S+)", printed)
-    if found is None:
-        process.terminate()
-        raise SystemExit(f"no officer token in:\n{printed}")
-    return process, url, found.group(1)
-
-
-def start_service(workers: int = 1) -> tuple[subprocess.Popen[bytes], str, str]:
-    """`jointcode demo` (its printed tokens returned), then `jointcode serve` on a free
-    port, ready; returns the process, the /graphql URL and what `demo` printed."""
-    """`jointcode demo` for a token, then `jointcode serve` on a free port."""
+def start_service(
+    workers: int = 1, database_url: str | None = None
+) -> tuple[subprocess.Popen[bytes], str, str]:
+    """`jointcode demo` on this database (else ``DATABASE_URL``, else an embedded server
+    in ``.cache/bench-officer``; its printed tokens returned), then `jointcode serve` on a
+    free port, ready; returns the process, the /graphql URL and what `demo` printed."""
     bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "JOINTCODE_RATE_ANONYMOUS": "", "JOINTCODE_LOG_LEVEL": "warning"}
+    env = {**os.environ, "JOINTCODE_RATE_ANONYMOUS": "", "JOINTCODE_LOG_LEVEL": "warning",
+           "JOINTCODE_SCHEDULER": "off"}  # fmt: skip
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
     env.setdefault("JOINTCODE_DEMO_PROFILE", "small")
     env.setdefault("JOINTCODE_DATA_DIR", ".cache/bench-officer")
     env["JOINTCODE_PORT"] = str(_free_port())
     env["JOINTCODE_WORKERS"] = str(workers)
+    if env.get("DATABASE_URL"):  # production's rule: the keys are made on purpose, once
+        env = with_keys(env, env["JOINTCODE_DATA_DIR"] + "-keys")
     printed = subprocess.run([bin_dir / "jointcode", "demo"], env=env, check=True,
                              capture_output=True, text=True).stdout  # fmt: skip
     process = subprocess.Popen([bin_dir / "jointcode", "serve"], env=env)
@@ -237,6 +317,33 @@ def start_service(workers: int = 1) -> tuple[subprocess.Popen[bytes], str, str]:
     raise SystemExit("jointcode serve did not become ready")
 
 
+def officer_token(printed: str) -> str:
+    found = re.search(r"officer lantern\s+(\S+)", printed)
+    if found is None:
+        raise SystemExit(f"no officer token in:\n{printed}")
+    return found.group(1)
+
+
+AIM_CPU_MS = 25.0
+
+
+async def measure(database_url: str, levels: list[int], workers: int) -> None:
+    process, url, printed = start_service(workers, database_url)
+    token = officer_token(printed)
+    try:
+        cpu, wall = await cpu_per_page(url, token, process.pid)
+        raw = await raw_sql_ms(database_url, "lantern")
+        print(f"one page of 100 cases, every field (one at a time, {workers} worker(s)):")
+        print(f"  jointcode: {cpu:.1f} ms of CPU a page ({wall:.1f} ms wall), aim <= "
+              f"{AIM_CPU_MS:.0f} ms: ratio to the aim {cpu / AIM_CPU_MS:.2f}")  # fmt: skip
+        print(f"  the same page's queries straight through asyncpg: {raw:.1f} ms wall; "
+              f"jointcode's CPU / the raw SQL's time: {cpu / raw:.1f}")  # fmt: skip
+        await run(url, token, levels, process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", help="a running service's /graphql (default: start one)")
@@ -249,12 +356,13 @@ def main() -> None:
             parser.error("--url needs --token")
         asyncio.run(run(args.url, args.token, args.parallel, None))
         return
-    process, url, token = _start_service(args.workers)
-    try:
-        asyncio.run(run(url, token, args.parallel, process.pid))
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with server() as server_url:
+
+        async def fresh() -> None:
+            async with fresh_database(server_url, "jointcode_bench_officer") as owner:
+                await measure(owner, args.parallel, args.workers)
+
+        asyncio.run(fresh())
 
 
 if __name__ == "__main__":

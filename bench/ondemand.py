@@ -33,7 +33,7 @@ async def install(*, session: AsyncSession, k: int) -> int:
         text(
             f"""
             CREATE TABLE bench.classes AS
-            SELECT c.party_id, extract(year FROM c.decided_on)::integer AS year,
+            SELECT c.party_id, extract(year FROM c.finalised_on)::integer AS year,
                    ARRAY(SELECT DISTINCT '{hierarchy}'::jsonb -> c.code_version -> 'family'
                                          ->> pr FROM unnest(c.provisions) pr) AS families,
                    c.provisions, c.channel, c.respondent_role, c.severity_level, c.sanction,
@@ -41,6 +41,9 @@ async def install(*, session: AsyncSession, k: int) -> int:
                    count(*) AS n, sum(c.record_key) AS key_sum
             FROM cases c
             WHERE c.state = 'final' AND c.tabulated AND c.decided_on IS NOT NULL
+              -- a year is a cell once the newest edition closes it, as the stored tables
+              AND make_date(extract(year FROM c.finalised_on)::integer, 12, 31)
+                  <= (SELECT max(period_end) FROM statistics_editions)
             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
             """
         )

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 
 from schema.cases.types import Case
-from schema.documents import CachedDocuments
+from schema.documents import limited_documents
 from schema.execution import AttributeFastPath
 from schema.fields import Cacheable
 from schema.hardening import AuditHead
@@ -46,10 +45,8 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             MaskUnexpectedErrors,
             AuditHead,
-            CachedDocuments,  # bounded by size, unlike ParserCache and ValidationCache
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            # bounded by size, unlike ParserCache and ValidationCache; with the limits
+            limited_documents(max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES, max_tokens=MAX_TOKENS),
         ],
     )
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import SchemaExtension, query_depth_limiter
+from strawberry.extensions import max_aliases as max_aliases_rule
 from strawberry.schema.schema import validate_document
 
 from schema.caches import SizedCache
@@ -76,7 +78,7 @@ class Documents:
         kept = self.cache.get(_key(query, options))
         if kept is not None and kept.document is not document:
             kept = None  # not the document this cache parsed: validate it afresh
-        names = tuple(getattr(r, "__qualname__", repr(r)) for r in rules)
+        names = _names(rules)
         if kept is not None and names in kept.validated:
             return kept.validated[names]
         errors = validate_document(schema, document, rules)
@@ -88,6 +90,11 @@ class Documents:
 Key = tuple[str, tuple[tuple[str, Any], ...]]
 
 
+@lru_cache(maxsize=64)  # the rules are fixed when the schema is built: a handful of tuples
+def _names(rules: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(getattr(r, "__qualname__", repr(r)) for r in rules)
+
+
 def _key(query: str, options: Mapping[str, Any]) -> Key:
     return query, tuple(sorted(options.items()))
 
@@ -96,10 +103,19 @@ DOCUMENTS = Documents()
 
 
 class CachedDocuments(SchemaExtension):
-    """Parse and validate through ``DOCUMENTS`` (one per process, shared by requests)."""
+    """Parse and validate through ``DOCUMENTS`` (one per process, shared by requests),
+    with the document limits: at most ``max_tokens`` tokens (a parse option), and the
+    depth and alias rules, made once here rather than by Strawberry's QueryDepthLimiter
+    and MaxAliasesLimiter, which build a rule class per request (measured: about a third
+    of an uncached public answer's fixed cost went to the extensions' machinery)."""
+
+    max_tokens: int | None = None
+    limits: tuple[Any, ...] = ()
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
+        if self.max_tokens is not None:
+            context.parse_options["max_tokens"] = self.max_tokens
         if context.query and context.graphql_document is None:
             context.graphql_document = DOCUMENTS.parse(context.query, context.parse_options)
         yield
@@ -112,6 +128,19 @@ class CachedDocuments(SchemaExtension):
                 context.parse_options,
                 context.schema._schema,
                 context.graphql_document,
-                tuple(context.validation_rules),
+                (*context.validation_rules, *self.limits),
             )
         yield
+
+
+def limited_documents(
+    *, max_depth: int, max_aliases: int, max_tokens: int
+) -> type[CachedDocuments]:
+    """The extension with these limits (the rules made once, for the process)."""
+    limits = (
+        query_depth_limiter.create_validator(max_depth, None),
+        max_aliases_rule.create_validator(max_aliases),
+    )
+    return type(
+        "LimitedDocuments", (CachedDocuments,), {"max_tokens": max_tokens, "limits": limits}
+    )

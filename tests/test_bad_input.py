@@ -254,3 +254,27 @@ async def test_graphql_cop_probes_are_refused(client: httpx.AsyncClient) -> None
     assert (
         _codes(body) == ["GRAPHQL_VALIDATION_FAILED"] and "aliases" in body["errors"][0]["message"]
     )
+
+
+async def test_documents_past_the_depth_and_token_limits_are_refused_every_time(
+    client: httpx.AsyncClient,
+) -> None:
+    """The limits live in the cached parse and validation (schema/documents.py): a refused
+    document stays refused when it is asked again, from the cache."""
+    from schema import MAX_DEPTH, MAX_TOKENS
+
+    deep = (
+        "{ cases { edges { node { "
+        + "report { case { " * MAX_DEPTH
+        + "id"
+        + " } }" * (MAX_DEPTH)
+        + " } } } }"
+    )
+    many = "{ " + " ".join(f"a{n}: __typename" for n in range(MAX_TOKENS)) + " }"
+    for _ in range(2):
+        body = (await client.post("/graphql", json={"query": deep})).json()
+        assert _codes(body) == ["GRAPHQL_VALIDATION_FAILED"], body
+        assert "depth" in body["errors"][0]["message"]
+        body = (await client.post("/graphql", json={"query": many})).json()
+        assert "data" not in body or body["data"] is None, body
+        assert "tokens" in body["errors"][0]["message"], body
