@@ -19,6 +19,16 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _thresholds(name: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    parts = [int(p) for p in value.split(",")]
+    if len(parts) != 3 or any(p < 1 for p in parts):
+        raise ValueError(f"{name} is three positive whole numbers, e.g. 100000,50,1000")
+    return parts[0], parts[1], parts[2]
+
+
 def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = (os.environ.get(name) or default).strip().lower()
     if value not in choices:
@@ -41,6 +51,7 @@ class Settings:
     pool_timeout_ms: int = 5_000
     client_timeout_ms: int = 10_000  # a client owing part of a request, silent this long
     http: str = "httptools"  # uvicorn's HTTP protocol (api.slowclients): httptools or h11
+    gc_thresholds: tuple[int, int, int] = (100_000, 50, 1_000)  # Python's collector (api.app)
     concurrent_requests: int = 8  # GraphQL requests run at once per lane (api.admission)
     queue_timeout_ms: int = 60_000  # how long a request waits for its turn, then 503
     max_body_bytes: int = 1_048_576
@@ -109,6 +120,7 @@ class Settings:
             pool_timeout_ms=_int("JOINTCODE_POOL_TIMEOUT_MS", 5_000),
             client_timeout_ms=_int("JOINTCODE_CLIENT_TIMEOUT_MS", 10_000),
             http=_choice("JOINTCODE_HTTP", "httptools", ("httptools", "h11")),
+            gc_thresholds=_thresholds("JOINTCODE_GC_THRESHOLDS", (100_000, 50, 1_000)),
             concurrent_requests=_int("JOINTCODE_CONCURRENT_REQUESTS", 8),
             queue_timeout_ms=_int("JOINTCODE_QUEUE_TIMEOUT_MS", 60_000),
             max_body_bytes=_int("JOINTCODE_MAX_BODY_BYTES", 1_048_576),
