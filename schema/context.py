@@ -48,7 +48,8 @@ class Loaders:
         """Drop what the request loaded. A DataLoader, its futures and their batches refer
         to each other: left alone, each page's loaded rows (thousands of objects) waited
         for Python's cyclic collector instead of going when the request ends."""
-        for loader in (self.adoptions, self.sanction_mappings, *self._per_party.values()):
+        loaders: list[DataLoader[Any, Any]] = [self.adoptions, self.sanction_mappings]
+        for loader in [*loaders, *self._per_party.values()]:
             loader.clear_all()
         self._per_party.clear()
 
