@@ -86,7 +86,8 @@ bench-import: $(STAMP)
 	$(BIN)/python -m bench.import_cases --cases 100000
 
 ## Preview/publish over 1,000,000 cases, then the same public answer side by side from
-## jointcode, Starlette and PostGraphile 4 under wrk, with the ratios (needs wrk, node, npm);
+## jointcode (cache on, off, different questions), Starlette (fixed body, raw SQL) and
+## PostGraphile 4 under wrk, printing the ratios the aims name (needs wrk, node, npm);
 ## BENCH_ARGS=--reuse keeps the generated data for the next run
 bench-publication: $(STAMP)
 	$(BIN)/python -m bench.publication $(BENCH_ARGS)
@@ -95,9 +96,10 @@ bench-publication: $(STAMP)
 bench-disclosure: $(STAMP)
 	$(BIN)/python -m bench.disclosure
 
-## 50 and 200 parallel officers reading a full page of cases while a writer steps cases on
+## An officer's page of 100 cases: CPU per page beside the raw SQL's time and the aim, then
+## 50 and 200 parallel officers reading it while a writer steps cases on
 bench-officer: $(STAMP)
-	$(BIN)/python -m bench.officer
+	$(BIN)/python -m bench.officer $(BENCH_ARGS)
 
 ## 10 minutes of mixed traffic: 90% public (every request its own document), 9% officer
 ## writes, 1% Committee; p50/p99 per kind, errors, RSS over time
