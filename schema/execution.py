@@ -20,9 +20,12 @@ the work is less; tests/test_execution.py holds the two side by side.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import Enum, EnumMeta
 from typing import Any
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLField,
     GraphQLLeafType,
     GraphQLList,
@@ -85,6 +88,41 @@ def _shape(kind: GraphQLOutputType) -> tuple[GraphQLOutputType, bool, bool, bool
         if isinstance(kind, GraphQLNonNull):
             kind = kind.of_type
     return kind, nullable, is_list, items_null
+
+
+_SERIALIZERS: dict[int, Callable[[Any], Any]] = {}
+
+
+def serializer(kind: GraphQLLeafType) -> Callable[[Any], Any]:
+    """How a leaf type turns a value into its answer, found once per type. Strawberry's
+    enum coercion compares the value with each member's ``.value`` in turn, for every
+    value; here each Python member's name is looked up in a table made once per type,
+    and anything else (a raw value, a refusal) goes to the type's own coercion."""
+    found = _SERIALIZERS.get(id(kind))
+    if found is not None:
+        return found
+    coerce = kind.coerce_output_value
+    wrapped = getattr(kind, "wrapped_cls", None)
+    if isinstance(kind, GraphQLEnumType) and isinstance(wrapped, EnumMeta):
+        members: list[Enum] = list(wrapped)
+        names = {
+            member: name
+            for name, value in kind.values.items()
+            for member in members
+            if member.value == value.value
+        }
+
+        def by_table(value: Any) -> Any:
+            try:
+                return names[value]
+            except (KeyError, TypeError):  # not a member (or unhashable): the type decides
+                return coerce(value)
+
+        found = by_table
+    else:
+        found = coerce
+    _SERIALIZERS[id(kind)] = found
+    return found
 
 
 def _is_basic(field: GraphQLField) -> bool:
@@ -158,7 +196,7 @@ class AttributeFastPath(StrawberryGraphQLCoreExecutionContext):
         python_name = field.extensions["strawberry-definition"].python_name
         shape = {"nullable": nullable, "is_list": is_list, "items_null": items_null}
         if isinstance(kind, GraphQLLeafType):
-            return _Step(name, python_name, LEAF, kind.coerce_output_value, **shape)
+            return _Step(name, python_name, LEAF, serializer(kind), **shape)
         if not isinstance(kind, GraphQLObjectType):
             return None  # interfaces and unions need their runtime type
         program = self._compile(kind, details)
@@ -180,6 +218,14 @@ class AttributeFastPath(StrawberryGraphQLCoreExecutionContext):
                 return None
             program.append(step)
         return program
+
+    @staticmethod
+    def complete_leaf_value(return_type: GraphQLLeafType, result: Any) -> Any:
+        """graphql-core's own step, with the type's serializer found once (above)."""
+        coerced = serializer(return_type)(result)
+        if coerced is Undefined or coerced is None:
+            return StrawberryGraphQLCoreExecutionContext.complete_leaf_value(return_type, result)
+        return coerced
 
     def execute_fields(
         self,
