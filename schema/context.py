@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -195,3 +195,22 @@ class RequestContext:
     def actor(self) -> Actor | None:
         """Who the audit trail names for what this request changes or reads."""
         return self.viewer.actor if self.viewer else None
+
+
+NOT_LOADED: Any = object()
+
+
+def loaded(loader: DataLoader[Any, Any], key: Any) -> Any:
+    """The loader's value for ``key`` if it is already there (primed, or loaded by an
+    earlier batch), else ``NOT_LOADED``. A resolver that finds it answers at once,
+    without a coroutine: graphql-core runs every awaitable it is given as a task, and a
+    page of 100 cases with three loader fields was 300 of them."""
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception():
+        return NOT_LOADED
+    return future.result()
+
+
+async def later(awaitable: Awaitable[Any], then: Callable[[Any], Any]) -> Any:
+    """``then`` of what ``awaitable`` gives, for a resolver whose value is not loaded yet."""
+    return then(await awaitable)

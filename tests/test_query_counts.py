@@ -124,3 +124,40 @@ async def test_a_page_leaves_the_same_garbage_for_3_or_30_cases(
         await decide(gql, officer, await submit(gql, officer, f"G-{n}"))
     many = await _cyclic_garbage_for(gql, officer)
     assert many - few < 200, (few, many)
+
+
+FIELDS = """repeatRespondent
+  history(first: 2) { totalCount edges { cursor node { seq action } } pageInfo { hasNextPage } }
+  more: history(first: 5, after: $after) { totalCount edges { node { seq } } }
+  reads(first: 3) { totalCount edges { node { actor } } }
+  few: reads(first: 1) { totalCount edges { node { actor } } }"""
+
+
+async def test_fields_read_ahead_with_the_page_answer_as_when_loaded_alone(
+    gql: GraphQLClient, admin_token: str
+) -> None:
+    """A page reads its cases' histories, reads and repeat counts ahead of their fields
+    (schema/cases/queries.py: _read_ahead); a case asked alone (node) loads them as its
+    fields resolve. Both ways give the same answer, aliases and cursors included."""
+    await register_party(gql, admin_token, "party-a")
+    officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
+    for n in range(4):
+        await decide(gql, officer, await submit(gql, officer, f"R-{n}", respondentRef="M1"))
+    listed = await gql.ok(
+        f"query($after: String) {{ cases(first: 10) {{ edges {{ node {{ id {FIELDS} }} }} }} }}",
+        {"after": None},
+        token=officer,
+    )
+    for edge in listed["cases"]["edges"]:
+        alone = await gql.ok(
+            f"query($id: ID!, $after: String) {{ node(id: $id) {{ ... on Case {{ {FIELDS} }} }} }}",
+            {"id": edge["node"]["id"], "after": None},
+            token=officer,
+        )
+        page = {k: v for k, v in edge["node"].items() if k != "id"}
+        # each read of a case adds to its reads: their rows are compared by shape only
+        for key, first in (("reads", 3), ("few", 1)):
+            for reads in (page.pop(key), alone["node"].pop(key)):
+                assert reads["totalCount"] >= 1
+                assert len(reads["edges"]) == min(first, reads["totalCount"])
+        assert page == alone["node"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -15,6 +17,7 @@ from cases import service as case_service
 from cases.errors import CaseErrorCode
 from cases.models import CaseState as DomainCaseState
 from db.errors import DomainError, DomainErrors
+from db.pagination import MAX_PAGE
 from parties import service as party_service
 from parties.errors import PartyErrorCode
 from schema.cases.types import Case, CaseFilter, CaseOrder, ComplianceReport, DayBandCount
@@ -66,7 +69,9 @@ class CaseQuery:
                 )
         except (DomainError, DomainErrors) as error:
             raise bad_input(error) from None
-        return connection_from_page(page, Case.from_model, after=after)
+        connection = connection_from_page(page, Case.from_model, after=after)
+        await _read_ahead(info, [edge.node for edge in connection.edges])
+        return connection
 
     @field(
         description="Your party's compliance with the code's deadlines for cases received "
@@ -117,3 +122,38 @@ class CaseQuery:
             ],
             **values,
         )
+
+
+def _asked(selections: list[Any], name: str) -> list[Any]:
+    """Every field called ``name`` in these selections, through fragments."""
+    found = []
+    for selection in selections:
+        if getattr(selection, "name", None) == name and hasattr(selection, "arguments"):
+            found.append(selection)
+        found.extend(_asked(getattr(selection, "selections", None) or [], name))
+    return found
+
+
+async def _read_ahead(info: Ctx, cases: list[Case]) -> None:
+    """What the page's cases are asked for through loaders, loaded before their fields
+    resolve: each field then answers at once (``schema.context.loaded``) instead of as
+    one of 300 tasks a page. The same loaders, batches and queries as before; a field
+    this misses (other arguments, a fragment it cannot see) loads as it always did."""
+    if not cases:
+        return
+    selections = info.selected_fields[0].selections
+    party = cases[0].party_uuid
+    loaders = info.context.loaders
+    waits: list[Awaitable[Any]] = []
+    if _asked(selections, "history"):
+        waits.append(loaders.histories(party).load_many([c.uuid for c in cases]))
+    if _asked(selections, "repeatRespondent"):
+        pseudonyms = [c.pseudonym for c in cases if c.pseudonym is not None]
+        waits.append(loaders.repeat_counts(party).load_many(pseudonyms))
+    for reads in _asked(selections, "reads"):
+        asked = reads.arguments.get("first", 20)  # a literal arrives as its text
+        first = int(asked) if isinstance(asked, int | str) and str(asked).isdigit() else 0
+        if reads.arguments.get("after") is None and 0 < first <= MAX_PAGE:
+            waits.append(loaders.reads(party, first).load_many([(c.uuid, None) for c in cases]))
+    if waits:
+        await asyncio.gather(*waits)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 from uuid import UUID
 
 import strawberry
@@ -19,7 +19,7 @@ from codes import clock
 from db import audit
 from db.errors import DomainError
 from db.pagination import Page, check_page_size, decode_cursor, encode_cursor
-from schema.context import RequestContext
+from schema.context import NOT_LOADED, RequestContext, later, loaded
 from schema.errors import bad_input
 from schema.fields import field
 from schema.relay import Connection, Node, connection_from_page, to_global_id
@@ -181,17 +181,20 @@ class Case(Node):
         description="The same respondent (by keyed pseudonym) is named in another of your "
         "party's cases."
     )
-    async def repeat_respondent(self, info: Info[RequestContext, None]) -> bool:
+    def repeat_respondent(self, info: Info[RequestContext, None]) -> bool:
         if self.pseudonym is None:
             return False
         counts = info.context.loaders.repeat_counts(self.party_uuid)
-        return await counts.load(self.pseudonym) > 1
+        count = loaded(counts, self.pseudonym)
+        if count is not NOT_LOADED:
+            return bool(count > 1)
+        return cast("bool", later(counts.load(self.pseudonym), lambda n: n > 1))
 
     @field(
         description="Every recorded change of this case, oldest first, from your party's "
         "hash-chained trail. Reads are not changes: see reads."
     )
-    async def history(
+    def history(
         self, info: Info[RequestContext, None], first: int = 50, after: str | None = None
     ) -> Connection[CaseEvent]:
         try:
@@ -199,20 +202,27 @@ class Case(Node):
             start = decode_cursor("event", after, arity=1)[0] if after else 0
         except DomainError as error:
             raise bad_input(error) from None
-        entries = await info.context.loaders.histories(self.party_uuid).load(self.uuid)
-        later = [e for e in entries if e.seq > start]
-        page = Page(
-            items=[(encode_cursor("event", [e.seq]), e) for e in later[:first]],
-            has_next_page=len(later) > first,
-            total_count=len(entries),
-        )
-        return connection_from_page(page, CaseEvent.from_entry, after=after)
+
+        def page_of(entries: list[audit.Entry]) -> Connection[CaseEvent]:
+            after_start = [e for e in entries if e.seq > start]
+            page = Page(
+                items=[(encode_cursor("event", [e.seq]), e) for e in after_start[:first]],
+                has_next_page=len(after_start) > first,
+                total_count=len(entries),
+            )
+            return connection_from_page(page, CaseEvent.from_entry, after=after)
+
+        histories = info.context.loaders.histories(self.party_uuid)
+        entries = loaded(histories, self.uuid)
+        if entries is not NOT_LOADED:  # the page's cases had theirs read with the page
+            return page_of(entries)
+        return cast("Connection[CaseEvent]", later(histories.load(self.uuid), page_of))
 
     @field(
         description="Who read this case and when, newest first: one entry per request that "
         "read it (your party's access log, kept outside the chain)."
     )
-    async def reads(
+    def reads(
         self, info: Info[RequestContext, None], first: int = 20, after: str | None = None
     ) -> Connection[CaseRead]:
         try:
@@ -220,15 +230,23 @@ class Case(Node):
             before = decode_cursor("read", after, arity=1)[0] if after else None
         except DomainError as error:
             raise bad_input(error) from None
-        found, total = await info.context.loaders.reads(self.party_uuid, first).load(
-            (self.uuid, before)
-        )
-        page = Page(
-            items=[(encode_cursor("read", [r.id]), r) for r in found[:first]],
-            has_next_page=len(found) > first,
-            total_count=total,
-        )
-        return connection_from_page(page, CaseRead.from_domain, after=after)
+
+        def page_of(
+            found_and_total: tuple[list[DomainCaseRead], int],
+        ) -> Connection[CaseRead]:
+            found, total = found_and_total
+            page = Page(
+                items=[(encode_cursor("read", [r.id]), r) for r in found[:first]],
+                has_next_page=len(found) > first,
+                total_count=total,
+            )
+            return connection_from_page(page, CaseRead.from_domain, after=after)
+
+        reads = info.context.loaders.reads(self.party_uuid, first)
+        ready = loaded(reads, (self.uuid, before))
+        if ready is not NOT_LOADED:  # read with the page
+            return page_of(ready)
+        return cast("Connection[CaseRead]", later(reads.load((self.uuid, before)), page_of))
 
     @field(
         description="The report from the public this case was opened from; null for a case "
