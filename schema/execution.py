@@ -15,7 +15,7 @@ type, a deferred fragment. So does anything unusual on the way (a null where the
 forbids one, a value its type refuses, an exception): the whole field is then executed
 again by graphql-core, which gives the ordinary answer and the ordinary error. Reading an
 attribute twice has no effect, so the answers are the same as without this module, only
-the work is less; tests/test_execution.py holds the two side by side.
+the work is less; tests/unit/test_execution.py holds the two side by side.
 """
 
 from __future__ import annotations
