@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import socket
 from typing import Any
 
@@ -26,10 +25,12 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from api.settings import Settings
+
 DEFAULT_TIMEOUT_S = 10.0
 
 
-def _no_delay(transport: asyncio.Transport) -> None:
+def _no_delay(transport: asyncio.BaseTransport) -> None:
     """Send each write at once (TCP_NODELAY). asyncio sets it on the sockets it accepts,
     but not on those of a socket handed over from another process, as uvicorn's workers'
     are: there a response's head and body met Nagle's algorithm and the client's delayed
@@ -40,9 +41,10 @@ def _no_delay(transport: asyncio.Transport) -> None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-class _StallGuard:
+class _StallGuard(asyncio.Protocol):
     """The timer: armed while the client owes data, closing the connection when it fires.
-    Mixed into uvicorn's protocols, whose transport, loop, cycle and flow it uses."""
+    Mixed into uvicorn's protocols (before them), whose transport, loop, cycle and flow it
+    uses."""
 
     client_timeout: float = DEFAULT_TIMEOUT_S
     _stall: asyncio.TimerHandle | None = None
@@ -51,6 +53,15 @@ class _StallGuard:
     cycle: Any
     flow: Any
     logger: Any
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # the protocol's, after this mixin
+        _no_delay(transport)
+        self._arm()  # a new connection owes us a request head
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
 
     def _arm(self) -> None:
         self._disarm()
@@ -76,11 +87,6 @@ class _StallGuard:
 
 
 class StallGuardedH11Protocol(_StallGuard, H11Protocol):
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # uvicorn declares BaseTransport
-        super().connection_made(transport)
-        _no_delay(transport)
-        self._arm()  # a new connection owes us a request head
-
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
         if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and (
@@ -90,21 +96,12 @@ class StallGuardedH11Protocol(_StallGuard, H11Protocol):
         else:
             self._disarm()
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
 
 class StallGuardedHttpToolsProtocol(_StallGuard, HttpToolsProtocol):
     """llhttp says when a request begins (its first byte) and when it is complete; in
     between, the client owes the rest."""
 
     _owing = False
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # uvicorn declares BaseTransport
-        super().connection_made(transport)
-        _no_delay(transport)
-        self._arm()  # a new connection owes us a request head
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -120,10 +117,6 @@ class StallGuardedHttpToolsProtocol(_StallGuard, HttpToolsProtocol):
             self._arm()  # part of a head or body is in: the rest must follow
         else:
             self._disarm()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
 
 
 PROTOCOLS: dict[str, type[StallGuardedH11Protocol | StallGuardedHttpToolsProtocol]] = {
@@ -142,9 +135,10 @@ def protocol(
 
 
 def from_environment() -> type[StallGuardedH11Protocol | StallGuardedHttpToolsProtocol]:
-    """The protocol ``JOINTCODE_HTTP`` and ``JOINTCODE_CLIENT_TIMEOUT_MS`` name."""
-    timeout_ms = int(os.environ.get("JOINTCODE_CLIENT_TIMEOUT_MS") or 10_000)
-    return protocol(timeout_ms / 1000, os.environ.get("JOINTCODE_HTTP") or "httptools")
+    """The protocol ``JOINTCODE_HTTP`` and ``JOINTCODE_CLIENT_TIMEOUT_MS`` name, read as
+    every other setting is (api.settings)."""
+    settings = Settings.from_env()
+    return protocol(settings.client_timeout_ms / 1000, settings.http)
 
 
 # uvicorn's worker processes take the protocol by its import path

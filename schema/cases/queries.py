@@ -136,7 +136,7 @@ def _asked(selections: list[Any], name: str) -> list[Any]:
 
 async def _read_ahead(info: Ctx, cases: list[Case]) -> None:
     """What the page's cases are asked for through loaders, loaded before their fields
-    resolve: each field then answers at once (``schema.context.loaded``) instead of as
+    resolve: each field then answers at once (``schema.context.now_or_later``) instead of as
     one of 300 tasks a page. The same loaders, batches and queries as before; a field
     this misses (other arguments, a fragment it cannot see) loads as it always did."""
     if not cases:

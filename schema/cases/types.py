@@ -19,7 +19,7 @@ from codes import clock
 from db import audit
 from db.errors import DomainError
 from db.pagination import Page, check_page_size, decode_cursor, encode_cursor
-from schema.context import NOT_LOADED, RequestContext, later, loaded
+from schema.context import RequestContext, now_or_later
 from schema.errors import bad_input
 from schema.fields import field
 from schema.relay import Connection, Node, connection_from_page, to_global_id
@@ -185,10 +185,7 @@ class Case(Node):
         if self.pseudonym is None:
             return False
         counts = info.context.loaders.repeat_counts(self.party_uuid)
-        count = loaded(counts, self.pseudonym)
-        if count is not NOT_LOADED:
-            return bool(count > 1)
-        return cast("bool", later(counts.load(self.pseudonym), lambda n: n > 1))
+        return cast("bool", now_or_later(counts, self.pseudonym, lambda n: n > 1))
 
     @field(
         description="Every recorded change of this case, oldest first, from your party's "
@@ -213,10 +210,7 @@ class Case(Node):
             return connection_from_page(page, CaseEvent.from_entry, after=after)
 
         histories = info.context.loaders.histories(self.party_uuid)
-        entries = loaded(histories, self.uuid)
-        if entries is not NOT_LOADED:  # the page's cases had theirs read with the page
-            return page_of(entries)
-        return cast("Connection[CaseEvent]", later(histories.load(self.uuid), page_of))
+        return cast("Connection[CaseEvent]", now_or_later(histories, self.uuid, page_of))
 
     @field(
         description="Who read this case and when, newest first: one entry per request that "
@@ -243,10 +237,7 @@ class Case(Node):
             return connection_from_page(page, CaseRead.from_domain, after=after)
 
         reads = info.context.loaders.reads(self.party_uuid, first)
-        ready = loaded(reads, (self.uuid, before))
-        if ready is not NOT_LOADED:  # read with the page
-            return page_of(ready)
-        return cast("Connection[CaseRead]", later(reads.load((self.uuid, before)), page_of))
+        return cast("Connection[CaseRead]", now_or_later(reads, (self.uuid, before), page_of))
 
     @field(
         description="The report from the public this case was opened from; null for a case "
