@@ -72,7 +72,7 @@ def operator_database(settings: Settings, endpoints: Endpoints) -> Database:
     """The owner's connection for command-line operator work, bound as the operator.
 
     Operator commands (parties, tokens, imports, demo data) are the database owner's by
-    design: the application role cannot do them on its own (migration 0014).
+    design: the application role cannot do them on its own (``jc_bind_token()``).
     """
     if endpoints.owner_url is None:
         raise PermissionError(

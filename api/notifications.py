@@ -1,7 +1,7 @@
 """Status emails to reporters who asked for them, over SMTP (``aiosmtplib``).
 
 Off unless the operator names an SMTP server (``JOINTCODE_SMTP_HOST``). Every minute,
-the notifier reads the reports whose reporter asked (migration 0034) and works out
+the notifier reads the reports whose reporter asked (``reporter_notifications_due()``) and works out
 each one's status as the receipt would (``cases.reports``). It emails each status not
 yet told. An email says the receipt code, the status in words and, where there is one,
 the outcome band or the reason a report was not taken up. It never holds what the

@@ -2,7 +2,7 @@
 
 `jointcode scheduler` runs it as a process of its own (the compose file's ``scheduler``
 service), and `serve` runs it too unless ``JOINTCODE_SCHEDULER=off``. Each job is
-claimed in the database (migration 0036) before it runs, so two schedulers, or every
+claimed in the database (the ``scheduled_jobs`` table) before it runs, so two schedulers, or every
 worker of a `serve`, never run one job twice in a period or at the same time. Each run
 writes the job's metrics (``api.jobmetrics``): a job that ran is a success, however many
 items it found or skipped. A job that failed is not, and it is tried again within five

@@ -1,4 +1,4 @@
-"""Delivering the webhook outbox (migration 0033) to the parties' endpoints.
+"""Delivering the webhook outbox (``webhook_enqueue()``) to the parties' endpoints.
 
 The database writes each event in the same transaction as the change it tells of.
 This worker leases due deliveries (``webhook_claim``), posts each one, signed by

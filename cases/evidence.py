@@ -7,7 +7,7 @@ and encoded again from its pixels alone, which drops EXIF (GPS location, camera,
 XMP and every other metadata. A PDF is rewritten page by page (``pypdf``) without its
 document information, XMP metadata, attachments, scripts or page actions. What is kept is
 sealed to the party's key like the report's text (``db.envelope``). It is deleted with
-the text, on withdrawal or by retention (migration 0035).
+the text, on withdrawal or by retention (``report_evidence_erased()``).
 """
 
 from __future__ import annotations

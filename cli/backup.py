@@ -47,5 +47,8 @@ def restore_command(file: Path = typer.Argument(..., help="An archive `backup` w
         asyncio.run(backup.restore(endpoints.owner_url, file))
     except backup.BackupError as exc:
         fail(str(exc))
-    migrate.upgrade(endpoints.owner_url, app_password=settings.app_password)
+    try:
+        migrate.upgrade(endpoints.owner_url, app_password=settings.app_password)
+    except migrate.OlderThanBaseline as exc:
+        fail(f"The archive is loaded, but its schema is old. {exc}")
     typer.echo(f"restored {file}; the schema is up to date")

@@ -101,7 +101,7 @@ def prepare_database(settings: Settings, *, migrate: bool = True) -> Endpoints:
         else:
             try:
                 migrations.upgrade(endpoints.owner_url, app_password=settings.app_password)
-            except CodeFileError as exc:
+            except (CodeFileError, migrations.OlderThanBaseline) as exc:
                 fail(str(exc))
     return endpoints
 

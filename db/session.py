@@ -1,7 +1,7 @@
 """Engines and sessions, with the caller bound to every transaction by the database.
 
 Row-level security and the owner's functions ask ``jc_viewer()``, which accepts only a
-binding sealed by the database for this very transaction (migration 0014). The
+binding sealed by the database for this very transaction (``jc_bind_token()``). The
 application role gets one by handing the caller's token to ``jc_bind_token`` as each
 transaction begins; it cannot make one up, so a compromised process reaches no more than
 the tokens passing through it. The owner (operator commands) binds with

@@ -30,13 +30,47 @@ def alembic_config(owner_url: str) -> Config:
     return config
 
 
+BASELINE = "0036"  # migrations 0001-0036, squashed into one (decision 0020)
+LAST_RELEASE_WITH_THE_OLD_CHAIN = "2f8c790"
+
+
+class OlderThanBaseline(RuntimeError):
+    """The database was migrated part way through the chain the baseline replaced."""
+
+
 def upgrade(owner_url: str, *, revision: str = "head", app_password: str | None = None) -> None:
     """Migrate, check adopted code files are unchanged, set the app role's password if given.
 
     Synchronous (Alembic runs its own event loop): call it from a thread in async code.
+    Raises OlderThanBaseline, before changing anything, for a database at a revision
+    the baseline squashed away.
     """
-    command.upgrade(alembic_config(owner_url), revision)
+    config = alembic_config(owner_url)
+    at = asyncio.run(_recorded_revision(owner_url))
+    if at is not None and at < BASELINE:
+        raise OlderThanBaseline(
+            f"This database is at migration {at}, from before migrations 0001-{BASELINE} were "
+            f"squashed into one baseline. Upgrade it first with a release that still has them "
+            f"(commit {LAST_RELEASE_WITH_THE_OLD_CHAIN} or earlier: `jointcode migrate`), then "
+            'with this one. docs/operations.md, "Upgrading", says more.'
+        )
+    command.upgrade(config, revision)
     asyncio.run(_after_upgrade(owner_url, app_password))
+
+
+async def _recorded_revision(owner_url: str) -> str | None:
+    """The revision Alembic recorded, or None for a database never migrated."""
+    engine = make_engine(owner_url, pool_size=1, max_overflow=0)
+    try:
+        async with engine.connect() as connection:
+            if await connection.scalar(text("SELECT to_regclass('alembic_version')")) is None:
+                return None
+            found: str | None = await connection.scalar(
+                text("SELECT version_num FROM alembic_version")
+            )
+            return found
+    finally:
+        await engine.dispose()
 
 
 async def _after_upgrade(owner_url: str, password: str | None) -> None:

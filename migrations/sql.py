@@ -1,16 +1,12 @@
-"""What every migration shares: the application role's name, the RLS party expression,
-the safe header of an owner function, and running a block of SQL one statement at a time."""
+"""What hand-written migrations share: the application role's name, and running a block
+of SQL one statement at a time. (Functions, triggers and policies are generated from
+``db/sql/``; see ``migrations.migrate.revision``.)"""
 
 import re
 
 from alembic import op
 
 APP = "jointcode_app"
-# Every owner function from 0023 on: trusted schemas only, the caller's temporary schema
-# last (PostgreSQL, "Writing SECURITY DEFINER Functions Safely"); tests/test_definer_safety.py
-SEARCH_PATH = "pg_catalog, public, pg_temp"
-DEFINER = f"SECURITY DEFINER SET search_path = {SEARCH_PATH}"
-PARTY = "NULLIF(current_setting('jointcode.party_id', true), '')::uuid"
 
 
 def execute_each(block: str) -> None:

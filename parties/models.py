@@ -21,7 +21,7 @@ class Party(Base):
     ec_registration: Mapped[str | None] = mapped_column(Text)
     nations: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     membership: Mapped[int | None] = mapped_column(Integer)
-    # the party publishes its timeliness figures on the public site (migration 0017)
+    # the party publishes its timeliness figures on the public site (``public_timeliness()``)
     publishes_timeliness: Mapped[bool] = mapped_column(Boolean, default=False)
     # The latest adoption, kept on the party for reading; the history is in CodeAdoption.
     code_version: Mapped[str] = mapped_column(Text)
@@ -84,7 +84,7 @@ class EnrolmentRecord(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     token_id: Mapped[UUID | None] = mapped_column()
-    # set by the database (migration 0025): the party has had an administrator
+    # set by the database (``enrolments_need_consent()``): the party has had an administrator
     needs_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     approved_by: Mapped[str | None] = mapped_column(Text)  # "party_admin:<token>", "committee:…"

@@ -9,7 +9,7 @@ administrator tokens; the registry admin issues Committee and admin tokens, regi
 parties and creates a one-time enrolment code for a party's first administrator, and may
 revoke any token (break-glass) but never issue or rotate a party's. The operator (the
 database owner at the command line) may do anything, audited as the operator. The
-database's policies hold the same rules (migration 0014), so a compromised process
+database's policies hold the same rules (``jc_bind_token()``), so a compromised process
 cannot step around this module.
 """
 

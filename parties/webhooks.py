@@ -5,7 +5,7 @@ Messages follow the Standard Webhooks specification (``standardwebhooks``): a bo
 and ``webhook-signature`` (HMAC-SHA256 under the endpoint's ``whsec_`` secret). The
 secret is shown once, when the endpoint is made or its secret is rotated, and is stored
 only wrapped under the service's key. Events are written by the database in the same
-transaction as the change (migration 0033); ``api.webhooks`` delivers them. Payloads
+transaction as the change (``webhook_enqueue()``); ``api.webhooks`` delivers them. Payloads
 carry ids and coded facts only, never what a reporter wrote.
 """
 

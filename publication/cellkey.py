@@ -15,7 +15,7 @@ The table (``perturb``):
 - k and above move by -2, -1, 0, +1 or +2 with probabilities 13, 51, 128, 51, 13 in 256
   (half unchanged, symmetric), never below k.
 
-The database computes it (``ckm_perturb`` in migration 0013) so that exact counts never
+The database computes it (``ckm_perturb()``) so that exact counts never
 leave the owner's functions; this module is the same table in Python, for tests, the
 benchmark and documentation. ONS's package ``cell-key-perturbation`` applies the same
 method with a ptable file; we match its method, not its files: our ptable is this

@@ -1,8 +1,8 @@
 """The Committee's cross-party figures: fixed reporting periods, protected cell by cell.
 
-Each period's figures are an edition (migration 0028): computed once, on the period's end
-plus the code's settling lag, and stored, so polling before and after a decision shows
-nothing and an open period is never shown.
+Each period's figures are an edition (``publish_committee_edition()``): computed once, on
+the period's end plus the code's settling lag, and stored, so polling before and after a
+decision shows nothing and an open period is never shown.
 
 Figures come from rollups kept with the cases, through owner-run functions that accept
 only a fixed reporting period (a calendar quarter, a calendar year, or the Committee's

@@ -8,8 +8,8 @@ linked duplicate counts, all parties together. Each closed quarter's edition (th
 calendar of the public statistics) adds that quarter's cells, and the fourth quarter's
 the year's, as the reports stand on that date. Cells are never recomputed, so a report
 accepted or declined later changes nothing; all time is the sum of the years. An owner
-function perturbs every cell with the cell-key method (migration 0029), so no count is
-between 1 and k-1.
+function perturbs every cell with the cell-key method
+(``publish_report_statistics_edition()``), so no count is between 1 and k-1.
 """
 
 from __future__ import annotations

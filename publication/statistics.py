@@ -7,7 +7,7 @@ added to a closed period. An edition's tables hold quarters up to its own, years
 once closed, and "all time" as every closed year. Nothing about an open period is in
 them, and a party's release changes no figure. Between two editions of one year only the
 quarter tables gain the new quarter, so comparing editions tells no more than a closed
-quarter's own tables do. An owner-run database function (migration 0027)
+quarter's own tables do. An owner-run database function (``publish_statistics_edition()``)
 computes them and stores them already perturbed with the cell-key method
 (``publication.cellkey``):
 - no stored count is between 1 and k-1;

@@ -3,8 +3,8 @@
 They are the Committee's protected cells for that party (``publication.committee``):
 the same perturbed counts, for the same fixed periods, read through an owner function
 that refuses a party that does not publish. Shown for the last published quarters and
-reporting years only (closed and settled, their editions stored once: migration 0028), so
-the public sees settled periods rather than a running tally.
+reporting years only (closed and settled, their editions stored once:
+``publish_committee_edition()``), so the public sees settled periods rather than a running tally.
 """
 
 from __future__ import annotations

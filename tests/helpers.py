@@ -96,7 +96,8 @@ APPROVE = """mutation($id: ID!) {
 async def party_admin_token(gql: GraphQLClient, admin: str, party: str) -> str:
     """A party's administrator, as in production: the registry admin's one-time code,
     traded for a PARTY_ADMIN token with no token at all. A party's first administrator
-    is enrolled once per test; later ones are approved by the first (migration 0025)."""
+    is enrolled once per test; later ones are approved by the first
+    (``enrolments_need_consent()``)."""
     first = gql.party_admins.get(party)
     created = await gql.ok(
         ENROLMENT.replace("code errors", "code enrolmentId errors"), {"party": party}, token=admin

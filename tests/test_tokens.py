@@ -188,7 +188,7 @@ async def test_a_partys_administrators_see_its_credential_events(
     older = [e["node"] for e in rest["edges"]]
     assert not rest["pageInfo"]["hasNextPage"]
     # the officer's issuer enrolled after the first administrator, who was told of the
-    # registry's enrolment and approved it (migration 0025)
+    # registry's enrolment and approved it (``enrolments_need_consent()``)
     assert [(e["action"], e["actorRole"]) for e in older] == [
         ("token.enrol", "party_admin"),
         ("enrolment.approve", "party_admin"),

@@ -1,3 +1,3 @@
-CREATE POLICY owner_all ON public.case_reads AS PERMISSIVE FOR ALL TO postgres
+CREATE POLICY owner_all ON public.case_reads AS PERMISSIVE FOR ALL TO CURRENT_USER
 USING (true)
 WITH CHECK (true);
