@@ -329,3 +329,19 @@ async def test_repeat_respondents_by_pseudonym_only(officer: Officer, owner_db: 
     async with owner_db.transaction() as session:
         dump = str((await session.execute(text("SELECT * FROM cases"))).all())
     assert "1001" not in dump and "2002" not in dump  # the reference itself is never stored
+
+
+async def test_two_findings_for_one_provision_are_a_user_error_and_change_nothing(
+    officer: Officer, db: Database
+) -> None:
+    """The step's input is read inside its transaction: a refusal while reading it is a
+    UserError like any other, for recordAssessment and for decideCase's shortcut."""
+    case = await _case_in(officer, "UNDER_ASSESSMENT", "D-1", db)
+    twice = [{"provision": "JC6", "proven": True}, {"provision": "JC6", "proven": False}]
+    payload = await officer.step("recordAssessment", case, assessment={"findings": twice})
+    [error] = payload["errors"]
+    assert error["code"] == "DUPLICATE_PROVISION" and payload["case"] is None
+    payload = await officer.step("decideCase", case, findings=twice, sanction="advice")
+    [error] = payload["errors"]
+    assert error["code"] == "DUPLICATE_PROVISION" and payload["case"] is None
+    assert await officer.read(case) == case

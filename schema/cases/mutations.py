@@ -1,13 +1,14 @@
 """The case workflow's mutations: one per step, each taking expectedVersion.
 
-Every resolver is the same three lines: check the officer, decode the id, call the
-lifecycle function inside one transaction; ``_step`` holds them once.
+Every resolver is one line: the lifecycle function and the input's own arguments.
+``_step`` checks the officer, decodes the id and calls it inside one transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
+from functools import partial
 from uuid import UUID
 
 import strawberry
@@ -32,17 +33,34 @@ Ctx = Info[RequestContext, None]
 VERSION_HELP = "The case version you read: a stale one is STALE_VERSION and changes nothing."
 
 
-async def _step(
-    info: Ctx,
-    global_id: str,
-    work: Callable[[AsyncSession, UUID, UUID], Awaitable[CaseModel]],
-) -> tuple[Case | None, list[UserError]]:
-    async def run(session: AsyncSession, party_id: UUID, case_id: UUID) -> Case:
-        return Case.from_model(await work(session, party_id, case_id))
+@strawberry.input  # what every step takes: the case, and the version the officer read
+class _StepInput:
+    id: strawberry.ID
+    expected_version: int = strawberry.field(description=VERSION_HELP)
 
-    return await officer_step(
-        info, run, global_id=global_id, type_name="Case", not_found=lifecycle.not_found
+
+async def _step(
+    info: Ctx, input: _StepInput, step: Callable[[], Callable[..., Awaitable[CaseModel]]]
+) -> CasePayload:
+    """``step()`` is a lifecycle function with the input's own arguments bound
+    (``functools.partial``, which mypy checks); the officer's party, the case and the
+    version are bound here. It is called inside the transaction, after the role check, so
+    an input refused while it is read (two findings for one provision) is a UserError."""
+
+    async def run(session: AsyncSession, party_id: UUID, case_id: UUID) -> Case:
+        return Case.from_model(
+            await step()(
+                session=session,
+                party_id=party_id,
+                case_id=case_id,
+                expected_version=input.expected_version,
+            )
+        )
+
+    case, errors = await officer_step(
+        info, run, global_id=input.id, type_name="Case", not_found=lifecycle.not_found
     )
+    return CasePayload(case=case, errors=errors)
 
 
 @strawberry.type(description="The case after the step, or why the step was refused.")
@@ -87,9 +105,7 @@ class SubmitCasePayload:
 
 
 @strawberry.input
-class TriageCaseInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(description=VERSION_HELP)
+class TriageCaseInput(_StepInput):
     in_scope: bool = strawberry.field(description="False closes the case as out of scope.")
     out_of_scope_reason: str | None = strawberry.field(
         default=None, description="Required when out of scope: an id from the code."
@@ -98,9 +114,7 @@ class TriageCaseInput:
 
 
 @strawberry.input
-class StartAssessmentInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(description=VERSION_HELP)
+class StartAssessmentInput(_StepInput):
     started_on: date | None = None
 
 
@@ -124,16 +138,12 @@ class AssessmentInput:
 
 
 @strawberry.input
-class RecordAssessmentInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(description=VERSION_HELP)
+class RecordAssessmentInput(_StepInput):
     assessment: AssessmentInput
 
 
 @strawberry.input
-class DecideCaseInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(description=VERSION_HELP)
+class DecideCaseInput(_StepInput):
     sanction: str | None = strawberry.field(
         default=None, description="A common ladder step; or give partySanction."
     )
@@ -155,17 +165,13 @@ class DecideCaseInput:
 
 
 @strawberry.input
-class LodgeAppealInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(description=VERSION_HELP)
+class LodgeAppealInput(_StepInput):
     appellant: Appellant
     lodged_on: date | None = None
 
 
 @strawberry.input
-class DecideAppealInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(description=VERSION_HELP)
+class DecideAppealInput(_StepInput):
     outcome: AppealOutcome
     sanction: str | None = strawberry.field(default=None, description="Varied only.")
     party_sanction: str | None = None
@@ -174,16 +180,12 @@ class DecideAppealInput:
 
 
 @strawberry.input
-class CloseCaseInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(description=VERSION_HELP)
+class CloseCaseInput(_StepInput):
     on: date | None = None
 
 
 @strawberry.input
-class RecordInterimMeasureInput:
-    id: strawberry.ID
-    expected_version: int = strawberry.field(description=VERSION_HELP)
+class RecordInterimMeasureInput(_StepInput):
     starts_on: date
     ends_on: date
 
@@ -321,44 +323,33 @@ class CaseMutation:
 
     @mutation(description="Accept a received case for assessment, or close it.")
     async def triage_case(self, info: Ctx, input: TriageCaseInput) -> CasePayload:
-        case, errors = await _step(
+        return await _step(
             info,
-            input.id,
-            lambda session, party_id, case_id: lifecycle.triage_case(
-                session=session, party_id=party_id, case_id=case_id,
-                expected_version=input.expected_version, in_scope=input.in_scope,
-                out_of_scope_reason=input.out_of_scope_reason, triaged_on=input.triaged_on,
+            input,
+            lambda: partial(
+                lifecycle.triage_case,
+                in_scope=input.in_scope,
+                out_of_scope_reason=input.out_of_scope_reason,
+                triaged_on=input.triaged_on,
             ),
-        )  # fmt: skip
-        return CasePayload(case=case, errors=errors)
+        )
 
     @mutation(description="Begin assessing a triaged case.")
     async def start_assessment(self, info: Ctx, input: StartAssessmentInput) -> CasePayload:
-        case, errors = await _step(
-            info,
-            input.id,
-            lambda session, party_id, case_id: lifecycle.start_assessment(
-                session=session, party_id=party_id, case_id=case_id,
-                expected_version=input.expected_version, started_on=input.started_on,
-            ),
-        )  # fmt: skip
-        return CasePayload(case=case, errors=errors)
+        return await _step(
+            info, input, lambda: partial(lifecycle.start_assessment, started_on=input.started_on)
+        )
 
     @mutation(
         description="Record the assessment: findings, facts and factors; the code's severity "
         "level and recommended range are stored with it. May be recorded again."
     )
     async def record_assessment(self, info: Ctx, input: RecordAssessmentInput) -> CasePayload:
-        case, errors = await _step(
+        return await _step(
             info,
-            input.id,
-            lambda session, party_id, case_id: lifecycle.record_assessment(
-                session=session, party_id=party_id, case_id=case_id,
-                expected_version=input.expected_version,
-                assessment=_assessment(input.assessment),
-            ),
-        )  # fmt: skip
-        return CasePayload(case=case, errors=errors)
+            input,
+            lambda: partial(lifecycle.record_assessment, assessment=_assessment(input.assessment)),
+        )
 
     @mutation(
         description="Decide an assessed case: a sanction on the ladder (or your party's own "
@@ -370,83 +361,68 @@ class CaseMutation:
             if input.findings is not None
             else None
         )
-        case, errors = await _step(
+        return await _step(
             info,
-            input.id,
-            lambda session, party_id, case_id: lifecycle.decide_case(
-                session=session, party_id=party_id, case_id=case_id,
-                expected_version=input.expected_version, sanction=input.sanction,
-                party_sanction=input.party_sanction, suspension_months=input.suspension_months,
-                referrals=list(input.referrals), departure_reason=input.departure_reason,
+            input,
+            lambda: partial(
+                lifecycle.decide_case,
+                sanction=input.sanction,
+                party_sanction=input.party_sanction,
+                suspension_months=input.suspension_months,
+                referrals=list(input.referrals),
+                departure_reason=input.departure_reason,
                 decided_on=input.decided_on,
                 assessment=_assessment(assessment) if assessment else None,
             ),
-        )  # fmt: skip
-        return CasePayload(case=case, errors=errors)
+        )
 
     @mutation(description="Lodge an appeal, within the code's window.")
     async def lodge_appeal(self, info: Ctx, input: LodgeAppealInput) -> CasePayload:
-        case, errors = await _step(
+        return await _step(
             info,
-            input.id,
-            lambda session, party_id, case_id: lifecycle.lodge_appeal(
-                session=session, party_id=party_id, case_id=case_id,
-                expected_version=input.expected_version,
-                appellant=DomainAppellant(input.appellant.value), lodged_on=input.lodged_on,
+            input,
+            lambda: partial(
+                lifecycle.lodge_appeal,
+                appellant=DomainAppellant(input.appellant.value),
+                lodged_on=input.lodged_on,
             ),
-        )  # fmt: skip
-        return CasePayload(case=case, errors=errors)
+        )
 
     @mutation(description="Decide an appeal: upheld, varied (new sanction), overturned.")
     async def decide_appeal(self, info: Ctx, input: DecideAppealInput) -> CasePayload:
-        case, errors = await _step(
+        return await _step(
             info,
-            input.id,
-            lambda session, party_id, case_id: lifecycle.decide_appeal(
-                session=session, party_id=party_id, case_id=case_id,
-                expected_version=input.expected_version,
-                outcome=DomainAppealOutcome(input.outcome.value), sanction=input.sanction,
-                party_sanction=input.party_sanction, suspension_months=input.suspension_months,
+            input,
+            lambda: partial(
+                lifecycle.decide_appeal,
+                outcome=DomainAppealOutcome(input.outcome.value),
+                sanction=input.sanction,
+                party_sanction=input.party_sanction,
+                suspension_months=input.suspension_months,
                 decided_on=input.decided_on,
             ),
-        )  # fmt: skip
-        return CasePayload(case=case, errors=errors)
+        )
 
     @mutation(description="The complainant withdrew the complaint.")
     async def withdraw_case(self, info: Ctx, input: CloseCaseInput) -> CasePayload:
-        case, errors = await _step(
-            info,
-            input.id,
-            lambda session, party_id, case_id: lifecycle.withdraw_case(
-                session=session, party_id=party_id, case_id=case_id,
-                expected_version=input.expected_version, withdrawn_on=input.on,
-            ),
-        )  # fmt: skip
-        return CasePayload(case=case, errors=errors)
+        return await _step(
+            info, input, lambda: partial(lifecycle.withdraw_case, withdrawn_on=input.on)
+        )
 
     @mutation(description="The respondent left the party before a decision.")
     async def record_respondent_left(self, info: Ctx, input: CloseCaseInput) -> CasePayload:
-        case, errors = await _step(
-            info,
-            input.id,
-            lambda session, party_id, case_id: lifecycle.record_respondent_left(
-                session=session, party_id=party_id, case_id=case_id,
-                expected_version=input.expected_version, left_on=input.on,
-            ),
-        )  # fmt: skip
-        return CasePayload(case=case, errors=errors)
+        return await _step(
+            info, input, lambda: partial(lifecycle.record_respondent_left, left_on=input.on)
+        )
 
     @mutation(description="An administrative suspension pending investigation, start to end.")
     async def record_interim_measure(
         self, info: Ctx, input: RecordInterimMeasureInput
     ) -> CasePayload:
-        case, errors = await _step(
+        return await _step(
             info,
-            input.id,
-            lambda session, party_id, case_id: lifecycle.record_interim_measure(
-                session=session, party_id=party_id, case_id=case_id,
-                expected_version=input.expected_version, starts_on=input.starts_on,
-                ends_on=input.ends_on,
+            input,
+            lambda: partial(
+                lifecycle.record_interim_measure, starts_on=input.starts_on, ends_on=input.ends_on
             ),
-        )  # fmt: skip
-        return CasePayload(case=case, errors=errors)
+        )
