@@ -20,6 +20,7 @@ from db import audit
 from db.errors import DomainError
 from db.pagination import Page, check_page_size, decode_cursor, encode_cursor
 from schema.context import RequestContext, now_or_later
+from schema.copying import copied
 from schema.errors import bad_input
 from schema.fields import field
 from schema.relay import Connection, Node, connection_from_page, to_global_id
@@ -254,18 +255,13 @@ class Case(Node):
     @classmethod
     def from_model(cls, c: models.Case) -> Case:
         today = clock.today()
-        return cls(
+        return copied(
+            cls,
+            c,
             id=to_global_id("Case", c.id),
-            reference=c.reference,
-            code_version=c.code_version,
-            received_on=c.received_on,
             provisions=list(c.provisions),
-            channel=c.channel,
-            respondent_role=c.respondent_role,
-            target_role=c.target_role,
             characteristics=list(c.characteristics or ()),
             forms_of_hate=list(c.forms_of_hate or ()),
-            summary=c.summary,
             state=c.case_state,
             findings=[
                 ProvisionFinding(provision=p, proven=v == "proven")
@@ -273,22 +269,10 @@ class Case(Node):
             ]
             if c.findings is not None
             else None,
-            sanction=c.sanction,
-            party_sanction=c.party_sanction,
-            suspension_months=c.suspension_months,
-            decided_on=c.decided_on,
             factors=list(c.factors or ()),
             referrals=list(c.referrals or ()),
-            departure_reason=c.departure_reason,
-            severity_level=c.severity_level,
             recommended_from=c.recommended_lowest,
             recommended_to=c.recommended_highest,
-            complainant_count=c.complainant_count,
-            acknowledged_on=c.acknowledged_on,
-            triaged_on=c.triaged_on,
-            out_of_scope_reason=c.out_of_scope_reason,
-            assessment_started_on=c.assessment_started_on,
-            assessed_on=c.assessed_on,
             interim_measures=[
                 InterimMeasure(
                     kind=m["kind"],
@@ -307,9 +291,6 @@ class Case(Node):
             )
             if c.appeal_lodged_on
             else None,
-            effective_sanction=c.effective_sanction,
-            closed_on=c.closed_on,
-            finalised_on=c.finalised_on,
             deadlines=[
                 Deadline(name=d.name, due_on=d.due_on, done_on=d.done_on, status=d.status)
                 for d in case_deadlines(c, today=today)
@@ -319,7 +300,6 @@ class Case(Node):
             uuid=c.id,
             party_uuid=c.party_id,
             pseudonym=c.respondent_pseudonym,
-            version=c.version,
         )
 
 

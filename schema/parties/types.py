@@ -10,6 +10,7 @@ from db import audit
 from parties import models
 from parties.tokens import Role
 from schema.context import RequestContext
+from schema.copying import copied
 from schema.fields import field
 from schema.relay import Node, to_global_id
 
@@ -78,19 +79,8 @@ class Party(Node):
 
     @classmethod
     def from_model(cls, p: models.Party) -> Party:
-        return cls(
-            id=to_global_id("Party", p.id),
-            slug=p.slug,
-            name=p.name,
-            short_name=p.short_name,
-            code_version=p.code_version,
-            code_adopted_on=p.code_adopted_on,
-            is_demo=p.is_demo,
-            ec_registration=p.ec_registration,
-            nations=list(p.nations or ()),
-            membership=p.membership,
-            publishes_timeliness=p.publishes_timeliness,
-            uuid=p.id,
+        return copied(
+            cls, p, id=to_global_id("Party", p.id), nations=list(p.nations or ()), uuid=p.id
         )
 
 
@@ -137,16 +127,12 @@ class TokenInfo:
 
     @classmethod
     def from_model(cls, t: models.Token, party_slug: str | None) -> TokenInfo:
-        return cls(
+        return copied(
+            cls,
+            t,
             id=to_global_id("Token", t.id),
-            display_prefix=t.display_prefix,
-            label=t.label,
             role=Role(t.role),
             party_slug=party_slug,
-            created_at=t.created_at,
-            expires_at=t.expires_at,
-            last_used_at=t.last_used_at,
-            revoked_at=t.revoked_at,
             rotated_from=to_global_id("Token", t.rotated_from) if t.rotated_from else None,
         )
 
@@ -173,15 +159,12 @@ class Enrolment:
     @classmethod
     def from_model(cls, e: models.EnrolmentRecord, party_slug: str | None) -> Enrolment:
         by = e.approved_by.split(":", 1)[0] if e.approved_by else None
-        return cls(
+        return copied(
+            cls,
+            e,
             id=to_global_id("Enrolment", e.id),
             party_slug=party_slug,
-            created_at=e.created_at,
-            expires_at=e.expires_at,
-            needs_consent=e.needs_consent,
-            approved_at=e.approved_at,
             approved_by=Role(by) if by else None,
-            used_at=e.used_at,
         )
 
 

@@ -20,6 +20,7 @@ from parties import webhooks
 from parties.errors import PartyErrorCode
 from parties.tokens import Role
 from schema.context import RequestContext
+from schema.copying import copied
 from schema.errors import UserError, bad_input, in_transaction
 from schema.fields import field, mutation, public_field
 from schema.permissions import require
@@ -46,14 +47,7 @@ class WebhookEndpoint:
 
     @classmethod
     def of(cls, e: webhooks.Endpoint) -> WebhookEndpoint:
-        return cls(
-            id=to_global_id("WebhookEndpoint", e.id),
-            url=e.url,
-            description=e.description,
-            event_types=e.event_types,
-            created_at=e.created_at,
-            disabled_at=e.disabled_at,
-        )
+        return copied(cls, e, id=to_global_id("WebhookEndpoint", e.id))
 
 
 @strawberry.enum(description="Where a delivery stands.")
@@ -80,18 +74,13 @@ class WebhookDelivery:
     @classmethod
     def of(cls, d: webhooks.Delivery) -> WebhookDelivery:
         state = WebhookDeliveryState(d.state)
-        return cls(
+        return copied(
+            cls,
+            d,
             id=_delivery_id(d.id),
-            message_id=d.message_id,
-            event_type=d.event_type,
             endpoint_id=to_global_id("WebhookEndpoint", d.endpoint_id),
-            created_at=d.created_at,
             state=state,
-            attempts=d.attempts,
             next_attempt_at=d.next_attempt_at if state is WebhookDeliveryState.PENDING else None,
-            delivered_at=d.delivered_at,
-            last_status=d.last_status,
-            last_error=d.last_error,
         )
 
 

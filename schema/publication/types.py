@@ -16,6 +16,7 @@ from publication.attributes import (
     Dimension,
     Kind,
 )
+from schema.copying import copied
 from schema.relay import Node, to_global_id
 
 StatisticsDimension = Dimension  # strawberry.enum marks the class itself: the checker sees it
@@ -48,18 +49,13 @@ class Release(Node):
 
     @classmethod
     def from_model(cls, r: models.Release, party_slug: str) -> Release:
-        return cls(
+        return copied(
+            cls,
+            r,
             id=to_global_id("Release", r.id),
             party_slug=party_slug,
-            number=r.number,
-            published_at=r.published_at,
-            code_version=r.code_version,
-            k=r.k,
-            record_count=r.record_count,
             held_back_count=None,
             held_back=releases.held_back_words(r),
-            content_hash=r.content_hash,
-            previous_hash=r.previous_hash,
             levels=[
                 AttributeLevel(
                     attribute=attribute,
@@ -386,12 +382,12 @@ class StatisticsTable:
 
     @classmethod
     def of(cls, t: stats.TableSummary) -> StatisticsTable:
-        return cls(
+        return copied(
+            cls,
+            t,
             id=t.table.id,
             title=t.table.title,
             dimensions=list(t.table.dimensions),
-            computed_at=t.computed_at,
-            published_share=t.published_share,
         )
 
 
@@ -410,14 +406,7 @@ class StatisticsEdition:
 
     @classmethod
     def of(cls, e: stats.Edition) -> StatisticsEdition:
-        return cls(
-            edition=e.edition,
-            revision=e.revision,
-            period_end=e.period_end,
-            publishes_on=e.publishes_on,
-            computed_at=e.computed_at,
-            reason=e.reason,
-        )
+        return copied(cls, e)
 
 
 @strawberry.type(description="One quarter on the release calendar of the public statistics.")
@@ -434,9 +423,4 @@ class CalendarEntry:
 
     @classmethod
     def of(cls, c: stats.CalendarEntry) -> CalendarEntry:
-        return cls(
-            edition=c.edition,
-            period_end=c.period_end,
-            publishes_on=c.publishes_on,
-            published=StatisticsEdition.of(c.published) if c.published else None,
-        )
+        return copied(cls, c, published=StatisticsEdition.of(c.published) if c.published else None)

@@ -16,6 +16,7 @@ from codes import clock
 from publication import report_statistics
 from schema.cases.types import Case
 from schema.context import RequestContext
+from schema.copying import copied
 from schema.fields import field
 from schema.permissions import require_officer
 from schema.relay import Node, to_global_id
@@ -126,12 +127,8 @@ class ReportEvidence:
 
     @classmethod
     def of(cls, e: evidence_service.Evidence) -> ReportEvidence:
-        return cls(
-            id=to_global_id("ReportEvidence", e.id),
-            media_type=e.media_type,
-            size_bytes=e.size_bytes,
-            added_at=e.added_at,
-            download_path=f"/evidence/{e.id}",
+        return copied(
+            cls, e, id=to_global_id("ReportEvidence", e.id), download_path=f"/evidence/{e.id}"
         )
 
 
@@ -198,24 +195,19 @@ class Report(Node):
     @classmethod
     def from_model(cls, r: report_service.Report, wrapped_key: bytes | None = None) -> Report:
         version = clock_version()
-        return cls(
+        return copied(
+            cls,
+            r,
             id=to_global_id("Report", r.id),
-            code=r.code,
-            received_on=r.received_on,
             state=ReportState(r.status),
-            respondent_role=r.respondent_role,
-            channel=r.channel,
             provisions=list(r.provisions),
             forms_of_hate=list(r.forms_of_hate),
-            occurred_from=r.occurred_from,
-            occurred_to=r.occurred_to,
             reporter_kind=ReporterKind(r.reporter_kind),
             acknowledge_by=r.acknowledge_by(version),
             triage_by=r.triage_by(version),
             overdue=r.overdue(version, clock.today()),
             duplicate_of=to_global_id("Report", r.duplicate_of) if r.duplicate_of else None,
             case_id=to_global_id("Case", r.case_id) if r.case_id else None,
-            decline_reason=r.decline_reason,
             referrals=list(r.referrals),
             model=r,
             wrapped_key=wrapped_key,
