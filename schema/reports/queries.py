@@ -10,6 +10,7 @@ import strawberry
 from cases import reports as report_service
 from db.errors import DomainError
 from publication import report_statistics
+from schema.copying import copied
 from schema.errors import bad_input
 from schema.fields import field, public_field
 from schema.permissions import require_officer
@@ -63,17 +64,7 @@ class ReportQuery:
             )
         if found is None:
             return None
-        return ReportStatus(
-            status=found.status,
-            received_on=found.received_on,
-            outcome_band=found.outcome_band,
-            decline_reason=found.decline_reason,
-            decided_on=found.decided_on,
-            appeal_until=found.appeal_until,
-            can_add=found.can_add,
-            can_withdraw=found.can_withdraw,
-            your_report=ReportContents.of(copy),
-        )
+        return copied(ReportStatus, found, your_report=ReportContents.of(copy))
 
     @field(description="Your party's intake queue of public reports, oldest first.")
     async def reports(
