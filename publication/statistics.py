@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import product
@@ -38,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import codes
 from db import audit
 from db.errors import DomainError
+from db.session import Database, fetch_in
 from publication.attributes import Dimension
 from publication.errors import PublicationErrorCode
 
@@ -133,19 +135,39 @@ def _check_value(dimension: Dimension, value: Any) -> None:
         )
 
 
-async def statistics(
-    *,
-    session: AsyncSession,
-    group_by: list[Dimension],
-    where: StatisticsFilter | None = None,
-    edition: str | None = None,
-) -> list[StatisticsRow]:
-    """The cells of the one declared table that group_by and the filters name, by lookup,
-    from the newest edition or the one named (its newest revision).
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """One declared table's cells as asked: the SQL (asyncpg's ``$n`` parameters), its
+    arguments, and how each row becomes a ``StatisticsRow``."""
 
-    Every count was perturbed when the table was stored: 0 is never stored, and no count
-    is between 1 and k-1.
-    """
+    dims: list[Dimension]
+    conditions: list[str]
+    arguments: list[Any]
+    per_year: bool
+
+    def sql(self, source: str) -> str:
+        order = [("p.slug" if d is D.PARTY else f"s.cell -> '{d.value}'") for d in self.dims]
+        return (
+            f"SELECT p.slug, p.membership, s.cell, s.count FROM {source} s "
+            "LEFT JOIN parties p ON p.id = s.party_id "
+            f"WHERE {' AND '.join(self.conditions)} ORDER BY {', '.join([*order, 's.count'])}"
+        )
+
+    def rows(self, records: Iterable[Sequence[Any]]) -> list[StatisticsRow]:
+        found = []
+        # an enum's .value and a row's attributes are slow: looked up once, not per cell
+        named = [(d is D.PARTY, d, d.value) for d in self.dims]
+        per_year = self.per_year
+        for slug, membership, cell, n in records:
+            values = {d: (slug if is_party else cell.get(name)) for is_party, d, name in named}
+            rate = round(n * 1000 / membership, 3) if per_year and membership else None
+            found.append(StatisticsRow(count=n, values=values, rate_per_1000_members=rate))
+        return found
+
+
+def _question(group_by: list[Dimension], where: StatisticsFilter | None) -> _Question:
+    """The question checked: exactly one declared table, and filter values that may be
+    asked; else the DomainError that says what can be asked."""
     where = where or StatisticsFilter()
     dims = list(dict.fromkeys(group_by))  # keep order, drop repeats
     table = find_table(set(dims) | set(where.values))
@@ -154,36 +176,49 @@ async def statistics(
     for dimension, value in where.values.items():
         _check_value(dimension, value)
     contained = {d.value: v for d, v in where.values.items() if d is not D.PARTY}
-    params: dict[str, Any] = {"table": table.id, "contained": json.dumps(contained)}
-    conditions = ["s.table_id = :table", "s.cell @> CAST(:contained AS jsonb)"]
-    source = "statistics_cells s"
-    if edition is not None:
-        found_edition = await _edition(session, edition)
-        source = "statistics_edition_cells s"
-        conditions.append("s.edition_id = :edition")
-        params["edition"] = found_edition.id
+    conditions = ["s.table_id = $1", "s.cell @> $2::jsonb"]
+    arguments: list[Any] = [table.id, json.dumps(contained)]
     if D.PARTY in where.values:
-        conditions.append("p.slug = :party")
-        params["party"] = where.values[D.PARTY]
-    order = [("p.slug" if d is D.PARTY else f"s.cell -> '{d.value}'") for d in dims]
-    rows = await session.execute(
-        text(
-            f"SELECT p.slug, p.membership, s.cell, s.count AS n FROM {source} "
-            "LEFT JOIN parties p ON p.id = s.party_id "
-            f"WHERE {' AND '.join(conditions)} ORDER BY {', '.join([*order, 's.count'])}"
-        ),
-        params,
-    )
+        arguments.append(where.values[D.PARTY])
+        conditions.append(f"p.slug = ${len(arguments)}")
     # a rate needs a named year: outcomes of all time over today's members mean nothing
     per_year = D.PARTY in dims and (D.YEAR in dims or D.YEAR in where.values)
-    found = []
-    # an enum's .value and a row's attributes are slow: looked up once, not per cell
-    named = [(d is D.PARTY, d, d.value) for d in dims]
-    for slug, membership, cell, n in rows.tuples():
-        values = {d: (slug if is_party else cell.get(name)) for is_party, d, name in named}
-        rate = round(n * 1000 / membership, 3) if per_year and membership else None
-        found.append(StatisticsRow(count=n, values=values, rate_per_1000_members=rate))
-    return found
+    return _Question(dims, conditions, arguments, per_year)
+
+
+async def statistics(
+    *,
+    session: AsyncSession,
+    group_by: list[Dimension],
+    where: StatisticsFilter | None = None,
+    edition: str | None = None,
+) -> list[StatisticsRow]:
+    """The cells of the one declared table that group_by and the filters name, by lookup,
+    from the newest edition or the one named (its newest revision), in the session's
+    transaction.
+
+    Every count was perturbed when the table was stored: 0 is never stored, and no count
+    is between 1 and k-1.
+    """
+    question = _question(group_by, where)
+    source = "statistics_cells"
+    if edition is not None:
+        found_edition = await _edition(session, edition)
+        source = "statistics_edition_cells"
+        question.arguments.append(found_edition.id)
+        question.conditions.append(f"s.edition_id = ${len(question.arguments)}")
+    return question.rows(await fetch_in(session, question.sql(source), *question.arguments))
+
+
+async def current_statistics(
+    *, db: Database, group_by: list[Dimension], where: StatisticsFilter | None = None
+) -> list[StatisticsRow]:
+    """``statistics`` from the current edition, as one unbound statement outside any
+    transaction (``Database.read_public``): what every caller may see, without a
+    transaction's extra round trips. A public answer that misses the cache is mostly this."""
+    question = _question(group_by, where)
+    records = await db.read_public(question.sql("statistics_cells"), *question.arguments)
+    return question.rows(records)
 
 
 @dataclass(frozen=True, slots=True)

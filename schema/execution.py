@@ -180,6 +180,7 @@ class AttributeFastPath(StrawberryGraphQLCoreExecutionContext):
         # (id of the field, id of its field nodes) -> its step, or None: the nodes stay
         # alive in graphql-core's own memo of collected subfields for the operation
         self._steps: dict[tuple[int, int], _Step | None] = {}
+        self._programs: dict[tuple[int, int], Program | None] = {}  # a list's items
 
     def _step(self, name: str, field: GraphQLField, details: FieldDetailsList) -> _Step | None:
         key = (id(field), id(details))
@@ -218,6 +219,41 @@ class AttributeFastPath(StrawberryGraphQLCoreExecutionContext):
                 return None
             program.append(step)
         return program
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[list[Any]]:
+        """A resolver's list of objects whose selection is basic (the public statistics'
+        rows, a page's edges) read item by item with the compiled program, instead of
+        graphql-core's completion of each item; anything unusual, the ordinary way."""
+        item_type = return_type.of_type
+        items_null = not isinstance(item_type, GraphQLNonNull)
+        named = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if isinstance(result, list | tuple) and isinstance(named, GraphQLObjectType):
+            program = self._items(named, field_details_list)
+            if program is not None:
+                try:
+                    answers = [_run(program, item) if item is not None else None for item in result]
+                except Exception:  # _Bail, or an error graphql-core will raise and place
+                    answers = None
+                if answers is not None and (items_null or None not in answers):
+                    return answers
+        return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _items(self, named: GraphQLObjectType, details: FieldDetailsList) -> Program | None:
+        key = (id(named), id(details))
+        if key not in self._programs:
+            streamed = any(d.node.directives for d in details)  # @stream: graphql-core's
+            self._programs[key] = None if streamed else self._compile(named, details)
+        return self._programs[key]
 
     @staticmethod
     def complete_leaf_value(return_type: GraphQLLeafType, result: Any) -> Any:

@@ -52,11 +52,15 @@ class PublicationQuery:
         edition: str | None = None,
     ) -> list[StatisticsRow]:
         where = filter.to_domain() if filter else None
+        db = info.context.db
         try:
-            async with info.context.db.transaction() as session:
-                rows = await stats.statistics(
-                    session=session, group_by=group_by, where=where, edition=edition
-                )
+            if edition is None:  # the current edition: one statement, no transaction
+                rows = await stats.current_statistics(db=db, group_by=group_by, where=where)
+            else:
+                async with db.transaction() as session:
+                    rows = await stats.statistics(
+                        session=session, group_by=group_by, where=where, edition=edition
+                    )
         except (DomainError, DomainErrors) as error:
             raise bad_input(error) from None
         return [StatisticsRow.from_row(r) for r in rows]
