@@ -46,6 +46,7 @@ from schema import schema as graphql_schema
 from schema.context import RequestContext
 from schema.hardening import pre_execution_code, precheck, without_suggestions
 from schema.masking import RETRY_AFTER_S
+from schema.publication import plans
 from website import open_data
 from website import pages as site
 
@@ -67,6 +68,9 @@ def _replica_may_answer(query: str | None) -> bool:
     return query is not None and not any(
         word in query for word in ("mutation", "subscription", "reportStatus")
     )
+
+
+PLAIN_REQUEST = frozenset({"query", "variables", "operationName"})
 
 
 class JointCodeGraphQL(GraphQL):
@@ -126,6 +130,10 @@ class JointCodeGraphQL(GraphQL):
     async def run(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         """A request the client got wrong (strawberry's HTTPException: not JSON, a scalar,
         a query that is no string, GET for a mutation) answers 4xx as a GraphQL error."""
+        if isinstance(request, Request):
+            planned = await self._by_plan(request)
+            if planned is not None:
+                return planned
         try:
             return await super().run(request, *args, **kwargs)
         except HTTPException as exc:
@@ -135,6 +143,43 @@ class JointCodeGraphQL(GraphQL):
                 {"errors": [{"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}]},
                 status_code=exc.status_code,
             )
+
+    async def _by_plan(self, request: Request) -> Response | None:
+        """A public statistics question GraphQL has answered before, answered by its plan
+        (``schema.publication.plans``); None sends the request GraphQL's way. Only a
+        token-less POST of JSON answered as plain JSON."""
+        if request.method != "POST" or request.scope.get("jointcode.viewer") is not None:
+            return None
+        headers = request.headers
+        accept = headers.get("accept", "")
+        if "application/json" not in headers.get("content-type", "") or (
+            "text/html" in accept or GRAPHQL_RESPONSE in accept
+        ):
+            return None
+        try:
+            data = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(data, dict) or not data.keys() <= PLAIN_REQUEST:
+            return None
+        query, variables, name = data.get("query"), data.get("variables"), data.get("operationName")
+        if not (
+            isinstance(query, str)
+            and isinstance(variables, dict | None)
+            and isinstance(name, str | None)
+        ):
+            return None
+        plan = plans.known(query, name)
+        if plan is None or precheck(query, variables) is not None:
+            return None
+        started = time.perf_counter()
+        found = await plans.answer(plan, db=self.read_db or self.db, variables=variables)
+        if found is None:
+            return None
+        labels = {"operation": self.metrics.operation(name, query), "role": role_of(None)}
+        self.metrics.operations.labels(**labels).inc()
+        self.metrics.operation_latency.labels(**labels).observe(time.perf_counter() - started)
+        return Response(orjson.dumps({"data": found}), media_type="application/json")
 
     def parse_json(self, data: str | bytes) -> Any:
         """A JSON scalar (``42``, ``null``) or a list (no batching here) is no request."""
@@ -150,6 +195,8 @@ class JointCodeGraphQL(GraphQL):
             return ExecutionResult(data=None, errors=[refused])
         request = kwargs.get("request")
         viewer = request.scope.get("jointcode.viewer") if request is not None else None
+        if request is not None and viewer is None:  # what a public answer may be planned from
+            request.scope["jointcode.asked"] = (data.query, data.operation_name)
         if self.read_db is not None and viewer is None and _replica_may_answer(data.query):
             kwargs["context"].read_from(self.read_db)
         labels = {
@@ -166,6 +213,9 @@ class JointCodeGraphQL(GraphQL):
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         """Errors before execution get a code and lose suggestions; with the
         graphql-response+json media type they answer 4xx without a data entry."""
+        asked = request.scope.get("jointcode.asked") if isinstance(request, Request) else None
+        if asked is not None and not result.errors and result.data is not None:
+            plans.prove(*asked)  # answered without an error: its plan may answer it next
         before_execution = result.data is None and bool(result.errors)
         for error in result.errors or ():
             error.message = without_suggestions(error.message)

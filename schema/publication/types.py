@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import strawberry
@@ -128,6 +129,15 @@ class _RowMethods:
             values[_NAMES[d]] = v
         make: Callable[..., Any] = cls  # the registry's fields are known at run time only
         return make(count=row.count, rate_per_1000_members=row.rate_per_1000_members, **values)
+
+    @staticmethod
+    def reader(attribute: str) -> Callable[[stats.StatisticsRow], Any]:
+        """One field as ``from_row`` sets it, read straight from the domain's row: a
+        planned answer (``schema.publication.plans``) makes no row of this type."""
+        if attribute in ("count", "rate_per_1000_members"):
+            return attrgetter(attribute)
+        dimension = Dimension(attribute)
+        return lambda row: row.values.get(dimension)
 
 
 if TYPE_CHECKING:  # fields made from the registry at import; the checker sees the methods
