@@ -173,7 +173,9 @@ class JointCodeGraphQL(GraphQL):
         if plan is None or precheck(query, variables) is not None:
             return None
         started = time.perf_counter()
-        found = await plans.answer(plan, db=self.read_db or self.db, variables=variables)
+        replica = self.read_db is not None and _replica_may_answer(query)
+        db = self.read_db if replica and self.read_db is not None else self.db
+        found = await plans.answer(plan, db=db, variables=variables)
         if found is None:
             return None
         labels = {"operation": self.metrics.operation(name, query), "role": role_of(None)}
