@@ -161,7 +161,7 @@ class _Question:
         for slug, membership, cell, n in records:
             values = {d: (slug if is_party else cell.get(name)) for is_party, d, name in named}
             rate = round(n * 1000 / membership, 3) if per_year and membership else None
-            found.append(StatisticsRow(count=n, values=values, rate_per_1000_members=rate))
+            found.append(StatisticsRow(n, values, rate))
         return found
 
 

@@ -34,10 +34,12 @@ from graphql import (
     FieldNode,
     GraphQLError,
     GraphQLField,
+    GraphQLInt,
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLString,
     OperationDefinitionNode,
     OperationType,
     Undefined,
@@ -53,6 +55,7 @@ from schema.execution import serializer
 from schema.publication.types import StatisticsRow
 
 ROOT = "statistics"
+MIN_INT, MAX_INT = -(2**31), 2**31 - 1  # GraphQL's Int
 ROW = "StatisticsRow"
 
 
@@ -62,6 +65,10 @@ class _Leaf:
     read: Callable[[stats.StatisticsRow], Any] | None  # None: __typename
     serialize: Callable[[Any], Any]
     nullable: bool
+    # int or str where the serializer returns such a value unchanged (a 32-bit int, a
+    # str): the value is its own answer without the call, as graphql-core's serializer
+    # would give it
+    plain: type | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +189,10 @@ def _leaves(root: FieldNode) -> tuple[_Leaf, ...] | None:
         if not isinstance(named, GraphQLLeafType):
             return None  # a list or an object: not a row's cell
         attribute = field.extensions["strawberry-definition"].python_name
-        leaves.append(_Leaf(key, StatisticsRow.reader(attribute), serializer(named), nullable))
+        plain = {GraphQLInt.name: int, GraphQLString.name: str}.get(named.name)
+        leaves.append(
+            _Leaf(key, StatisticsRow.reader(attribute), serializer(named), nullable, plain)
+        )
     if len({leaf.key for leaf in leaves}) != len(leaves):
         return None
     return tuple(leaves)
@@ -233,6 +243,10 @@ def _row(leaves: tuple[_Leaf, ...], row: stats.StatisticsRow) -> dict[str, Any]:
             if not leaf.nullable:
                 raise _Refused
             answer[leaf.key] = None
+            continue
+        kind = type(value)
+        if kind is leaf.plain and (kind is str or MIN_INT <= value <= MAX_INT):
+            answer[leaf.key] = value
             continue
         served = leaf.serialize(value)
         if served is None or served is Undefined:
