@@ -30,10 +30,13 @@ ROOT = Path(__file__).parents[1]
 QUEUE = "{ reports(first: 5) { edges { node { contents { whatHappened } } } } }"
 USER = "nobody"
 
-pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or not Path(f"/usr/bin/python3.{sys.version_info.minor}").exists(),
-    reason="runs the service as another user: needs root and a system Python",
-)
+pytestmark = [
+    pytest.mark.slow,  # a whole process: `make test` leaves it to CI (TIERS=all)
+    pytest.mark.skipif(
+        os.geteuid() != 0 or not Path(f"/usr/bin/python3.{sys.version_info.minor}").exists(),
+        reason="runs the service as another user: needs root and a system Python",
+    ),
+]
 
 
 def image() -> tuple[list[str], dict[str, str], list[str]]:

@@ -72,6 +72,7 @@ async def test_every_file_is_what_the_database_runs(owner_url: str) -> None:
     assert differing == []
 
 
+@pytest.mark.slow  # alembic_utils compares every object: `make test` leaves it to CI
 async def test_an_edited_file_becomes_a_migration(
     owner_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
