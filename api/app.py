@@ -475,6 +475,11 @@ def create_app(
         "Pooled database connections checked out.",
         lambda: float(db.engine.pool.checkedout()),  # type: ignore[attr-defined]  # QueuePool has it, Pool not
     )
+    metrics.gauge(
+        "jointcode_public_read_connections_in_use",
+        "Connections of the public reads' own pool checked out (db.public_reads).",
+        lambda: float(public.public.in_use),
+    )
     if read_db is not None:
         metrics.gauge(
             "jointcode_read_db_connections_in_use",

@@ -18,13 +18,13 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 import orjson
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 
 from db.audit import ACTOR_KEY, Actor
+from db.public_reads import PublicReads
 
 APP_ROLE = "jointcode_app"
 CREDENTIAL_KEY = "credential"
@@ -63,6 +64,12 @@ def make_engine(
 ) -> AsyncEngine:
     """``pool_timeout_s``: how long a request waits for a connection before the service
     answers SERVICE_BUSY (HTTP 503), rather than queueing without bound."""
+    server_settings = {
+        "statement_timeout": str(statement_timeout_ms),
+        # a transaction left open ends (and stops holding back the access log's fold)
+        "idle_in_transaction_session_timeout": "30000",
+        "application_name": "jointcode",
+    }
     engine = create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
@@ -71,17 +78,16 @@ def make_engine(
         # an officer's page decodes hundreds of audit entries' details: orjson reads the
         # same values as the json module at a fraction of the CPU (bench/officer.py)
         json_deserializer=orjson.loads,
-        connect_args={
-            "server_settings": {
-                "statement_timeout": str(statement_timeout_ms),
-                # a transaction left open ends (and stops holding back the access log's fold)
-                "idle_in_transaction_session_timeout": "30000",
-                "application_name": "jointcode",
-            }
-        },
+        connect_args={"server_settings": server_settings},
     )
     _ping_when_idle(engine)
+    SETTINGS[engine.sync_engine] = (server_settings, pool_timeout_s)
     return engine
+
+
+# What each engine's connections are made with, for the public reads' pool of the same
+# database (db.public_reads): its server settings and how long a caller waits.
+SETTINGS: WeakKeyDictionary[Engine, tuple[dict[str, str], float]] = WeakKeyDictionary()
 
 
 # SQLAlchemy's pool_pre_ping costs every checkout a round trip (BEGIN; ROLLBACK), which
@@ -140,21 +146,16 @@ def _bind(session: Session, transaction: Any, connection: Any) -> None:
 OPERATOR = Actor(id="operator", role="operator")
 
 
-async def _fetch(connection: AsyncConnection, sql: str, arguments: tuple[Any, ...]) -> list[Any]:
-    """asyncpg's own fetch on the connection (in its transaction, if one is open): rows as
-    asyncpg records, with SQLAlchemy's codecs (jsonb by orjson) and no statement wrapper."""
-    raw = await connection.get_raw_connection()
+async def fetch_in(session: AsyncSession, sql: str, *arguments: Any) -> list[Any]:
+    """One statement (asyncpg's ``$n`` parameters) in the session's transaction: for a
+    read whose rows are many and whose SQL is built, where SQLAlchemy's statement and
+    row objects cost more than the query (the public statistics). Rows are asyncpg's
+    records, with the engine's codecs (jsonb by orjson)."""
+    raw = await (await session.connection()).get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None  # an open connection of the asyncpg dialect
     records: list[Any] = await driver.fetch(sql, *arguments)
     return records
-
-
-async def fetch_in(session: AsyncSession, sql: str, *arguments: Any) -> list[Any]:
-    """One statement (asyncpg's ``$n`` parameters) in the session's transaction: for a
-    read whose rows are many and whose SQL is built, where SQLAlchemy's statement and
-    row objects cost more than the query (the public statistics)."""
-    return await _fetch(await session.connection(), sql, arguments)
 
 
 class Database:
@@ -170,6 +171,8 @@ class Database:
         self._factory = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=PartySession
         )
+        settings, timeout_s = SETTINGS.get(engine.sync_engine, ({}, 5.0))
+        self.public = PublicReads(engine, server_settings=settings, timeout_s=timeout_s)
 
     def session(
         self,
@@ -218,13 +221,14 @@ class Database:
         Row-level security shows a statement no caller bound only what is public, and one
         statement needs no transaction of its own. A public answer that missed the cache
         took four round trips (BEGIN, the binding, the SELECT, COMMIT) and a session's
-        bookkeeping: 1.7 ms against 0.4 ms for the statement alone (decision 0019). It is
-        not named for the request in ``application_name``: that is set per transaction.
+        bookkeeping: 1.7 ms against 0.4 ms for the statement alone (decision 0019). It runs
+        on a pool of its own (``db.public_reads``), and is not named for the request in
+        ``application_name``, which is set per transaction.
         """
-        async with self.engine.connect() as connection:
-            return await _fetch(connection, sql, arguments)
+        return await self.public.fetch(sql, *arguments)
 
     async def dispose(self) -> None:
+        await self.public.close()
         await self.engine.dispose()
 
     def for_caller(self, *, credential: str | None, actor: Actor | None) -> Database:
@@ -247,6 +251,7 @@ class CallerDatabase(Database):
         self.engine = base.engine
         self.operator = base.operator
         self._factory = base._factory
+        self.public = base.public  # the process's, not the request's
         self._credential = credential
         self._actor = actor
         self._lock = asyncio.Lock()

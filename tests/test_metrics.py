@@ -46,6 +46,7 @@ async def test_metrics_count_what_the_service_did(
     assert ("jointcode_graphql_operations_total",
             (("operation", "other"), ("role", "anonymous"))) in samples  # fmt: skip
     assert ("jointcode_db_connections_in_use", ()) in samples
+    assert ("jointcode_public_read_connections_in_use", ()) in samples
     assert ("jointcode_admission_waiting", (("lane", "reads"),)) in samples
     assert ("jointcode_public_cache_bytes", ()) in samples
     assert officer not in page.text and admin_token not in page.text

@@ -1,6 +1,7 @@
-"""Public reads in one unbound statement (``Database.read_public``), attacked as the
-application role: whatever the pooled connection did before, such a read sees only what
-row-level security shows every caller, and carries no caller's binding."""
+"""Public reads in one unbound statement (``Database.read_public``, on a pool of their
+own: ``db.public_reads``), attacked as the application role: right after a caller's
+transaction, such a read sees only what row-level security shows every caller, and
+carries no caller's binding."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ async def test_a_public_read_on_a_connection_just_bound_sees_only_what_is_public
     await register_party(gql, admin_token, "party-a")
     officer = await issue_token(gql, admin_token, "OFFICER", "party-a")
     await submit(gql, officer, "PR-1")
-    # one connection in the pool: the public read gets the very one the officer's
-    # transaction bound a moment before
+    # one connection in the engine's pool, bound by the officer's transaction a moment
+    # before; the public read runs on its own pool, which never binds anyone
     base = Database(make_engine(app_role_url(owner_url), pool_size=1, max_overflow=0))
     caller = base.for_caller(credential=officer, actor=None)
     try:

@@ -50,6 +50,7 @@ from strawberry.types.arguments import convert_arguments
 
 from db.session import Database
 from publication import statistics as stats
+from publication.attributes import Dimension
 from schema.caches import SizedCache
 from schema.execution import serializer
 from schema.publication.types import StatisticsRow
@@ -71,11 +72,15 @@ class _Leaf:
     plain: type | None = None
 
 
+Asked = tuple[list[Dimension], stats.StatisticsFilter | None]  # groupBy, the filter
+
+
 @dataclass(frozen=True, slots=True)
 class _Root:
     key: str
     node: FieldNode
     leaves: tuple[_Leaf, ...]
+    asked: Asked | None = None  # what it asks, when no variable can change it
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,7 @@ def _plan(query: str, operation_name: str | None) -> Plan | None:
     if operation is None:
         return None
     roots: list[_Root] = []
+    fixed = not operation.variable_definitions  # its arguments are read once, here
     for selection in operation.selection_set.selections:
         if not isinstance(selection, FieldNode) or selection.directives:
             return None  # fragments, and @skip/@include, go GraphQL's way
@@ -146,7 +152,15 @@ def _plan(query: str, operation_name: str | None) -> Plan | None:
         leaves = _leaves(selection)
         if leaves is None:
             return None
-        roots.append(_Root((selection.alias or selection.name).value, selection, leaves))
+        asked = None
+        if fixed:
+            try:
+                asked = _asking(selection, None)
+            except Exception:  # GraphQL answered it: not expected, but then GraphQL's
+                return None
+            if asked is None:
+                return None  # a named edition, every time
+        roots.append(_Root((selection.alias or selection.name).value, selection, leaves, asked))
     if len({r.key for r in roots}) != len(roots):
         return None  # two fields under one key: GraphQL merges them
     return Plan(operation, tuple(roots))
@@ -204,32 +218,39 @@ class _Refused(Exception):
 
 async def answer(plan: Plan, *, db: Database, variables: dict[str, Any] | None) -> Any:
     """The document's ``data``, or None where GraphQL must answer (see the module)."""
-    known_schema = _schema()
     coerced = get_variable_values(
-        known_schema.graphql, plan.operation.variable_definitions or [], variables or {}
+        _schema().graphql, plan.operation.variable_definitions or [], variables or {}
     )
     if isinstance(coerced, list):
         return None  # the variables' errors are GraphQL's to say
     data: dict[str, Any] = {}
     try:
         for root in plan.roots:
-            raw = get_argument_values(known_schema.field, root.node, coerced)
-            arguments = convert_arguments(
-                raw,
-                known_schema.strawberry_field.arguments,
-                scalar_registry=known_schema.scalars,
-                config=known_schema.config,
-            )
-            if arguments.get("edition") is not None:
+            asked = root.asked or _asking(root.node, coerced)
+            if asked is None:
                 return None  # a named edition is read in a transaction, GraphQL's way
-            where = arguments["filter"].to_domain() if arguments.get("filter") else None
-            rows = await stats.current_statistics(
-                db=db, group_by=arguments["group_by"], where=where
-            )
+            group_by, where = asked
+            rows = await stats.current_statistics(db=db, group_by=group_by, where=where)
             data[root.key] = [_row(root.leaves, row) for row in rows]
     except Exception:  # a refusal, or a failure: GraphQL answers it, or says it
         return None
     return data
+
+
+def _asking(node: FieldNode, variables: Any) -> Asked | None:
+    """The field's groupBy and filter as its resolver would get them (Strawberry's own
+    conversion); None for a named edition."""
+    known_schema = _schema()
+    arguments = convert_arguments(
+        get_argument_values(known_schema.field, node, variables),
+        known_schema.strawberry_field.arguments,
+        scalar_registry=known_schema.scalars,
+        config=known_schema.config,
+    )
+    if arguments.get("edition") is not None:
+        return None
+    where = arguments["filter"].to_domain() if arguments.get("filter") else None
+    return list(arguments["group_by"]), where
 
 
 def _row(leaves: tuple[_Leaf, ...], row: stats.StatisticsRow) -> dict[str, Any]:
