@@ -58,7 +58,7 @@ class PublicReads:
     async def fetch(self, sql: str, *arguments: Any) -> list[Any]:
         pool = self._pool or await self._made()
         try:
-            async with pool.acquire() as connection:
+            async with pool.acquire(timeout=self.timeout_s) as connection:
                 records: list[Any] = await connection.fetch(sql, *arguments)
                 return records
         except TimeoutError as error:
