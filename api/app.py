@@ -173,14 +173,11 @@ class JointCodeGraphQL(GraphQL):
         if plan is None or precheck(query, variables) is not None:
             return None
         started = time.perf_counter()
-        replica = self.read_db is not None and _replica_may_answer(query)
-        db = self.read_db if replica and self.read_db is not None else self.db
+        db = self._replica_for(query, None) or self.db
         found = await plans.answer(plan, db=db, variables=variables)
         if found is None:
             return None
-        labels = {"operation": self.metrics.operation(name, query), "role": role_of(None)}
-        self.metrics.operations.labels(**labels).inc()
-        self.metrics.operation_latency.labels(**labels).observe(time.perf_counter() - started)
+        self._count(name, query, None, started)
         return Response(orjson.dumps({"data": found}), media_type="application/json")
 
     def parse_json(self, data: str | bytes) -> Any:
@@ -199,18 +196,26 @@ class JointCodeGraphQL(GraphQL):
         viewer = request.scope.get("jointcode.viewer") if request is not None else None
         if request is not None and viewer is None:  # what a public answer may be planned from
             request.scope["jointcode.asked"] = (data.query, data.operation_name)
-        if self.read_db is not None and viewer is None and _replica_may_answer(data.query):
-            kwargs["context"].read_from(self.read_db)
-        labels = {
-            "operation": self.metrics.operation(data.operation_name, data.query),
-            "role": role_of(viewer),
-        }
+        replica = self._replica_for(data.query, viewer)
+        if replica is not None:
+            kwargs["context"].read_from(replica)
         started = time.perf_counter()
         try:
             return await super().execute_single(*args, **kwargs)
         finally:
-            self.metrics.operations.labels(**labels).inc()
-            self.metrics.operation_latency.labels(**labels).observe(time.perf_counter() - started)
+            self._count(data.operation_name, data.query, viewer, started)
+
+    def _replica_for(self, query: str | None, viewer: Any) -> Database | None:
+        """The replica, for a token-less request that may read from it; else None."""
+        if self.read_db is not None and viewer is None and _replica_may_answer(query):
+            return self.read_db
+        return None
+
+    def _count(self, name: str | None, query: str | None, viewer: Any, started: float) -> None:
+        """An operation answered, for /metrics: by name and role, with its time."""
+        labels = {"operation": self.metrics.operation(name, query), "role": role_of(viewer)}
+        self.metrics.operations.labels(**labels).inc()
+        self.metrics.operation_latency.labels(**labels).observe(time.perf_counter() - started)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         """Errors before execution get a code and lose suggestions; with the

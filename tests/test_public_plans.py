@@ -194,7 +194,10 @@ async def test_a_question_never_answered_is_not_planned(published: httpx.AsyncCl
 
 
 async def test_a_token_bearing_or_graphql_response_request_is_graphqls(
-    published: httpx.AsyncClient, gql: GraphQLClient, admin_token: str
+    published: httpx.AsyncClient,
+    gql: GraphQLClient,
+    admin_token: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A plan answers token-less JSON only: a caller with a token is answered (and
     audited, and limited) by GraphQL as ever, and so is a client that asks for
@@ -204,6 +207,14 @@ async def test_a_token_bearing_or_graphql_response_request_is_graphqls(
     first = await published.post("/graphql", content=query, headers=plain)
     assert plans.known("{ statistics(groupBy: [PARTY]) { party count } }", None) is not None
     officer = await issue_token(gql, admin_token, "OFFICER", "plan-a")
+    planned: list[object] = []
+    answer = plans.answer
+
+    async def watched(*args: Any, **kwargs: Any) -> Any:
+        planned.append(args)
+        return await answer(*args, **kwargs)
+
+    monkeypatch.setattr(plans, "answer", watched)
     for headers in (
         {**plain, "authorization": f"Bearer {officer}"},
         {**plain, "accept": "application/graphql-response+json"},
@@ -211,3 +222,6 @@ async def test_a_token_bearing_or_graphql_response_request_is_graphqls(
         answered = await published.post("/graphql", content=query, headers=headers)
         assert answered.json() == first.json()
         assert answered.headers["content-type"] != "application/json" or "authorization" in headers
+    assert planned == []  # a plan never even tried either
+    await published.post("/graphql", content=query, headers=plain)
+    assert len(planned) == 1  # while a token-less JSON request is planned

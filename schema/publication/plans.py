@@ -43,7 +43,6 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     Undefined,
-    parse,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.types.arguments import convert_arguments
@@ -52,6 +51,7 @@ from db.session import Database
 from publication import statistics as stats
 from publication.attributes import Dimension
 from schema.caches import SizedCache
+from schema.documents import DOCUMENTS
 from schema.execution import serializer
 from schema.publication.types import StatisticsRow
 
@@ -97,11 +97,12 @@ class _Schema:
     rows: GraphQLObjectType
     scalars: Any
     config: Any
+    max_tokens: int  # GraphQL's parse option, so its parsed documents are shared
 
 
 @cache
 def _schema() -> _Schema:
-    from schema import schema  # the package's schema imports this module's package
+    from schema import MAX_TOKENS, schema  # the package imports this module's package
 
     graphql = schema._schema
     assert graphql.query_type is not None
@@ -111,7 +112,13 @@ def _schema() -> _Schema:
     definition = field.extensions["strawberry-definition"]
     assert not definition.extensions  # nothing runs around the resolver that a plan skips
     return _Schema(
-        graphql, field, definition, rows, schema.schema_converter.scalar_registry, schema.config
+        graphql,
+        field,
+        definition,
+        rows,
+        schema.schema_converter.scalar_registry,
+        schema.config,
+        MAX_TOKENS,
     )
 
 
@@ -130,13 +137,13 @@ def known(query: str, operation_name: str | None) -> Plan | None:
 def prove(query: str, operation_name: str | None) -> None:
     """GraphQL answered this document without an error: plan it, once."""
     key = (query, operation_name)
-    if len(query) <= 20_000 and PLANS.get(key) is None:
+    if len(query) <= PLANS.max_entry_size and PLANS.get(key) is None:
         PLANS.put(key, _plan(query, operation_name) or False, len(query))
 
 
 def _plan(query: str, operation_name: str | None) -> Plan | None:
-    try:
-        document = parse(query, no_location=True)
+    try:  # the document GraphQL parsed, from the process's cache of them
+        document = DOCUMENTS.parse(query, {"max_tokens": _schema().max_tokens})
     except (GraphQLError, RecursionError):
         return None
     operation = _only_query(document, operation_name)
