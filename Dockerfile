@@ -7,6 +7,7 @@ COPY migrations migrations
 COPY parties parties
 COPY cases cases
 COPY publication publication
+COPY graphql_runtime graphql_runtime
 COPY schema schema
 COPY website website
 COPY api api

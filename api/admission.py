@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import bearer_secret
 from api.bodies import read_body, replay_body
-from schema.hardening import operation_type
+from graphql_runtime.hardening import operation_type
 from schema.masking import RETRY_AFTER_S
 
 log = logging.getLogger("jointcode.admission")

@@ -26,7 +26,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import scheduler
+from api import plans, scheduler
 from api.admission import Admission
 from api.auth import BadCredentials, Credentials, unauthenticated, viewer_of
 from api.cache import PublicCache
@@ -40,13 +40,13 @@ from cases import evidence, reading
 from db import code_versions
 from db.envelope import KeyEncryptionKey
 from db.session import Database
+from graphql_runtime.hardening import pre_execution_code, precheck, without_suggestions
 from parties.tokens import Role
 from publication.checkpoints import Signer
+from schema import PER_ITEM_LISTS
 from schema import schema as graphql_schema
 from schema.context import RequestContext
-from schema.hardening import pre_execution_code, precheck, without_suggestions
 from schema.masking import RETRY_AFTER_S
-from schema.publication import plans
 from website import open_data
 from website import pages as site
 
@@ -146,7 +146,7 @@ class JointCodeGraphQL(GraphQL):
 
     async def _by_plan(self, request: Request) -> Response | None:
         """A public statistics question GraphQL has answered before, answered by its plan
-        (``schema.publication.plans``); None sends the request GraphQL's way. Only a
+        (``api.plans``); None sends the request GraphQL's way. Only a
         token-less POST of JSON answered as plain JSON."""
         if request.method != "POST" or request.scope.get("jointcode.viewer") is not None:
             return None
@@ -170,7 +170,7 @@ class JointCodeGraphQL(GraphQL):
         ):
             return None
         plan = plans.known(query, name)
-        if plan is None or precheck(query, variables) is not None:
+        if plan is None or precheck(query, variables, per_item_lists=PER_ITEM_LISTS) is not None:
             return None
         started = time.perf_counter()
         db = self._replica_for(query, None) or self.db
@@ -189,7 +189,7 @@ class JointCodeGraphQL(GraphQL):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         data = kwargs["request_data"]
-        refused = precheck(data.query, data.variables)
+        refused = precheck(data.query, data.variables, per_item_lists=PER_ITEM_LISTS)
         if refused is not None:
             return ExecutionResult(data=None, errors=[refused])
         request = kwargs.get("request")

@@ -50,9 +50,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.auth import bearer_secret
 from api.bodies import read_body, replay_body
 from db.session import Database
+from graphql_runtime.caches import SizedCache
 from publication import releases
 from schema import CACHEABLE_ROOT_FIELDS, MAX_ALIASES
-from schema.caches import SizedCache
 
 JSON = b"application/json"
 Fields = tuple[tuple[str, str], ...]  # (response key, field key) per root field

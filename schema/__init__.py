@@ -9,11 +9,11 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 
+from graphql_runtime.documents import limited_documents
+from graphql_runtime.execution import AttributeFastPath
+from schema.audit import AuditHead
 from schema.cases.types import Case
-from schema.documents import limited_documents
-from schema.execution import AttributeFastPath
 from schema.fields import Cacheable
-from schema.hardening import AuditHead
 from schema.masking import MaskUnexpectedErrors
 from schema.mutations import Mutation
 from schema.parties.types import Party
@@ -26,6 +26,10 @@ SDL_PATH = Path(__file__).parent / "schema.graphql"
 MAX_DEPTH = 10
 MAX_ALIASES = 20
 MAX_TOKENS = 2_000
+
+# Inputs whose items are judged one by one in the domain (their text included), so that
+# one bad item stops only itself: the checks before validation leave these lists to it.
+PER_ITEM_LISTS = {"SubmitCasesInput": "cases"}
 
 
 class JointCodeSchema(strawberry.Schema):

@@ -27,26 +27,6 @@ def check_text(value: str) -> str:
     return value
 
 
-def find_bad_text(value: Any, path: str) -> tuple[str, str] | None:
-    """The first string in a variables tree that may not enter, with its path."""
-    stack: list[tuple[Any, str]] = [(value, path)]
-    while stack:  # iterative: a deeply nested value cannot exhaust the recursion limit
-        item, where = stack.pop()
-        if isinstance(item, str):
-            problem = text_problem(item)
-            if problem is not None:
-                return where, problem
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                problem = text_problem(key) if isinstance(key, str) else None
-                if problem is not None:
-                    return where, problem
-                stack.append((child, f"{where}.{key}"))
-        elif isinstance(item, list):
-            stack.extend((child, f"{where}[{n}]") for n, child in enumerate(item))
-    return None
-
-
 def _in_range(year: int) -> None:
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise ValueError(f"The year must be between {EARLIEST_YEAR} and {LATEST_YEAR}.")

@@ -8,12 +8,9 @@ session. Each test starts from empty tables, truncated as the owner.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
-import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -73,11 +70,9 @@ def owner_url(server_url: str) -> Iterator[str]:
     name = f"jointcode_test_{uuid.uuid4().hex[:10]}"
     asyncio.run(run_autocommit(server_url, f'CREATE DATABASE "{name}"'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    # pytest-xdist's workers migrate a database each, on one server whose roles they
-    # share: one at a time, so two never race to create the same role
-    with open(Path(tempfile.gettempdir()) / "jointcode-test-migrations.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        migrate.upgrade(url)
+    # pytest-xdist's workers migrate a database each, side by side, on one server whose
+    # roles they share: the migration itself copes (migrations.sql.create_role)
+    migrate.upgrade(url)
     yield url
     asyncio.run(run_autocommit(server_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
 

@@ -259,7 +259,7 @@ async def test_graphql_cop_probes_are_refused(client: httpx.AsyncClient) -> None
 async def test_documents_past_the_depth_and_token_limits_are_refused_every_time(
     client: httpx.AsyncClient,
 ) -> None:
-    """The limits live in the cached parse and validation (schema/documents.py): a refused
+    """The limits live in the cached parse and validation (graphql_runtime/documents.py): a refused
     document stays refused when it is asked again, from the cache."""
     from schema import MAX_DEPTH, MAX_TOKENS
 

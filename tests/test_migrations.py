@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from cli import app
 from db.session import make_engine, run_autocommit
 from migrations import migrate
+from migrations.sql import create_role
 
 PUBLIC_TABLES = (
     "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables"
@@ -79,3 +80,26 @@ async def test_a_database_at_the_baseline_is_left_as_it_is(owner_url: str) -> No
     await asyncio.to_thread(migrate.upgrade, owner_url)
     assert await _scalar(owner_url, "SELECT version_num FROM alembic_version") == migrate.BASELINE
     assert (await _scalar(owner_url, key), await _scalar(owner_url, PUBLIC_TABLES)) == before
+
+
+async def test_two_migrations_side_by_side_both_find_the_role_made(server_url: str) -> None:
+    """Roles belong to the server: two databases migrated at once (one per test worker, as
+    on a fresh CI machine) both see no role and both create it. The second waits on the
+    first's uncommitted row, then must find the role made rather than fail."""
+    name = f"jointcode_role_{uuid.uuid4().hex[:10]}"
+    first_engine = make_engine(server_url, pool_size=1, max_overflow=0)
+    second_engine = make_engine(server_url, pool_size=1, max_overflow=0)
+    try:
+        async with first_engine.connect() as first, second_engine.connect() as second:
+            await first.execute(text(create_role(name)))  # made, not yet committed
+            waiting = asyncio.create_task(second.execute(text(create_role(name))))
+            await asyncio.sleep(0.3)
+            assert not waiting.done()  # it waits on the first's row in pg_authid
+            await first.commit()
+            await waiting  # found made: no duplicate key
+            await second.commit()
+        assert await _scalar(server_url, f"SELECT count(*) FROM pg_roles WHERE rolname = '{name}'")
+    finally:
+        await first_engine.dispose()
+        await second_engine.dispose()
+        await run_autocommit(server_url, f'DROP ROLE IF EXISTS "{name}"')

@@ -1,4 +1,4 @@
-"""A planned public answer is GraphQL's answer (``schema.publication.plans``).
+"""A planned public answer is GraphQL's answer (``api.plans``).
 
 Each generated question is asked twice over HTTP, with the response cache off. The first
 time GraphQL answers it, and a document it answered without an error is planned. The
@@ -21,10 +21,10 @@ import pytest_asyncio
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from api import plans
 from api.app import create_app
 from db.session import Database
 from publication import statistics as stats
-from schema.publication import plans
 from tests.conftest import GraphQLClient
 from tests.helpers import decide, issue_token, publish, publish_statistics, register_party, submit
 

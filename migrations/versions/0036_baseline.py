@@ -24,7 +24,7 @@ from typing import Any
 from alembic import op
 from sqlalchemy.engine import AdaptedConnection
 
-from migrations.sql import APP
+from migrations.sql import APP, create_role
 
 revision = "0036"
 down_revision = None
@@ -37,14 +37,7 @@ DUMP_SHA256 = "5b2890087f16b75bfb3f8cc3cf2c81c97036d3e8b6ca1713260dc8360a427f8f"
 
 
 def upgrade() -> None:
-    op.execute(
-        f"""
-        DO $$ BEGIN
-          IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP}') THEN
-            CREATE ROLE {APP} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF;
-        END $$
-        """
-    )
+    op.execute(create_role())
     dump = DUMP.read_bytes()
     if hashlib.sha256(dump).hexdigest() != DUMP_SHA256:
         raise SystemExit(

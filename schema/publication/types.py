@@ -133,7 +133,7 @@ class _RowMethods:
     @staticmethod
     def reader(attribute: str) -> Callable[[stats.StatisticsRow], Any]:
         """One field as ``from_row`` sets it, read straight from the domain's row: a
-        planned answer (``schema.publication.plans``) makes no row of this type."""
+        planned answer (``api.plans``) makes no row of this type."""
         if attribute in ("count", "rate_per_1000_members"):
             return attrgetter(attribute)
         dimension = Dimension(attribute)

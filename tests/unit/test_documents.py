@@ -6,8 +6,8 @@ import pytest
 from graphql import GraphQLSyntaxError
 from graphql.validation import specified_rules
 
+from graphql_runtime.documents import Documents
 from schema import schema as graphql_schema
-from schema.documents import Documents
 
 
 def test_keeps_short_documents_within_a_character_budget() -> None:

@@ -1,4 +1,4 @@
-"""The attribute fast path (schema/execution.py) answers exactly as graphql-core does.
+"""The attribute fast path (graphql_runtime/execution.py) answers exactly as graphql-core does.
 
 Two schemas from the same types, one executed by ``AttributeFastPath`` and one by
 Strawberry's own execution context, are asked the same documents about the same values.
@@ -17,7 +17,7 @@ import strawberry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schema.execution import AttributeFastPath
+from graphql_runtime.execution import AttributeFastPath
 
 
 @strawberry.enum

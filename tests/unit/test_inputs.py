@@ -10,7 +10,8 @@ from codes import clock
 from db.errors import DomainError
 from db.pagination import decode_cursor, encode_cursor
 from db.text import text_problem
-from schema.hardening import precheck, without_suggestions
+from graphql_runtime.hardening import precheck, without_suggestions
+from schema import PER_ITEM_LISTS
 from schema.scalars import parse_date, parse_datetime
 
 
@@ -44,7 +45,9 @@ def test_precheck_names_the_variable_and_leaves_bulk_items_to_the_domain() -> No
     refused = precheck("query($p: String) { parties { slug } }", {"p": "x\x00"})
     assert refused is not None and refused.extensions["field"] == "$p"
     bulk = "mutation($input: SubmitCasesInput!) { submitCases(input: $input) { created } }"
-    assert precheck(bulk, {"input": {"cases": [{"summary": "x\x00"}]}}) is None
+    items = {"input": {"cases": [{"summary": "x\x00"}]}}
+    assert precheck(bulk, items, per_item_lists=PER_ITEM_LISTS) is None
+    assert precheck(bulk, items) is not None  # without the schema's word, the boundary judges
     flood = precheck("{ __typename " + "@a" * 30 + " }", None)
     assert flood is not None and "directives" in flood.message
 
@@ -62,7 +65,7 @@ def test_uk_dates() -> None:
 def test_cost_counts_fields_per_row_of_every_page() -> None:
     from graphql import parse
 
-    from schema.hardening import estimate_cost
+    from graphql_runtime.hardening import estimate_cost
 
     one_page = parse("{ cases(first: 100) { totalCount edges { node { id state } } } }")
     # cases, totalCount; then per row: edges, node, id, state

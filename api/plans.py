@@ -48,11 +48,12 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.types.arguments import convert_arguments
 
 from db.session import Database
+from graphql_runtime.caches import SizedCache
+from graphql_runtime.documents import DOCUMENTS
+from graphql_runtime.execution import serializer
 from publication import statistics as stats
 from publication.attributes import Dimension
-from schema.caches import SizedCache
-from schema.documents import DOCUMENTS
-from schema.execution import serializer
+from schema import MAX_TOKENS, schema
 from schema.publication.types import StatisticsRow
 
 ROOT = "statistics"
@@ -102,8 +103,6 @@ class _Schema:
 
 @cache
 def _schema() -> _Schema:
-    from schema import MAX_TOKENS, schema  # the package imports this module's package
-
     graphql = schema._schema
     assert graphql.query_type is not None
     field = graphql.query_type.fields[ROOT]

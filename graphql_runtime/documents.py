@@ -23,7 +23,7 @@ from strawberry.extensions import SchemaExtension, query_depth_limiter
 from strawberry.extensions import max_aliases as max_aliases_rule
 from strawberry.schema.schema import validate_document
 
-from schema.caches import SizedCache
+from graphql_runtime.caches import SizedCache
 
 MAX_CHARS = 400_000
 MAX_ENTRY_CHARS = 4_000

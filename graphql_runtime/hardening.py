@@ -8,6 +8,7 @@ most and never reaches a resolver or the database.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
@@ -35,26 +36,39 @@ from graphql.language import (
     VariableDefinitionNode,
     VariableNode,
 )
-from strawberry.extensions import SchemaExtension
 
 from db.text import text_problem
-from schema.caches import SizedCache
-from schema.documents import MAX_CHARS, MAX_ENTRIES, MAX_ENTRY_CHARS
-from schema.scalars import find_bad_text
+from graphql_runtime.caches import SizedCache
+from graphql_runtime.documents import MAX_CHARS, MAX_ENTRIES, MAX_ENTRY_CHARS
 
 MAX_DIRECTIVES_PER_FIELD = 3
 MAX_DIRECTIVES = 20
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
-# Inputs whose items are judged one by one in the domain (their text included), so that
-# one bad item stops only itself: the boundary leaves these lists to it.
-PER_ITEM_LISTS = {"SubmitCasesInput": "cases"}
-
-
 MAX_COST = 100_000
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
+
+
+def find_bad_text(value: Any, path: str) -> tuple[str, str] | None:
+    """The first string in a variables tree that may not enter, with its path."""
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:  # iterative: a deeply nested value cannot exhaust the recursion limit
+        item, where = stack.pop()
+        if isinstance(item, str):
+            problem = text_problem(item)
+            if problem is not None:
+                return where, problem
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                problem = text_problem(key) if isinstance(key, str) else None
+                if problem is not None:
+                    return where, problem
+                stack.append((child, f"{where}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}[{n}]") for n, child in enumerate(item))
+    return None
 
 
 class _Census(Visitor):
@@ -86,7 +100,7 @@ class _Census(Visitor):
 
 
 # A census keeps its parsed document (for the cost, which depends on the variables): kept
-# by the size of its text, as parsed documents are (``schema.documents``), never by count
+# by the size of its text, as parsed documents are (``graphql_runtime.documents``), never by count
 # alone, or a thousand large distinct documents would hold gigabytes.
 CENSUSES: SizedCache[str, _Census] = SizedCache(
     max_size=MAX_CHARS, max_entry_size=MAX_ENTRY_CHARS, max_entries=MAX_ENTRIES
@@ -195,14 +209,24 @@ def _document_problem(query: str) -> tuple[str, str] | None:
     return None
 
 
-def precheck(query: str | None, variables: dict[str, Any] | None) -> GraphQLError | None:
-    """The one error a request is refused with before validation, or None."""
+def precheck(
+    query: str | None,
+    variables: dict[str, Any] | None,
+    *,
+    per_item_lists: Mapping[str, str] | None = None,
+) -> GraphQLError | None:
+    """The one error a request is refused with before validation, or None.
+
+    ``per_item_lists`` names input types (``SubmitCasesInput``) whose list field
+    (``cases``) the domain judges item by item, text included, so that one bad item stops
+    only itself: the check here leaves those lists to it."""
+    per_item_lists = per_item_lists or {}
     if variables:
         census = _census(query) if query else None
         per_item = {
-            name: PER_ITEM_LISTS[kind]
+            name: per_item_lists[kind]
             for name, kind in (census.variable_types.items() if census else ())
-            if kind in PER_ITEM_LISTS
+            if kind in per_item_lists
         }
         checked = {
             name: (
@@ -251,13 +275,3 @@ def pre_execution_code(error: GraphQLError) -> str:
 def without_suggestions(message: str) -> str:
     """Field and type suggestions map a schema for whoever probes it; they are dropped."""
     return _SUGGESTION.sub("", message)
-
-
-class AuditHead(SchemaExtension):
-    """``extensions.auditHead`` on every mutation that appended to the caller's audit
-    chain: its new seq and hash, for a party's own system to keep and later check
-    (``jointcode audit verify``) that nothing before it was cut or rewritten."""
-
-    def get_results(self) -> dict[str, Any]:
-        head = getattr(self.execution_context.context, "audit_heads", None)
-        return {"auditHead": dict(head)} if head else {}
