@@ -1,14 +1,15 @@
 """The case workflow's mutations: one per step, each taking expectedVersion.
 
-Every resolver is one line: the lifecycle function and the input's own arguments.
-``_step`` checks the officer, decodes the id and calls it inside one transaction.
+Every resolver is one line: the lifecycle function of its step. ``_step`` checks the
+officer, decodes the id and calls it inside one transaction with the input's arguments,
+read by the function's parameter names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from functools import partial
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -24,6 +25,7 @@ from codes.errors import CodeErrorCode
 from db.errors import DomainError, DomainErrors
 from schema.cases.types import AppealOutcome, Appellant, Case
 from schema.context import RequestContext
+from schema.copying import called, copied
 from schema.errors import UserError, in_transaction, user_errors
 from schema.fields import mutation
 from schema.permissions import require_officer
@@ -38,24 +40,24 @@ class _StepInput:
     id: strawberry.ID
     expected_version: int = strawberry.field(description=VERSION_HELP)
 
+    def arguments(self) -> dict[str, Any]:
+        """The step's arguments the input holds in another form than the lifecycle takes
+        (a domain enum, an assessment); every other one is read by its name."""
+        return {}
+
 
 async def _step(
-    info: Ctx, input: _StepInput, step: Callable[[], Callable[..., Awaitable[CaseModel]]]
+    info: Ctx, input: _StepInput, step: Callable[..., Awaitable[CaseModel]], /, **given: Any
 ) -> CasePayload:
-    """``step()`` is a lifecycle function with the input's own arguments bound
-    (``functools.partial``, which mypy checks); the officer's party, the case and the
-    version are bound here. It is called inside the transaction, after the role check, so
-    an input refused while it is read (two findings for one provision) is a UserError."""
+    """Call the lifecycle function ``step`` with the officer's party and the case bound
+    here, its other arguments ``given``, from ``input.arguments()`` or else read from the
+    input by name (``schema.copying.called``). The input is read inside the transaction,
+    after the role check, so an input refused while it is read (two findings for one
+    provision) is a UserError."""
 
     async def run(session: AsyncSession, party_id: UUID, case_id: UUID) -> Case:
-        return Case.from_model(
-            await step()(
-                session=session,
-                party_id=party_id,
-                case_id=case_id,
-                expected_version=input.expected_version,
-            )
-        )
+        bound = dict(session=session, party_id=party_id, case_id=case_id, **given)
+        return Case.from_model(await called(step, input, **bound, **input.arguments()))
 
     case, errors = await officer_step(
         info, run, global_id=input.id, type_name="Case", not_found=lifecycle.not_found
@@ -141,6 +143,9 @@ class AssessmentInput:
 class RecordAssessmentInput(_StepInput):
     assessment: AssessmentInput
 
+    def arguments(self) -> dict[str, Any]:
+        return {"assessment": _assessment(self.assessment)}
+
 
 @strawberry.input
 class DecideCaseInput(_StepInput):
@@ -163,11 +168,20 @@ class DecideCaseInput(_StepInput):
     )
     factors: list[str] | None = None
 
+    def arguments(self) -> dict[str, Any]:
+        if self.findings is None:
+            return {"assessment": None}
+        findings = AssessmentInput(findings=self.findings, factors=self.factors or [])
+        return {"assessment": _assessment(findings)}
+
 
 @strawberry.input
 class LodgeAppealInput(_StepInput):
     appellant: Appellant
     lodged_on: date | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        return {"appellant": DomainAppellant(self.appellant.value)}
 
 
 @strawberry.input
@@ -177,6 +191,9 @@ class DecideAppealInput(_StepInput):
     party_sanction: str | None = None
     suspension_months: int | None = None
     decided_on: date | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        return {"outcome": DomainAppealOutcome(self.outcome.value)}
 
 
 @strawberry.input
@@ -204,32 +221,11 @@ def _findings(items: list[FindingInput]) -> dict[str, bool]:
 
 
 def _assessment(a: AssessmentInput) -> lifecycle.Assessment:
-    return lifecycle.Assessment(
-        findings=_findings(a.findings),
-        factors=list(a.factors),
-        channel=a.channel,
-        target_role=a.target_role,
-        characteristics=list(a.characteristics),
-        forms_of_hate=list(a.forms_of_hate),
-        assessed_on=a.assessed_on,
-    )
+    return copied(lifecycle.Assessment, a, findings=_findings(a.findings))
 
 
 def _submission(item: SubmitCaseInput) -> case_service.Submission:
-    return case_service.Submission(
-        reference=item.reference,
-        received_on=item.received_on,
-        provisions=list(item.provisions),
-        channel=item.channel,
-        respondent_role=item.respondent_role,
-        target_role=item.target_role,
-        characteristics=list(item.characteristics),
-        forms_of_hate=list(item.forms_of_hate),
-        summary=item.summary,
-        complainant_count=item.complainant_count,
-        respondent_ref=item.respondent_ref,
-        acknowledged_on=item.acknowledged_on,
-    )
+    return copied(case_service.Submission, item)
 
 
 @strawberry.input
@@ -264,9 +260,7 @@ class CaseMutation:
         "creates nothing twice), invalid ones are reported with their index."
     )
     async def submit_cases(self, info: Ctx, input: SubmitCasesInput) -> SubmitCasesPayload:
-        viewer = require_officer(info)
-        party_id = viewer.party_id
-        assert party_id is not None
+        party_id = require_officer(info).own_party
 
         async def work(session: AsyncSession) -> list[SubmitCaseResult]:
             results = await case_service.submit_cases(
@@ -304,9 +298,7 @@ class CaseMutation:
         "returns the existing case with created=false and changes nothing."
     )
     async def submit_case(self, info: Ctx, input: SubmitCaseInput) -> SubmitCasePayload:
-        viewer = require_officer(info)
-        party_id = viewer.party_id
-        assert party_id is not None
+        party_id = require_officer(info).own_party
 
         async def work(session: AsyncSession) -> tuple[Case, bool]:
             [result] = await case_service.submit_cases(
@@ -323,106 +315,44 @@ class CaseMutation:
 
     @mutation(description="Accept a received case for assessment, or close it.")
     async def triage_case(self, info: Ctx, input: TriageCaseInput) -> CasePayload:
-        return await _step(
-            info,
-            input,
-            lambda: partial(
-                lifecycle.triage_case,
-                in_scope=input.in_scope,
-                out_of_scope_reason=input.out_of_scope_reason,
-                triaged_on=input.triaged_on,
-            ),
-        )
+        return await _step(info, input, lifecycle.triage_case)
 
     @mutation(description="Begin assessing a triaged case.")
     async def start_assessment(self, info: Ctx, input: StartAssessmentInput) -> CasePayload:
-        return await _step(
-            info, input, lambda: partial(lifecycle.start_assessment, started_on=input.started_on)
-        )
+        return await _step(info, input, lifecycle.start_assessment)
 
     @mutation(
         description="Record the assessment: findings, facts and factors; the code's severity "
         "level and recommended range are stored with it. May be recorded again."
     )
     async def record_assessment(self, info: Ctx, input: RecordAssessmentInput) -> CasePayload:
-        return await _step(
-            info,
-            input,
-            lambda: partial(lifecycle.record_assessment, assessment=_assessment(input.assessment)),
-        )
+        return await _step(info, input, lifecycle.record_assessment)
 
     @mutation(
         description="Decide an assessed case: a sanction on the ladder (or your party's own "
         "name for one); outside the recommended range it needs a departure reason."
     )
     async def decide_case(self, info: Ctx, input: DecideCaseInput) -> CasePayload:
-        assessment = (
-            AssessmentInput(findings=input.findings, factors=input.factors or [])
-            if input.findings is not None
-            else None
-        )
-        return await _step(
-            info,
-            input,
-            lambda: partial(
-                lifecycle.decide_case,
-                sanction=input.sanction,
-                party_sanction=input.party_sanction,
-                suspension_months=input.suspension_months,
-                referrals=list(input.referrals),
-                departure_reason=input.departure_reason,
-                decided_on=input.decided_on,
-                assessment=_assessment(assessment) if assessment else None,
-            ),
-        )
+        return await _step(info, input, lifecycle.decide_case)
 
     @mutation(description="Lodge an appeal, within the code's window.")
     async def lodge_appeal(self, info: Ctx, input: LodgeAppealInput) -> CasePayload:
-        return await _step(
-            info,
-            input,
-            lambda: partial(
-                lifecycle.lodge_appeal,
-                appellant=DomainAppellant(input.appellant.value),
-                lodged_on=input.lodged_on,
-            ),
-        )
+        return await _step(info, input, lifecycle.lodge_appeal)
 
     @mutation(description="Decide an appeal: upheld, varied (new sanction), overturned.")
     async def decide_appeal(self, info: Ctx, input: DecideAppealInput) -> CasePayload:
-        return await _step(
-            info,
-            input,
-            lambda: partial(
-                lifecycle.decide_appeal,
-                outcome=DomainAppealOutcome(input.outcome.value),
-                sanction=input.sanction,
-                party_sanction=input.party_sanction,
-                suspension_months=input.suspension_months,
-                decided_on=input.decided_on,
-            ),
-        )
+        return await _step(info, input, lifecycle.decide_appeal)
 
     @mutation(description="The complainant withdrew the complaint.")
     async def withdraw_case(self, info: Ctx, input: CloseCaseInput) -> CasePayload:
-        return await _step(
-            info, input, lambda: partial(lifecycle.withdraw_case, withdrawn_on=input.on)
-        )
+        return await _step(info, input, lifecycle.withdraw_case, withdrawn_on=input.on)
 
     @mutation(description="The respondent left the party before a decision.")
     async def record_respondent_left(self, info: Ctx, input: CloseCaseInput) -> CasePayload:
-        return await _step(
-            info, input, lambda: partial(lifecycle.record_respondent_left, left_on=input.on)
-        )
+        return await _step(info, input, lifecycle.record_respondent_left, left_on=input.on)
 
     @mutation(description="An administrative suspension pending investigation, start to end.")
     async def record_interim_measure(
         self, info: Ctx, input: RecordInterimMeasureInput
     ) -> CasePayload:
-        return await _step(
-            info,
-            input,
-            lambda: partial(
-                lifecycle.record_interim_measure, starts_on=input.starts_on, ends_on=input.ends_on
-            ),
-        )
+        return await _step(info, input, lifecycle.record_interim_measure)

@@ -22,6 +22,7 @@ from parties import service as party_service
 from parties.errors import PartyErrorCode
 from schema.cases.types import Case, CaseFilter, CaseOrder, ComplianceReport, DayBandCount
 from schema.context import RequestContext
+from schema.copying import copied
 from schema.errors import bad_input
 from schema.fields import field
 from schema.permissions import require_officer
@@ -43,14 +44,10 @@ class CaseQuery:
     ) -> Connection[Case]:
         viewer = require_officer(info)
         where = (
-            case_service.CaseFilter(
+            copied(
+                case_service.CaseFilter,
+                filter,
                 states=tuple(DomainCaseState(s.value) for s in filter.states or ()),
-                reference=filter.reference,
-                provision=filter.provision,
-                received_from=filter.received_from,
-                received_to=filter.received_to,
-                overdue=filter.overdue,
-                sanction=filter.sanction,
             )
             if filter
             else None
@@ -84,9 +81,7 @@ class CaseQuery:
         to: date,
         party: str | None = None,
     ) -> ComplianceReport:
-        viewer = require_officer(info)
-        party_id = viewer.party_id
-        assert party_id is not None
+        party_id = require_officer(info).own_party
         try:
             if from_ > to:
                 raise DomainError(

@@ -17,6 +17,7 @@ from parties.errors import PartyErrorCode
 from parties.models import Token
 from parties.tokens import Role
 from schema.context import RequestContext
+from schema.copying import called
 from schema.errors import UserError, in_transaction
 from schema.fields import mutation
 from schema.parties.types import AccountRole, Enrolment, Party, TokenInfo
@@ -148,17 +149,12 @@ class PartyMutation:
         require(info, Role.ADMIN)
 
         async def work(session: AsyncSession) -> Party:
-            party = await party_service.register_party(
+            party = await called(
+                party_service.register_party,
+                input,
                 session=session,
-                slug=input.slug,
-                name=input.name,
-                short_name=input.short_name,
-                code_version=input.code_version,
-                adopted_on=input.adopted_on,
-                ec_registration=input.ec_registration,
-                nations=list(input.nations),
-                membership=input.membership,
                 checkpoint_key=info.context.signer.fingerprint,
+                is_demo=False,  # only the demonstration seed (`serve --demo`, `demo`) makes those
             )
             return Party.from_model(party)
 

@@ -133,9 +133,7 @@ class ReleaseMutation:
     async def preview_release(
         self, info: Ctx, input: PreviewReleaseInput | None = None
     ) -> PreviewReleasePayload:
-        viewer = require_officer(info)
-        party_id = viewer.party_id
-        assert party_id is not None
+        party_id = require_officer(info).own_party
 
         async def work(session: AsyncSession) -> ReleasePreview:
             await _own_party(session, party_id, input.party if input else None)
@@ -187,9 +185,7 @@ class ReleaseMutation:
         "numbered, hash-chained release; refused (PREVIEW_STALE) if your outcomes changed since."
     )
     async def publish_release(self, info: Ctx, input: PublishReleaseInput) -> PublishReleasePayload:
-        viewer = require_officer(info)
-        party_id = viewer.party_id
-        assert party_id is not None
+        party_id = require_officer(info).own_party
 
         async def work(session: AsyncSession) -> Release:
             preview_id = uuid_of(

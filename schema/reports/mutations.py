@@ -17,6 +17,7 @@ from cases.errors import CaseErrorCode
 from codes import clock
 from db.errors import DomainError
 from schema.cases.types import Case
+from schema.copying import copied
 from schema.errors import UserError, in_transaction
 from schema.fields import mutation
 from schema.reports.types import Ctx, Report, ReporterKind
@@ -172,22 +173,13 @@ class ReportMutation:
     @mutation(description="Report abuse (no token). The receipt is shown once.")
     async def submit_report(self, info: Ctx, input: SubmitReportInput) -> SubmitReportPayload:
         kek = info.context.kek
-        report = report_service.ReportInput(
-            party=input.party,
-            respondent_role=input.respondent_role,
-            channel=input.channel,
-            provisions=list(input.provisions),
-            occurred_from=input.occurred_from,
-            occurred_to=input.occurred_to,
-            what_happened=input.what_happened,
+        report = copied(
+            report_service.ReportInput,
+            input,
             reporter_kind=input.reporter_kind.value,
-            consent=input.consent,
-            respondent_name=input.respondent_name,
-            links=list(input.links),
-            contact=input.contact,
-            forms_of_hate=list(input.forms_of_hate),
             token=input.submission_token,
             notify=input.notify_by_email,
+            browser=None,  # the site's cookie; an API client has none
         )
 
         request = info.context.request
