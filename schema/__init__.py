@@ -6,6 +6,7 @@ from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 
@@ -19,7 +20,7 @@ from schema.mutations import Mutation
 from schema.parties.types import Party
 from schema.publication.types import Release
 from schema.queries import Query
-from schema.scalars import SCALAR_OVERRIDES
+from schema.scalars import SCALARS
 
 SDL_PATH = Path(__file__).parent / "schema.graphql"
 
@@ -44,7 +45,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[Case, Party, Release],
-        scalar_overrides=SCALAR_OVERRIDES,
+        config=StrawberryConfig(scalar_map=SCALARS),
         execution_context_class=AttributeFastPath,
         extensions=[
             MaskUnexpectedErrors,

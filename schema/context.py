@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
@@ -24,6 +24,8 @@ from parties import service as party_service
 from parties.models import CodeAdoption, PartySanction
 from parties.tokens import Viewer
 from publication.checkpoints import Signer
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -181,6 +183,11 @@ class RequestContext:
             credential=self.viewer.credential if self.viewer else None, actor=self.actor
         )
         self.loaders = Loaders(self.db)
+
+    async def read(self, query: Callable[..., Awaitable[T]], /, **arguments: Any) -> T:
+        """``query(session=..., **arguments)`` in a transaction of its own, as the caller."""
+        async with self.db.transaction() as session:
+            return await query(session=session, **arguments)
 
     @contextmanager
     def timed(self, work: str) -> Iterator[None]:

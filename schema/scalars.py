@@ -9,15 +9,19 @@ can do arithmetic on (deadlines, expiry), so neither reaches a server error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any, NewType
+from typing import Any, TypeVar
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from db.text import text_problem
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 9000
+
+D = TypeVar("D", bound=date)  # a date or a datetime
 
 
 def check_text(value: str) -> str:
@@ -32,43 +36,39 @@ def _in_range(year: int) -> None:
         raise ValueError(f"The year must be between {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
-def parse_datetime(value: Any) -> datetime:
+def _parse_iso(value: Any, parse: Callable[[str], D], what: str, example: str) -> D:
     if not isinstance(value, str):
-        raise ValueError("A date-time is an ISO 8601 string, e.g. 2026-12-31T12:00:00Z.")
+        raise ValueError(f"A {what} is an ISO 8601 string, e.g. {example}.")
     try:
-        parsed = datetime.fromisoformat(check_text(value))
+        parsed = parse(check_text(value))
     except ValueError as exc:
-        raise ValueError(f"Not an ISO 8601 date-time: {value!r}.") from exc
-    if parsed.tzinfo is None:
-        raise ValueError("A date-time must say its zone, e.g. 2026-12-31T12:00:00Z or +01:00.")
-    _in_range(parsed.year)
-    return parsed.astimezone(UTC)
-
-
-def parse_date(value: Any) -> date:
-    if not isinstance(value, str):
-        raise ValueError("A date is an ISO 8601 string, e.g. 2026-12-31.")
-    try:
-        parsed = date.fromisoformat(check_text(value))
-    except ValueError as exc:
-        raise ValueError(f"Not an ISO 8601 date: {value!r}.") from exc
+        raise ValueError(f"Not an ISO 8601 {what}: {value!r}.") from exc
     _in_range(parsed.year)
     return parsed
 
 
-DateTime = strawberry.scalar(
-    NewType("DateTime", datetime),
-    name="DateTime",
-    description="Date with time (ISO 8601), with its zone.",
-    serialize=lambda v: v.isoformat(),
-    parse_value=parse_datetime,
-)
-Date = strawberry.scalar(
-    NewType("Date", date),
-    name="Date",
-    description="Date (ISO 8601).",
-    serialize=lambda v: v.isoformat(),
-    parse_value=parse_date,
-)
+def parse_datetime(value: Any) -> datetime:
+    parsed = _parse_iso(value, datetime.fromisoformat, "date-time", "2026-12-31T12:00:00Z")
+    if parsed.tzinfo is None:
+        raise ValueError("A date-time must say its zone, e.g. 2026-12-31T12:00:00Z or +01:00.")
+    return parsed.astimezone(UTC)
 
-SCALAR_OVERRIDES: dict[object, Any] = {datetime: DateTime, date: Date}
+
+def parse_date(value: Any) -> date:
+    return _parse_iso(value, date.fromisoformat, "date", "2026-12-31")
+
+
+def _iso(name: str, description: str, parse: Callable[[Any], date]) -> ScalarDefinition:
+    return strawberry.scalar(
+        name=name,
+        description=description,
+        serialize=lambda value: value.isoformat(),
+        parse_value=parse,
+    )
+
+
+# Python's datetime and date as GraphQL's DateTime and Date, with the checks above
+SCALARS: dict[object, ScalarDefinition] = {
+    datetime: _iso("DateTime", "Date with time (ISO 8601), with its zone.", parse_datetime),
+    date: _iso("Date", "Date (ISO 8601).", parse_date),
+}

@@ -3,6 +3,7 @@ sanction mappings, tokens (issue, revoke, rotate) and enrolments."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 import strawberry
@@ -15,7 +16,7 @@ from parties import service as party_service
 from parties import tokens as token_service
 from parties.errors import PartyErrorCode
 from parties.models import Token
-from parties.tokens import Role
+from parties.tokens import IssuedToken, Role, Viewer
 from schema.context import RequestContext
 from schema.copying import called
 from schema.errors import UserError, in_transaction
@@ -142,6 +143,21 @@ class RevokeTokenPayload:
     errors: list[UserError]
 
 
+async def _issued(
+    info: Ctx, issue: Callable[[AsyncSession, Viewer], Awaitable[IssuedToken]]
+) -> IssueTokenPayload:
+    """A new secret (issued, or a rotation's), in the payload once, with its record."""
+    viewer = require(info, Role.ADMIN, Role.PARTY_ADMIN)
+
+    async def work(session: AsyncSession) -> tuple[str, TokenInfo]:
+        issued = await issue(session, viewer)
+        return issued.secret, await _token_info(session, issued.token)
+
+    result, errors = await in_transaction(info.context, viewer.party_id, work)
+    secret, token_info = result if result else (None, None)
+    return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
+
+
 @strawberry.type
 class PartyMutation:
     @mutation(description="Register a party (admin).")
@@ -236,10 +252,8 @@ class PartyMutation:
         "admin issues COMMITTEE and ADMIN tokens, never a party's."
     )
     async def issue_token(self, info: Ctx, input: IssueTokenInput) -> IssueTokenPayload:
-        viewer = require(info, Role.ADMIN, Role.PARTY_ADMIN)
-
-        async def work(session: AsyncSession) -> tuple[str, TokenInfo]:
-            issued = await token_service.issue_token(
+        async def issue(session: AsyncSession, viewer: Viewer) -> IssuedToken:
+            return await token_service.issue_token(
                 session=session,
                 role=Role(input.role.value),
                 party_slug=input.party,
@@ -247,11 +261,8 @@ class PartyMutation:
                 expires_at=input.expires_at,
                 issuer=viewer,
             )
-            return issued.secret, await _token_info(session, issued.token)
 
-        result, errors = await in_transaction(info.context, viewer.party_id, work)
-        secret, token_info = result if result else (None, None)
-        return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
+        return await _issued(info, issue)
 
     @mutation(
         description="Revoke a token; it stops working at once. A party's administrators "
@@ -278,22 +289,17 @@ class PartyMutation:
         "payload once."
     )
     async def rotate_token(self, info: Ctx, input: RotateTokenInput) -> IssueTokenPayload:
-        viewer = require(info, Role.ADMIN, Role.PARTY_ADMIN)
-
-        async def work(session: AsyncSession) -> tuple[str, TokenInfo]:
+        async def rotate(session: AsyncSession, viewer: Viewer) -> IssuedToken:
             token_id = uuid_of(
                 input.id,
                 "Token",
                 DomainError(PartyErrorCode.TOKEN_NOT_FOUND, "No such live token.", field=("id",)),
             )
-            issued = await token_service.rotate_token(
+            return await token_service.rotate_token(
                 session=session, token_id=token_id, expires_at=input.expires_at, issuer=viewer
             )
-            return issued.secret, await _token_info(session, issued.token)
 
-        result, errors = await in_transaction(info.context, viewer.party_id, work)
-        secret, token_info = result if result else (None, None)
-        return IssueTokenPayload(token=secret, token_info=token_info, errors=errors)
+        return await _issued(info, rotate)
 
     @mutation(
         description="A one-time code (valid 7 days) with which a party's first, or a "

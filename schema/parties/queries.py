@@ -44,15 +44,13 @@ class PartyQuery:
             return None
         party = None
         if viewer.party_id is not None:
-            async with info.context.db.transaction() as session:
-                model = await party_service.get(session=session, party_id=viewer.party_id)
-                party = Party.from_model(model) if model else None
+            model = await info.context.read(party_service.get, party_id=viewer.party_id)
+            party = Party.from_model(model) if model else None
         return Viewer(role=viewer.role, party=party)
 
     @public_field(description="The participating parties.")
     async def parties(self, info: Ctx) -> list[Party]:
-        async with info.context.db.transaction() as session:
-            return [Party.from_model(p) for p in await party_service.list_parties(session=session)]
+        return [Party.from_model(p) for p in await info.context.read(party_service.list_parties)]
 
     @field(
         description="Your party's credential events, newest first (party administrator): "

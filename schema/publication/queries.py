@@ -70,15 +70,13 @@ class PublicationQuery:
         "table's share of cells published in the current edition (rounded to 5%)."
     )
     async def statistics_tables(self, info: Ctx) -> list[StatisticsTable]:
-        async with info.context.db.transaction() as session:
-            return [StatisticsTable.of(t) for t in await stats.table_summaries(session=session)]
+        return [StatisticsTable.of(t) for t in await info.context.read(stats.table_summaries)]
 
     @public_field(
         description="The current edition of the public statistics (null before the first)."
     )
     async def statistics_edition(self, info: Ctx) -> StatisticsEdition | None:
-        async with info.context.db.transaction() as session:
-            found = await stats.current_edition(session=session)
+        found = await info.context.read(stats.current_edition)
         return StatisticsEdition.of(found) if found else None
 
     @public_field(
@@ -86,8 +84,7 @@ class PublicationQuery:
         "statistics is published (fixed in advance), and the edition once published."
     )
     async def release_calendar(self, info: Ctx) -> list[CalendarEntry]:
-        async with info.context.db.transaction() as session:
-            return [CalendarEntry.of(c) for c in await stats.calendar(session=session)]
+        return [CalendarEntry.of(c) for c in await info.context.read(stats.calendar)]
 
     @public_field(
         description="Every released record, newest first (public): coded values only, each "

@@ -37,8 +37,7 @@ class ReportQuery:
         self, info: Ctx, group_by: list[ReportDimension]
     ) -> list[ReportCountRow]:
         try:
-            async with info.context.db.transaction() as session:
-                rows = await report_statistics.report_counts(session=session, group_by=group_by)
+            rows = await info.context.read(report_statistics.report_counts, group_by=group_by)
         except DomainError as error:
             raise bad_input(error) from None
         return [
