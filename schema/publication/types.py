@@ -92,31 +92,6 @@ class _FilterMethods:
         return stats.StatisticsFilter(values=values)
 
 
-# Derived from the published values (publication.attributes.PUBLISHED_VALUES).
-if TYPE_CHECKING:  # fields made from the registry at import; the checker sees the methods
-    StatisticsFilter: TypeAlias = _FilterMethods
-else:
-    StatisticsFilter = strawberry.input(
-        annotated_class(
-            "StatisticsFilter",
-            [
-                (
-                    d.value,
-                    _PYTHON_TYPES[DIMENSION_KINDS[d]] | None,
-                    strawberry.field(
-                        default=None,
-                        description=DIMENSION_DESCRIPTIONS[d],
-                    ),
-                )
-                for d in Dimension
-            ],
-            bases=(_FilterMethods,),
-        ),
-        description="Equality filters on published values; list values match when the record "
-        "lists the value.",
-    )  # fmt: skip
-
-
 _NO_VALUES: dict[str, Any] = {d.value: None for d in Dimension}
 _NAMES = {d: d.value for d in Dimension}  # an enum's .value is slow, per row per field
 
@@ -140,36 +115,49 @@ class _RowMethods:
         return lambda row: row.values.get(dimension)
 
 
+def _dimension_fields(**field_options: Any) -> list[tuple[str, Any, Any]]:
+    """A field per published value (publication.attributes.PUBLISHED_VALUES), described."""
+    return [
+        (
+            d.value,
+            _PYTHON_TYPES[DIMENSION_KINDS[d]] | None,
+            strawberry.field(description=DIMENSION_DESCRIPTIONS[d], **field_options),
+        )
+        for d in Dimension
+    ]
+
+
+_RATE = strawberry.field(
+    description="Outcomes per 1,000 members in one named year: when grouped by party and by "
+    "year (or filtered to a year), and the party gave its membership; null otherwise (all "
+    "time over today's members means nothing). Outcomes measure enforcement and reporting, "
+    "not how much abuse there is."
+)
+
 if TYPE_CHECKING:  # fields made from the registry at import; the checker sees the methods
+    StatisticsFilter: TypeAlias = _FilterMethods
     StatisticsRow: TypeAlias = _RowMethods
 else:
+    StatisticsFilter = strawberry.input(
+        annotated_class(
+            "StatisticsFilter", _dimension_fields(default=None), bases=(_FilterMethods,)
+        ),
+        description="Equality filters on published values; list values match when the record "
+        "lists the value.",
+    )
     StatisticsRow = strawberry.type(
         annotated_class(
             "StatisticsRow",
             [
-                *(
-                    (d.value, _PYTHON_TYPES[DIMENSION_KINDS[d]] | None,
-                     strawberry.field(description=DIMENSION_DESCRIPTIONS[d]))
-                    for d in Dimension
-                ),
+                *_dimension_fields(),
                 ("count", int, strawberry.field(description="The cell's protected count.")),
-                (
-                    "rate_per_1000_members",
-                    float | None,
-                    strawberry.field(
-                        description="Outcomes per 1,000 members in one named year: when grouped "
-                        "by party and by year (or filtered to a year), and the party gave its "
-                        "membership; null otherwise (all time over today's members means "
-                        "nothing). Outcomes measure enforcement and reporting, not how much "
-                        "abuse there is."
-                    ),
-                ),
+                ("rate_per_1000_members", float | None, _RATE),
             ],
             bases=(_RowMethods,),
         ),
         description="One cell of a protected table: count carries cell-key noise and is never "
         "between 1 and k-1 (cells perturbed to 0 are not listed).",
-    )  # fmt: skip
+    )
 
 
 @strawberry.type(description="The generalisation level published for one attribute.")
@@ -310,9 +298,8 @@ class LevelConsistency:
     parties: list[PartySanctions]
 
 
-ReportingPeriodKind = (
-    committee.PeriodKind
-)  # strawberry.enum marks the class itself: the checker sees it
+# strawberry.enum marks the domain's class itself, so the checker sees its members
+ReportingPeriodKind = committee.PeriodKind
 strawberry.enum(ReportingPeriodKind, name="ReportingPeriodKind")
 
 

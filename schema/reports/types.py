@@ -219,11 +219,8 @@ def clock_version() -> codes.CodeVersion:
     return codes.default_version(clock.today())
 
 
-ReportDimension = (
-    report_statistics.ReportDimension
-)  # strawberry.enum marks the class itself: the checker sees it
-
-
+# strawberry.enum marks the domain's class itself, so the checker sees its members
+ReportDimension = report_statistics.ReportDimension
 strawberry.enum(ReportDimension, description="What report counts are grouped by.")
 
 
