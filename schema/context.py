@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from cases import evidence
@@ -26,6 +27,8 @@ from parties.tokens import Viewer
 from publication.checkpoints import Signer
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(slots=True)
@@ -57,25 +60,23 @@ class Loaders:
 
     def repeat_counts(self, party_id: UUID) -> DataLoader[str, int]:
         """Cases per respondent pseudonym in the party: one grouped query per request."""
-
-        async def load(pseudonyms: list[str]) -> list[int]:
-            async with self.db.transaction(party_id=party_id) as session:
-                counts = await case_service.repeat_counts(
-                    session=session, party_id=party_id, pseudonyms_=pseudonyms
-                )
-            return [counts.get(p, 0) for p in pseudonyms]
-
-        return self._loader("repeats", party_id, load)
+        return self._batched(
+            "repeats",
+            party_id,
+            lambda session, pseudonyms: case_service.repeat_counts(
+                session=session, party_id=party_id, pseudonyms_=pseudonyms
+            ),
+            missing=lambda: 0,
+        )
 
     def histories(self, party_id: UUID) -> DataLoader[UUID, list[audit.Entry]]:
         """Audit entries per case, read inside the party's own chain: one query per request."""
-
-        async def load(case_ids: list[UUID]) -> list[list[audit.Entry]]:
-            async with self.db.transaction(party_id=party_id) as session:
-                found = await case_service.histories(session=session, case_ids=case_ids)
-            return [found[c] for c in case_ids]
-
-        return self._loader("histories", party_id, load)
+        return self._batched(
+            "histories",
+            party_id,
+            lambda session, case_ids: case_service.histories(session=session, case_ids=case_ids),
+            missing=list,
+        )
 
     def reads(
         self, party_id: UUID, first: int
@@ -94,40 +95,54 @@ class Loaders:
 
     def reports_of_cases(self, party_id: UUID) -> DataLoader[UUID, report_service.Report | None]:
         """The report each case came from: one query for all the cases of a request."""
-
-        async def load(case_ids: list[UUID]) -> list[report_service.Report | None]:
-            async with self.db.transaction(party_id=party_id) as session:
-                found = await report_service.reports_for_cases(
-                    session=session, party_id=party_id, case_ids=case_ids
-                )
-            return [found.get(c) for c in case_ids]
-
-        return self._loader("reports-of-cases", party_id, load)
+        return self._batched(
+            "reports-of-cases",
+            party_id,
+            lambda session, case_ids: report_service.reports_for_cases(
+                session=session, party_id=party_id, case_ids=case_ids
+            ),
+            missing=lambda: None,
+        )
 
     def evidence_of_reports(self, party_id: UUID) -> DataLoader[UUID, list[evidence.Evidence]]:
         """The files of each report: one query for all the reports of a request."""
-
-        async def load(report_ids: list[UUID]) -> list[list[evidence.Evidence]]:
-            async with self.db.transaction(party_id=party_id) as session:
-                found = await evidence.for_reports(session=session, report_ids=report_ids)
-            return [found[r] for r in report_ids]
-
-        return self._loader("evidence", party_id, load)
+        return self._batched(
+            "evidence",
+            party_id,
+            lambda session, report_ids: evidence.for_reports(
+                session=session, report_ids=report_ids
+            ),
+            missing=list,
+        )
 
     def cases(self, party_id: UUID) -> DataLoader[UUID, Any]:
         """Cases by id within the party: one query for all the reports of a request."""
 
-        async def load(case_ids: list[UUID]) -> list[Any]:
-            async with self.db.transaction(party_id=party_id) as session:
-                found = {
-                    c.id: c
-                    for c in await case_service.get_cases(
-                        session=session, party_id=party_id, case_ids=set(case_ids)
-                    )
-                }
-            return [found.get(c) for c in case_ids]
+        async def by_id(session: AsyncSession, case_ids: list[UUID]) -> dict[UUID, Any]:
+            found = await case_service.get_cases(
+                session=session, party_id=party_id, case_ids=set(case_ids)
+            )
+            return {c.id: c for c in found}
 
-        return self._loader("cases", party_id, load)
+        return self._batched("cases", party_id, by_id, missing=lambda: None)
+
+    def _batched(
+        self,
+        kind: str,
+        party_id: UUID,
+        fetch: Callable[[AsyncSession, list[K]], Awaitable[Mapping[K, V]]],
+        *,
+        missing: Callable[[], V],
+    ) -> DataLoader[K, V]:
+        """A loader whose batch is one ``fetch`` in the party's transaction; a key it did
+        not find gets ``missing()``."""
+
+        async def load(keys: list[K]) -> list[V]:
+            async with self.db.transaction(party_id=party_id) as session:
+                found = await fetch(session, keys)
+            return [found[k] if k in found else missing() for k in keys]
+
+        return self._loader(kind, party_id, load)
 
     def _loader(self, kind: str, party_id: UUID, load: Any) -> DataLoader[Any, Any]:
         key = (kind, party_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from graphql.error import GraphQLError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -33,13 +34,10 @@ class MaskUnexpectedErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         if isinstance(error.original_error, PoolTimeout):
             # every connection is busy: a clear, retryable answer (HTTP 503), not a fault
-            return GraphQLError(
-                message=f"The service is busy: retry in {RETRY_AFTER_S} s.",
-                nodes=error.nodes,
-                source=error.source,
-                positions=error.positions,
-                path=error.path,
-                extensions={"code": "SERVICE_BUSY", "retryAfter": RETRY_AFTER_S},
+            return _instead(
+                error,
+                f"The service is busy: retry in {RETRY_AFTER_S} s.",
+                {"code": "SERVICE_BUSY", "retryAfter": RETRY_AFTER_S},
             )
         error_id = uuid.uuid4().hex[:12]
         log.error(
@@ -48,12 +46,21 @@ class MaskUnexpectedErrors(MaskErrors):
             error.path,
             exc_info=error.original_error or error,
         )
-        return GraphQLError(
-            message=f"Unexpected error (id {error_id}).",
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            original_error=None,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
+        return _instead(
+            error,
+            f"Unexpected error (id {error_id}).",
+            {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
         )
+
+
+def _instead(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    """What the client sees in place of ``error``: where it happened, never what raised."""
+    return GraphQLError(
+        message=message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )

@@ -10,10 +10,22 @@ from uuid import UUID
 
 import strawberry
 
-from db.pagination import Page
+from db.errors import DomainError
+from db.pagination import Page, check_page_size, decode_cursor
+from schema.errors import bad_input
 
 T = TypeVar("T")
 N = TypeVar("N")
+
+
+def seq_after(kind: str, first: int, after: str | None, default: T) -> int | T:
+    """Where a page of a trail starts: the sequence number in a cursor of ``kind``, or
+    ``default`` without one; a bad page size or cursor is the client's error."""
+    try:
+        check_page_size(first)
+        return int(decode_cursor(kind, after, arity=1)[0]) if after else default
+    except DomainError as error:
+        raise bad_input(error) from None
 
 
 def to_global_id(type_name: str, raw_id: UUID | str) -> strawberry.ID:

@@ -17,13 +17,11 @@ from cases.service import CaseRead as DomainCaseRead
 from cases.workflow import allowed_steps
 from codes import clock
 from db import audit
-from db.errors import DomainError
-from db.pagination import Page, check_page_size, decode_cursor, encode_cursor
+from db.pagination import Page, encode_cursor
 from schema.context import RequestContext, now_or_later
 from schema.copying import copied
-from schema.errors import bad_input
 from schema.fields import field
-from schema.relay import Connection, Node, connection_from_page, to_global_id
+from schema.relay import Connection, Node, connection_from_page, seq_after, to_global_id
 
 if TYPE_CHECKING:
     from schema.reports.types import Report
@@ -195,11 +193,7 @@ class Case(Node):
     def history(
         self, info: Info[RequestContext, None], first: int = 50, after: str | None = None
     ) -> Connection[CaseEvent]:
-        try:
-            check_page_size(first)
-            start = decode_cursor("event", after, arity=1)[0] if after else 0
-        except DomainError as error:
-            raise bad_input(error) from None
+        start = seq_after("event", first, after, 0)
 
         def page_of(entries: list[audit.Entry]) -> Connection[CaseEvent]:
             after_start = [e for e in entries if e.seq > start]
@@ -220,11 +214,7 @@ class Case(Node):
     def reads(
         self, info: Info[RequestContext, None], first: int = 20, after: str | None = None
     ) -> Connection[CaseRead]:
-        try:
-            check_page_size(first)
-            before = decode_cursor("read", after, arity=1)[0] if after else None
-        except DomainError as error:
-            raise bad_input(error) from None
+        before = seq_after("read", first, after, None)
 
         def page_of(
             found_and_total: tuple[list[DomainCaseRead], int],

@@ -11,8 +11,6 @@ from db import audit
 from db.errors import DomainError, DomainErrors
 from db.pagination import (
     Page,
-    check_page_size,
-    decode_cursor,
     encode_cursor,
 )
 from parties import service as party_service
@@ -30,7 +28,7 @@ from schema.parties.types import (
     Viewer,
 )
 from schema.permissions import require
-from schema.relay import Connection, connection_from_page
+from schema.relay import Connection, connection_from_page, seq_after
 
 Ctx = Info[RequestContext, None]
 
@@ -70,11 +68,7 @@ class PartyQuery:
     ) -> Connection[CredentialEvent]:
         viewer = require(info, Role.PARTY_ADMIN)
         assert viewer.party_id is not None
-        try:
-            check_page_size(first)
-            before = decode_cursor("credential", after, arity=1)[0] if after else before_seq
-        except DomainError as error:
-            raise bad_input(error) from None
+        before = seq_after("credential", first, after, before_seq)
         prefixes = ("token.", "enrolment.")
         async with info.context.db.transaction(party_id=viewer.party_id) as session:
             entries = await audit.entries_by_action(
