@@ -28,16 +28,24 @@ def seq_after(kind: str, first: int, after: str | None, default: T) -> int | T:
         raise bad_input(error) from None
 
 
-def to_global_id(type_name: str, raw_id: UUID | str) -> strawberry.ID:
+def to_global_id(type_name: str, raw_id: UUID | str | int) -> strawberry.ID:
     return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{raw_id}".encode()).decode())
+
+
+def _parts(global_id: str) -> tuple[str, str] | None:
+    try:
+        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return None
+    return type_name, raw
 
 
 def from_global_id(global_id: str) -> tuple[str, UUID] | None:
     """(type name, uuid) or None for anything malformed: treated as not found."""
+    parts = _parts(global_id)
     try:
-        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
-        return type_name, UUID(raw)
-    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return (parts[0], UUID(parts[1])) if parts else None
+    except ValueError:
         return None
 
 
@@ -47,6 +55,16 @@ def uuid_of(global_id: str, type_name: str, error: Exception) -> UUID:
     if parsed is None or parsed[0] != type_name:
         raise error
     return parsed[1]
+
+
+def int_of(global_id: str, type_name: str, error: Exception) -> int:
+    """The number inside a global id of the expected type (objects numbered by the
+    database, like webhook deliveries), or the caller's not-found error."""
+    parts = _parts(global_id)
+    digits = parts[1] if parts and parts[0] == type_name else ""
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):  # a bigint
+        raise error
+    return int(digits)
 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id)`.")

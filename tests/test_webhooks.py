@@ -6,6 +6,7 @@ party's own, whatever the application role tries in SQL."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -18,6 +19,7 @@ from api.app import create_app
 from api.webhooks import Deliverer, WebhookSettings
 from db.envelope import KeyEncryptionKey
 from db.session import Database
+from schema.relay import to_global_id
 from tests.conftest import GraphQLClient
 from tests.helpers import issue_token, party_admin_token, register_party
 from tests.test_reports import SECRET_TEXT, SUBMIT, report
@@ -31,6 +33,8 @@ DELIVERIES = """query($states: [WebhookDeliveryState!]) {
   edges { node { id messageId eventType state attempts lastStatus lastError } } } }"""
 REDELIVER = """mutation($id: ID!) { redeliverWebhook(input: {id: $id}) {
   delivery { state attempts } errors { code } } }"""
+PAGE = """query($after: String) { webhookDeliveries(first: 2, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { node { messageId } } } }"""
 ADD = """mutation($code: String!, $secret: String!) {
   addToReport(input: {code: $code, secret: $secret, text: "More: he did it again."}) { added } }"""
 SETTINGS = WebhookSettings(allow_http=True, allow_private=True, retry_ms=50, max_attempts=3)
@@ -101,8 +105,28 @@ async def test_a_party_hears_of_each_report_once_signed_and_without_what_was_wri
         assert {e["node"]["state"] for e in listed["edges"]} == {"DELIVERED"}
         # a message's id is the header a receiver drops repeats by
         assert {e["node"]["messageId"] for e in listed["edges"]} == set(kept)
+        await _pages_and_ids(service, officer, set(kept))
     finally:
         await receiver.stop()
+
+
+async def _pages_and_ids(service: GraphQLClient, officer: str, messages: set[str]) -> None:
+    """Deliveries page by the house's cursors, each once; a cursor or a delivery id the
+    service did not write is the client's error, not a server's."""
+    first = (await service.ok(PAGE, token=officer))["webhookDeliveries"]
+    assert first["pageInfo"]["hasNextPage"]
+    after = {"after": first["pageInfo"]["endCursor"]}
+    rest = (await service.ok(PAGE, after, token=officer))["webhookDeliveries"]
+    assert not rest["pageInfo"]["hasNextPage"]
+    seen = [e["node"]["messageId"] for e in first["edges"] + rest["edges"]]
+    assert sorted(seen) == sorted(messages)
+    bad = await service(PAGE, {"after": "not-a-cursor"}, token=officer)
+    assert bad["errors"][0]["extensions"]["errors"][0]["code"] == "INVALID_CURSOR"
+    forged = [to_global_id("Case", uuid.uuid4()), to_global_id("WebhookDelivery", "1 OR 1=1"),
+              to_global_id("WebhookDelivery", "9" * 30), "%%%"]  # fmt: skip
+    for global_id in forged:
+        refused = await service.ok(REDELIVER, {"id": global_id}, token=officer)
+        assert refused["redeliverWebhook"]["errors"] == [{"code": "WEBHOOK_NOT_FOUND"}]
 
 
 async def test_a_receiver_that_is_down_loses_nothing_and_dead_letters_come_back(

@@ -4,8 +4,7 @@ The rules live in ``parties.webhooks``; delivery in ``api.webhooks``."""
 
 from __future__ import annotations
 
-import base64
-import binascii
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import Enum
 from uuid import UUID
@@ -15,16 +14,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from db.errors import DomainError
-from db.pagination import check_page_size, invalid_cursor
+from db.pagination import Page, encode_cursor
 from parties import webhooks
 from parties.errors import PartyErrorCode
 from parties.tokens import Role
 from schema.context import RequestContext
 from schema.copying import copied
-from schema.errors import UserError, bad_input, in_transaction
+from schema.errors import UserError, in_transaction
 from schema.fields import field, mutation, public_field
 from schema.permissions import require
-from schema.relay import Connection, Edge, PageInfo, to_global_id, uuid_of
+from schema.relay import (
+    Connection,
+    connection_from_page,
+    int_of,
+    seq_after,
+    to_global_id,
+    uuid_of,
+)
 
 Ctx = Info[RequestContext, None]
 
@@ -77,41 +83,16 @@ class WebhookDelivery:
         return copied(
             cls,
             d,
-            id=_delivery_id(d.id),
+            id=to_global_id("WebhookDelivery", d.id),
             endpoint_id=to_global_id("WebhookEndpoint", d.endpoint_id),
             state=state,
             next_attempt_at=d.next_attempt_at if state is WebhookDeliveryState.PENDING else None,
         )
 
 
-def _delivery_id(raw: int) -> strawberry.ID:
-    return strawberry.ID(base64.urlsafe_b64encode(f"WebhookDelivery:{raw}".encode()).decode())
-
-
 def _delivery_of(global_id: str) -> int:
-    try:
-        kind, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
-        if kind != "WebhookDelivery":
-            raise ValueError
-        return int(raw)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise DomainError(
-            PartyErrorCode.WEBHOOK_NOT_FOUND, "No such delivery.", field=("id",)
-        ) from exc
-
-
-def _cursor(raw: int) -> str:
-    return base64.urlsafe_b64encode(f"d:{raw}".encode()).decode()
-
-
-def _after(cursor: str) -> int:
-    try:
-        kind, _, raw = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind != "d":
-            raise ValueError
-        return int(raw)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise invalid_cursor() from exc
+    not_found = DomainError(PartyErrorCode.WEBHOOK_NOT_FOUND, "No such delivery.", field=("id",))
+    return int_of(global_id, "WebhookDelivery", not_found)
 
 
 @strawberry.type
@@ -137,28 +118,19 @@ class WebhookQuery:
         states: list[WebhookDeliveryState] | None = None,
     ) -> Connection[WebhookDelivery]:
         viewer = require(info, Role.PARTY_ADMIN, Role.OFFICER)
-        try:
-            check_page_size(first)
-            key = _after(after) if after else None
-        except DomainError as error:
-            raise bad_input(error) from None
+        key = seq_after("delivery", first, after, None)
         async with info.context.db.transaction(party_id=viewer.party_id) as session:
             wanted = [s.value for s in states or []]
             found, more = await webhooks.list_deliveries(
                 session=session, states=wanted, first=first, after=key
             )
             total = await webhooks.count_deliveries(session=session, states=wanted)
-        edges = [Edge(cursor=_cursor(d.id), node=WebhookDelivery.of(d)) for d in found]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=more,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        page = Page(
+            items=[(encode_cursor("delivery", [d.id]), d) for d in found],
+            has_next_page=more,
             total_count=total,
         )
+        return connection_from_page(page, WebhookDelivery.of, after=after)
 
 
 @strawberry.input
@@ -203,11 +175,19 @@ def _endpoint_of(global_id: str) -> UUID:
     )
 
 
-def _with_secret(
-    result: tuple[tuple[webhooks.Endpoint, str] | None, list[UserError]],
+async def _with_secret(
+    info: Ctx,
+    make: Callable[[AsyncSession, UUID, RequestContext], Awaitable[tuple[webhooks.Endpoint, str]]],
 ) -> WebhookEndpointPayload:
-    """An endpoint and its new secret, shown this once; or why not."""
-    made, errors = result
+    """``make(session, party_id, context)`` by a party administrator, in one transaction:
+    an endpoint and its new secret, shown this once; or why not."""
+    party_id = require(info, Role.PARTY_ADMIN).own_party
+    context = info.context
+
+    async def work(session: AsyncSession) -> tuple[webhooks.Endpoint, str]:
+        return await make(session, party_id, context)
+
+    made, errors = await in_transaction(context, party_id, work)
     return WebhookEndpointPayload(
         endpoint=WebhookEndpoint.of(made[0]) if made else None,
         secret=made[1] if made else None,
@@ -221,32 +201,26 @@ class WebhookMutation:
     async def create_webhook_endpoint(
         self, info: Ctx, input: CreateWebhookEndpointInput
     ) -> WebhookEndpointPayload:
-        party_id = require(info, Role.PARTY_ADMIN).own_party
-        context = info.context
-
-        async def work(session: AsyncSession) -> tuple[webhooks.Endpoint, str]:
-            return await webhooks.create_endpoint(
+        return await _with_secret(
+            info,
+            lambda session, party_id, context: webhooks.create_endpoint(
                 session=session, kek=context.kek, party_id=party_id, url=input.url,
                 description=input.description, event_types=list(input.event_types),
                 allow_http=context.webhook_allow_http,
-            )  # fmt: skip
-
-        return _with_secret(await in_transaction(context, party_id, work))
+            ),
+        )  # fmt: skip
 
     @mutation(description="A new signing secret at once (administrators).")
     async def rotate_webhook_secret(
         self, info: Ctx, input: WebhookEndpointIdInput
     ) -> WebhookEndpointPayload:
-        party_id = require(info, Role.PARTY_ADMIN).own_party
-        context = info.context
-
-        async def work(session: AsyncSession) -> tuple[webhooks.Endpoint, str]:
-            return await webhooks.rotate_secret(
+        return await _with_secret(
+            info,
+            lambda session, party_id, context: webhooks.rotate_secret(
                 session=session, kek=context.kek, party_id=party_id,
                 endpoint_id=_endpoint_of(input.id),
-            )  # fmt: skip
-
-        return _with_secret(await in_transaction(context, party_id, work))
+            ),
+        )  # fmt: skip
 
     @mutation(description="Stop sending to an endpoint (administrators).")
     async def disable_webhook_endpoint(
