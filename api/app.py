@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
+import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import orjson
 from cross_web import HTTPException
-from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -26,22 +25,21 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import plans, scheduler
+from api import evidence_files, health, plans
 from api.admission import Admission
 from api.auth import BadCredentials, Credentials, unauthenticated, viewer_of
+from api.background import Background
 from api.cache import PublicCache
 from api.limits import BodySizeLimit
 from api.metrics import Metrics, RequestMetrics, role_of
-from api.notifications import Notifier, SmtpSettings
+from api.notifications import SmtpSettings
 from api.ratelimit import Budget, RateLimit
 from api.requests import RequestIds
-from api.webhooks import Deliverer, WebhookSettings
-from cases import evidence, reading
+from api.webhooks import WebhookSettings
 from db import code_versions
 from db.envelope import KeyEncryptionKey
 from db.session import Database
 from graphql_runtime.hardening import pre_execution_code, precheck, without_suggestions
-from parties.tokens import Role
 from publication.checkpoints import Signer
 from schema import PER_ITEM_LISTS
 from schema import schema as graphql_schema
@@ -290,6 +288,19 @@ EVIDENCE_PATHS = ("/report", "/report/add")
 EVIDENCE_BYTES = 26 * 1024 * 1024
 
 
+def _settle_the_collector(thresholds: tuple[int, int, int]) -> None:
+    """What exists now (the schema, the code versions, the modules) lives as long as the
+    process: out of the collector's way, a full collection no longer walks it, which was a
+    third of a cached answer's time (2,200-2,500 -> 3,000-3,300 requests/s). A page of 100
+    cases makes some 100,000 objects, almost none in cycles: at the default threshold
+    (700) the young generation was collected ~150 times a page and the old ones often,
+    walking every answer in flight. Measured (bench/officer.py, 200 parallel pages): p99
+    25.7 s at the defaults, 13.5 s at these."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*thresholds)
+
+
 def create_app(
     db: Database,
     *,
@@ -312,12 +323,13 @@ def create_app(
     run_scheduler: bool = True,
     owner_db: Database | None = None,
     metrics_token: str | None = None,
-    scheduler_after: Any = None,
+    scheduler_after: threading.Event | None = None,
     gc_thresholds: tuple[int, int, int] = (100_000, 50, 1_000),
 ) -> Any:
     """The service. ``signer`` signs checkpoints (the operator's key file in production;
-    a key of this process only when none is given, as in tests). ``background`` runs the
-    daily checkpoint and the access log's fold while the app is up. ``kek`` opens what
+    a key of this process only when none is given, as in tests). ``background`` runs
+    ``api.background`` while the app is up (periodic jobs, webhook deliveries, status
+    emails, the access log's fold). ``kek`` opens what
     parties' reports hold sealed (the operator's key file in production). ``read_db`` (a
     streaming replica) answers what the public reads without a token: published figures,
     open data and the site's figure pages; everything else uses ``db``. Forwarded headers
@@ -336,130 +348,37 @@ def create_app(
         bool(smtp and smtp.host),
     )
 
-    async def evidence_file(request: Request) -> Response:
-        """A report's file, for its party's officers (their token), as the reporter sent
-        it less its metadata; served as a download that no browser will run."""
-        try:
-            viewer = await viewer_of(db, request.scope)
-        except BadCredentials:
-            return unauthenticated()
-        if viewer is None:
-            return unauthenticated()
-        if viewer.role is not Role.OFFICER:
-            refused = {"message": "For a party's officers.", "extensions": {"code": "FORBIDDEN"}}
-            return JSONResponse({"errors": [refused]}, status_code=403)
-        try:
-            evidence_id = UUID(request.path_params["id"])
-        except ValueError:
-            return PlainTextResponse("Not found.", status_code=404)
-        async with db.transaction(credential=viewer.credential) as session:
-            found = await evidence.opened(session=session, kek=graphql.kek, evidence_id=evidence_id)
-        if found is None:
-            return PlainTextResponse("Not found.", status_code=404)
-        media_type, data = found
-        extension = media_type.rsplit("/", 1)[1]
-        return Response(
-            data,
-            media_type=media_type,
-            headers={
-                "content-disposition": f'attachment; filename="evidence-{evidence_id}.{extension}"',
-                "x-content-type-options": "nosniff",
-                "content-security-policy": "sandbox; default-src 'none'",
-                "cache-control": "no-store",
-            },
+    background_work = (
+        Background(
+            db, graphql.signer, graphql.kek, graphql.webhooks, smtp=smtp,
+            run_scheduler=run_scheduler, owner_db=owner_db, metrics_dir=metrics_dir,
+            scheduler_after=scheduler_after,
         )
-
-    async def healthz(_: Request) -> Response:
-        return PlainTextResponse("ok")
-
-    async def readyz(_: Request) -> Response:
-        try:
-            async with db.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except Exception:
-            log.exception("readiness check failed")
-            return JSONResponse({"status": "unavailable"}, status_code=503)
-        return JSONResponse({"status": "ready"})
-
-    async def fold_reads() -> None:
-        """Keep counting a case's reads as cheap as the first one (``cases.reading``)."""
-        while True:
-            try:
-                async with db.transaction() as session:
-                    await reading.fold_reads(session=session)
-            except Exception:  # counts stay right meanwhile; the fold only makes them cheap
-                log.exception("folding the access log failed")
-            await asyncio.sleep(5)
+        if background
+        else None
+    )  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         async with db.transaction() as session:
             await code_versions.check(session=session)
-        # What exists now (the schema, the code versions, the modules) lives as long as the
-        # process: out of the collector's way, a full collection no longer walks it, which
-        # was a third of a cached answer's time (2,200-2,500 -> 3,000-3,300 requests/s).
-        gc.collect()
-        gc.freeze()
-        # A page of 100 cases makes some 100,000 objects, almost none in cycles: at the
-        # default threshold (700) the young generation was collected ~150 times a page and
-        # the old ones often, walking every answer in flight. Measured (bench/officer.py,
-        # 200 parallel pages): p99 25.7 s at the defaults, 13.5 s at these.
-        gc.set_threshold(*gc_thresholds)
-        deliverer = Deliverer(db, graphql.kek, graphql.webhooks) if background else None
-        # the deployment's periodic jobs, claimed in the database so they run once
-        # wherever several processes run this (JOINTCODE_SCHEDULER=off: `jointcode
-        # scheduler` runs them); retention only where the owner's connection is given
-        schedule = (
-            scheduler.Context(db=db, owner=owner_db, signer=graphql.signer,
-                              warning_days=graphql.webhooks.warning_days)
-            if background and run_scheduler else None
-        )  # fmt: skip
-        jobs = scheduler.JOBS
-
-        async def gated(work: Callable[[], Awaitable[None]]) -> None:
-            # a threading.Event set by another thread: polled, so that shutting down while
-            # it is unset never waits on a blocked executor thread
-            while scheduler_after is not None and not scheduler_after.is_set():  # noqa: ASYNC110
-                await asyncio.sleep(1)
-            await work()
-
-        notifier = Notifier(db, graphql.kek, smtp) if background and smtp and smtp.host else None
-        tasks = (
-            [
-                asyncio.create_task(fold_reads()),
-                *(
-                    [
-                        asyncio.create_task(
-                            gated(lambda: scheduler.forever(schedule, metrics_dir, jobs))
-                        )
-                    ]
-                    if schedule
-                    else []
-                ),
-                *([asyncio.create_task(deliverer.forever())] if deliverer else []),
-                *([asyncio.create_task(notifier.forever())] if notifier else []),
-            ]
-            if background
-            else []
-        )
+        _settle_the_collector(gc_thresholds)
+        if background_work is not None:
+            background_work.start()
         yield
-        for task in tasks:
-            task.cancel()
-        if deliverer is not None:
-            await deliverer.close()
-        await db.dispose()
-        if read_db is not None:
-            await read_db.dispose()
-        if owner_db is not None:
-            await owner_db.dispose()
+        if background_work is not None:
+            await background_work.stop()
+        for database in (db, read_db, owner_db):
+            if database is not None:
+                await database.dispose()
 
     app = Starlette(
         routes=[
-            Route("/healthz", healthz),
+            Route("/healthz", health.healthz),
             Route("/metrics", metrics.endpoint),
-            Route("/readyz", readyz),
+            Route("/readyz", partial(health.readyz, db=db)),
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/evidence/{id}", evidence_file),
+            Route(evidence_files.PATH, partial(evidence_files.download, db=db, kek=graphql.kek)),
             *(Route(path, endpoint) for path, endpoint in open_data.routes(public).items()),
             *site.routes(
                 db,
