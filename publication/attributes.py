@@ -1,4 +1,4 @@
-"""The registry of what may be published about an outcome: one entry per published value.
+"""The published values: what may be published about an outcome, one entry per value.
 
 Everything public about outcomes is derived from this file, and only from it:
 - the published record's columns: ``PUBLISHED_COLUMNS``, ``published_fields``, and the

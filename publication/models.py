@@ -52,7 +52,7 @@ class ReleasePreview(Base):
 
 class PublishedValues:
     """The columns of a published record: the release, the party, and one column per
-    entry of the registry (``publication.attributes``)."""
+    published value (``publication.attributes.PUBLISHED_VALUES``)."""
 
     release_id: Mapped[UUID] = mapped_column()
     party_id: Mapped[UUID] = mapped_column()

@@ -76,7 +76,7 @@ _PYTHON_TYPES: dict[Kind, Any] = {Kind.TEXT: str, Kind.INTEGER: int, Kind.LIST: 
 
 def annotated_class(name: str, fields: Any, *, bases: tuple[type, ...]) -> type:
     """A class with these annotated fields, for strawberry to turn into a type: how the
-    registry's columns become GraphQL fields (with their descriptions)."""
+    published values become GraphQL fields (with their descriptions)."""
     namespace: dict[str, Any] = {"__annotations__": {}}
     for field_name, python_type, field in fields:
         namespace["__annotations__"][field_name] = python_type
@@ -102,7 +102,7 @@ class _RowMethods:
         values = dict(_NO_VALUES)
         for d, v in row.values.items():
             values[_NAMES[d]] = v
-        make: Callable[..., Any] = cls  # the registry's fields are known at run time only
+        make: Callable[..., Any] = cls  # its fields are known at run time only
         return make(count=row.count, rate_per_1000_members=row.rate_per_1000_members, **values)
 
     @staticmethod
@@ -115,8 +115,21 @@ class _RowMethods:
         return lambda row: row.values.get(dimension)
 
 
+class _RecordMethods:
+    @classmethod
+    def from_values(
+        cls, values: dict[str, Any], *, party: str | None = None, release_number: int | None = None
+    ) -> Any:
+        make: Callable[..., Any] = cls  # its fields are known at run time only
+        return make(
+            party=party,
+            release_number=release_number,
+            **{name: values.get(name) for name in PUBLISHED_COLUMNS},
+        )
+
+
 def _dimension_fields(**field_options: Any) -> list[tuple[str, Any, Any]]:
-    """A field per published value (publication.attributes.PUBLISHED_VALUES), described."""
+    """A field per statistics dimension (``publication.attributes.Dimension``), described."""
     return [
         (
             d.value,
@@ -134,9 +147,12 @@ _RATE = strawberry.field(
     "not how much abuse there is."
 )
 
-if TYPE_CHECKING:  # fields made from the registry at import; the checker sees the methods
+# Types whose fields are made from the published values at import (the statistics'
+# dimensions, a record's columns): the checker sees their methods.
+if TYPE_CHECKING:
     StatisticsFilter: TypeAlias = _FilterMethods
     StatisticsRow: TypeAlias = _RowMethods
+    PublishedRecord: TypeAlias = _RecordMethods
 else:
     StatisticsFilter = strawberry.input(
         annotated_class(
@@ -158,6 +174,29 @@ else:
         description="One cell of a protected table: count carries cell-key noise and is never "
         "between 1 and k-1 (cells perturbed to 0 are not listed).",
     )
+    PublishedRecord = strawberry.type(
+        annotated_class(
+            "PublishedRecord",
+            [
+                (
+                    "party",
+                    str | None,
+                    strawberry.field(description="Null inside a preview: your party."),
+                ),
+                ("release_number", int | None, strawberry.field()),
+                *(
+                    (
+                        p.column,
+                        _PYTHON_TYPES[p.kind] | None,
+                        strawberry.field(description=p.description),
+                    )
+                    for p in PUBLISHED_VALUES
+                ),
+            ],
+            bases=(_RecordMethods,),
+        ),
+        description="A published outcome: coded values only; null = not published at that level.",
+    )
 
 
 @strawberry.type(description="The generalisation level published for one attribute.")
@@ -169,41 +208,6 @@ class AttributeLevel:
         "so that their class holds k and their group l); null for a value no record shows "
         "(level any). Releases before issue 22 meant the share shown coarser than recorded."
     )
-
-
-class _RecordMethods:
-    @classmethod
-    def from_values(
-        cls, values: dict[str, Any], *, party: str | None = None, release_number: int | None = None
-    ) -> Any:
-        make: Callable[..., Any] = cls  # the registry's fields are known at run time only
-        return make(
-            party=party,
-            release_number=release_number,
-            **{name: values.get(name) for name in PUBLISHED_COLUMNS},
-        )
-
-
-if TYPE_CHECKING:  # fields made from the registry at import; the checker sees the methods
-    PublishedRecord: TypeAlias = _RecordMethods
-else:
-    PublishedRecord = strawberry.type(
-        annotated_class(
-            "PublishedRecord",
-            [
-                ("party", str | None,
-                 strawberry.field(description="Null inside a preview: your party.")),
-                ("release_number", int | None, strawberry.field()),
-                *(
-                    (p.column, _PYTHON_TYPES[p.kind] | None,
-                     strawberry.field(description=p.description))
-                    for p in PUBLISHED_VALUES
-                ),
-            ],
-            bases=(_RecordMethods,),
-        ),
-        description="A published outcome: coded values only; null = not published at that level.",
-    )  # fmt: skip
 
 
 @strawberry.type(
