@@ -19,7 +19,7 @@ from cli import app as cli
 from codes.loader import VERSIONS_DIR, CodeFileError
 from db import code_versions
 from db.session import Database
-from tests.conftest import TABLES, GraphQLClient
+from tests.conftest import GraphQLClient
 from tests.helpers import SUBMIT_CASE, case_input, issue_token
 
 ADOPT = """
@@ -63,10 +63,10 @@ def two_versions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 
 
 @pytest.fixture
-async def forget_version_2(owner_db: Database) -> Any:
+async def forget_version_2(owner_db: Database, _emptying: str) -> Any:
     yield
     async with owner_db.transaction() as session:
-        await session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+        await session.execute(text(_emptying))
         await session.execute(text("DELETE FROM code_versions WHERE id <> '1'"))
 
 

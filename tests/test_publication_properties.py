@@ -31,7 +31,7 @@ from publication import statistics as stats
 from publication.anonymise import PUBLISHED_COLUMNS, SANCTION_COLUMNS
 from publication.statistics import TABLES as DECLARED
 from publication.statistics import StatisticsFilter
-from tests.conftest import TABLES, GraphQLClient
+from tests.conftest import GraphQLClient
 from tests.helpers import departure_for
 
 K = 10
@@ -148,12 +148,13 @@ async def test_every_published_class_and_public_count_is_zero_or_at_least_k(
     db: Database,
     owner_db: Database,
     gql: GraphQLClient,
+    _emptying: str,
     first: list[dict],
     second: list[dict],
     seed: int,
 ) -> None:
     async with owner_db.transaction() as session:
-        await session.execute(text(f"TRUNCATE {TABLES} CASCADE"))
+        await session.execute(text(_emptying))
     # set up and published by the operator; read back below as the application role
     parties = [
         await _record(owner_db, "party-a", first),
