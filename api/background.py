@@ -1,9 +1,10 @@
 """What a service process runs beside its requests, started and stopped with it.
 
-The deployment's periodic jobs (checkpoints, editions, retention: ``api.scheduler``) are
-claimed in the database, so they run once wherever several processes start them; the
-webhook deliveries and status emails are claimed row by row, so several processes share
-them. Folding the case-read log is safe from any number of processes at once.
+Every worker of every replica starts all of it; what must run once is claimed in the
+database. The periodic jobs (checkpoints, editions, retention: ``api.scheduler``) and each
+round of status emails are claimed in the deployment's schedule; webhook deliveries are
+leased row by row (``webhook_claim``). Folding the case-read log is safe from any number
+of processes at once.
 """
 
 from __future__ import annotations

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 
 import aiosmtplib
 from sqlalchemy import text
 
+from api import scheduler
 from cases import reports as report_service
 from cases.reports import ReporterStatus
 from codes import clock
@@ -90,8 +93,9 @@ class Notifier:
         self.kek = kek
         self.settings = settings
 
-    async def run_once(self) -> int:
-        """Email every status not yet told; returns how many emails were sent."""
+    async def run_once(self, *, until: float | None = None) -> int:
+        """Email every status not yet told; returns how many emails were sent. From
+        ``until`` (``time.monotonic()``) no new email is begun: the rest wait a round."""
         today = clock.today()
         async with self.db.transaction() as session:
             rows = (
@@ -99,6 +103,8 @@ class Notifier:
             ).all()
         sent = 0
         for row in rows:
+            if until is not None and time.monotonic() >= until:
+                break
             status = report_service.status_of(row, today)
             if status.status.value == row.notified_status:
                 continue
@@ -121,10 +127,39 @@ class Notifier:
             sent += 1
         return sent
 
+    async def claimed_round(self) -> int | None:
+        """One round, if this process claims it in the deployment's schedule
+        (``api.scheduler.claim``); None when another process holds the round or it is not
+        due. Every worker of every replica runs a notifier, and without the claim two of
+        them read the same statuses due and both sent them. A round sends for at most
+        half its lease, so it ends (an email waits at most 30 s) before the claim could
+        pass to another process."""
+        round_ = _Round(every=timedelta(milliseconds=self.settings.poll_ms))
+        if not await scheduler.claim(self.db, round_):
+            return None
+        ok = False
+        try:
+            sent = await self.run_once(until=time.monotonic() + SENDING_FOR.total_seconds())
+            ok = True
+            return sent
+        finally:
+            await scheduler.finish(self.db, round_, ok)
+
     async def forever(self) -> None:
         while True:
             try:
-                await self.run_once()
+                await self.claimed_round()
             except Exception:  # the next round tries again; a status is told once it is sent
                 log.exception("emailing reporters failed")
             await asyncio.sleep(self.settings.poll_ms / 1000)
+
+
+ROUND_LEASE = timedelta(minutes=10)
+SENDING_FOR = ROUND_LEASE / 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Round:
+    every: timedelta
+    name: str = "reporter_emails"  # scheduled_jobs.job: ^[a-z_]{1,40}$
+    lease: timedelta = ROUND_LEASE

@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import text
 
@@ -60,11 +60,25 @@ class Context:
     warning_days: int = 2
 
 
+class Claimable(Protocol):
+    """Work the deployment does once per period, wherever it is started."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def every(self) -> timedelta: ...
+    @property
+    def lease(self) -> timedelta:
+        """How long a claim holds if its runner dies: a run must end well within it."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     name: str
     every: timedelta
     run: Run
+    lease: timedelta = LEASE
 
 
 async def _each_party(db: Database, work: Callable[[Any, Any], Awaitable[int]]) -> int:
@@ -146,7 +160,7 @@ JOBS = (
 )
 
 
-async def claim(db: Database, job: Job) -> bool:
+async def claim(db: Database, job: Claimable) -> bool:
     """Take the job if it is due and nobody holds it: one statement, so one winner."""
     async with db.transaction() as session:
         await session.execute(
@@ -160,12 +174,13 @@ async def claim(db: Database, job: Job) -> bool:
                 "WHERE job = :j AND next_run_at <= now() "
                 "AND (running_until IS NULL OR running_until < now()) RETURNING job"
             ),
-            {"j": job.name, "lease": LEASE, "every": job.every},
+            {"j": job.name, "lease": job.lease, "every": job.every},
         )
     return won is not None
 
 
-async def _finish(db: Database, job: Job, ok: bool) -> None:
+async def finish(db: Database, job: Claimable, ok: bool) -> None:
+    """Release the claim; a failed run is due again within ``RETRY``."""
     async with db.transaction() as session:
         await session.execute(
             text(
@@ -195,7 +210,7 @@ async def run_due(
             ok = True
         except Exception:
             log.exception("scheduled job %s failed", job.name)
-        await _finish(ctx.db, job, ok)
+        await finish(ctx.db, job, ok)
         if metrics_dir is not None:
             jobmetrics.record(metrics_dir, job.name, seconds=time.perf_counter() - started,
                               ok=ok, counts=counts)  # fmt: skip

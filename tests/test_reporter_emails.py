@@ -4,6 +4,7 @@ the address erased once the report can change no more."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 from collections.abc import AsyncIterator, Iterator
 from email.message import Message
@@ -115,6 +116,27 @@ async def test_a_reporter_who_asks_hears_of_each_status_once(
     async with owner_db.transaction() as session:
         dumped = str((await session.execute(text("SELECT * FROM reports"))).all())
     assert "reporter@example.org" not in dumped and "second@example.org" not in dumped
+
+
+async def test_every_worker_runs_a_notifier_and_each_status_is_sent_once(
+    gql: GraphQLClient, admin_token: str, mailing: tuple[GraphQLClient, Notifier],
+    inbox: tuple[Inbox, int],
+) -> None:  # fmt: skip
+    """Every worker of every replica starts a notifier. Rounds are claimed in the
+    deployment's schedule, so two notifiers at once send each status once, not twice."""
+    service, first = mailing
+    box, _ = inbox
+    second = Notifier(first.db, first.kek, first.settings)  # another worker, same deployment
+    await register_party(gql, admin_token, "party-a")
+    for n in range(3):
+        await _file(service, notifyByEmail=True, contact=f"r{n}@example.org",
+                    whatHappened=f"Thing {n}.")  # fmt: skip
+    rounds = await asyncio.gather(first.claimed_round(), second.claimed_round())
+    assert sorted(rounds, key=lambda r: r is None) == [3, None]  # one claimed, one stood by
+    assert sorted(m["To"] for m in box.messages) == [f"r{n}@example.org" for n in range(3)]
+    assert await first.claimed_round() is None  # not due again until the poll interval
+    assert await second.claimed_round() is None
+    assert len(box.messages) == 3
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
