@@ -6,7 +6,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
@@ -301,6 +301,33 @@ def _settle_the_collector(thresholds: tuple[int, int, int]) -> None:
     gc.set_threshold(*thresholds)
 
 
+def _checked_out(db: Database) -> Callable[[], float]:
+    pool: Any = db.engine.pool  # a QueuePool: the base Pool has no count
+    return lambda: float(pool.checkedout())
+
+
+def _connection_gauges(
+    metrics: Metrics, *, db: Database, public: Database, read_db: Database | None
+) -> None:
+    """Connections in use, by pool: the first thing to read when answers are SERVICE_BUSY."""
+    metrics.gauge(
+        "jointcode_db_connections_in_use",
+        "Pooled database connections checked out.",
+        _checked_out(db),
+    )
+    metrics.gauge(
+        "jointcode_public_read_connections_in_use",
+        "Connections of the public reads' own pool checked out (db.public_reads).",
+        lambda: float(public.public.in_use),
+    )
+    if read_db is not None:
+        metrics.gauge(
+            "jointcode_read_db_connections_in_use",
+            "Pooled connections to the read replica checked out.",
+            _checked_out(read_db),
+        )
+
+
 def create_app(
     db: Database,
     *,
@@ -394,22 +421,7 @@ def create_app(
         app, concurrent=concurrent_requests, queue_seconds=queue_timeout_ms / 1000
     )
     metrics.lane_gauges(admission.waiting)
-    metrics.gauge(
-        "jointcode_db_connections_in_use",
-        "Pooled database connections checked out.",
-        lambda: float(db.engine.pool.checkedout()),  # type: ignore[attr-defined]  # QueuePool has it, Pool not
-    )
-    metrics.gauge(
-        "jointcode_public_read_connections_in_use",
-        "Connections of the public reads' own pool checked out (db.public_reads).",
-        lambda: float(public.public.in_use),
-    )
-    if read_db is not None:
-        metrics.gauge(
-            "jointcode_read_db_connections_in_use",
-            "Pooled connections to the read replica checked out.",
-            lambda: float(read_db.engine.pool.checkedout()),  # type: ignore[attr-defined]  # QueuePool has it, Pool not
-        )
+    _connection_gauges(metrics, db=db, public=public, read_db=read_db)
     served: Any = admission
     if public_cache_entries > 0:
         hits, misses = (metrics.cache.labels(result=r) for r in ("hit", "miss"))
