@@ -54,8 +54,8 @@ class Background:
     metrics_dir: Path | None = None
     # held back until set (a first `make run` seeds its demo history behind the service)
     scheduler_after: threading.Event | None = None
-    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    _deliverer: Deliverer | None = None
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list, init=False)
+    _deliverer: Deliverer | None = field(default=None, init=False)
 
     def start(self) -> None:
         self._deliverer = Deliverer(self.db, self.kek, self.webhooks)

@@ -98,7 +98,6 @@ class _Schema:
     rows: GraphQLObjectType
     scalars: Any
     config: Any
-    max_tokens: int  # GraphQL's parse option, so its parsed documents are shared
 
 
 @cache
@@ -117,7 +116,6 @@ def _schema() -> _Schema:
         rows,
         schema.schema_converter.scalar_registry,
         schema.config,
-        MAX_TOKENS,
     )
 
 
@@ -142,7 +140,7 @@ def prove(query: str, operation_name: str | None) -> None:
 
 def _plan(query: str, operation_name: str | None) -> Plan | None:
     try:  # the document GraphQL parsed, from the process's cache of them
-        document = DOCUMENTS.parse(query, {"max_tokens": _schema().max_tokens})
+        document = DOCUMENTS.parse(query, {"max_tokens": MAX_TOKENS})  # GraphQL's own option
     except (GraphQLError, RecursionError):
         return None
     operation = _only_query(document, operation_name)
